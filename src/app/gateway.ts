@@ -1,0 +1,123 @@
+// The single place that wires everything together: storage, domain services, HTTP, background timers.
+import { lookup } from 'node:dns/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { publicUrl, type Config } from '../config/index.js';
+import {
+  AccountService,
+  ApiTokenService,
+  Authenticator,
+  PriceTable,
+  ProjectService,
+  UrlPolicy,
+  WalletService,
+  systemClock,
+  type Clock,
+  type HostResolver,
+} from '../core/index.js';
+import { AuthThrottle, buildHttpServer } from '../http/index.js';
+import { openStorage, type SqlStorage } from '../storage/index.js';
+import { createLogger, type Logger } from './logger.js';
+
+export interface GatewayOptions {
+  config: Config;
+  logger?: Logger;
+  clock?: Clock;
+  resolveHost?: HostResolver;
+  /** An already opened storage (tests); otherwise the one DATABASE_URL names is opened. */
+  storage?: SqlStorage;
+}
+
+export interface GatewayServices {
+  accounts: AccountService;
+  projects: ProjectService;
+  tokens: ApiTokenService;
+  wallet: WalletService;
+  authenticator: Authenticator;
+  prices: PriceTable;
+  urlPolicy: UrlPolicy;
+}
+
+export interface Gateway {
+  config: Config;
+  logger: Logger;
+  storage: SqlStorage;
+  services: GatewayServices;
+  http: FastifyInstance;
+  /** The URL clients and phones use; known for certain once the server listens. */
+  publicUrl(): string;
+  listen(): Promise<string>;
+  startBackgroundWork(): void;
+  close(): Promise<void>;
+}
+
+const resolveWithDns: HostResolver = async (host) => (await lookup(host, { all: true })).map((entry) => entry.address);
+
+export function createServices(storage: SqlStorage, config: Config, clock: Clock, resolveHost: HostResolver): GatewayServices {
+  const authenticator = new Authenticator(storage, clock, config.tokenCacheTtlMs);
+  const wallet = new WalletService(storage, clock);
+  const prices = new PriceTable({ messagePrices: config.messagePrices, planFees: config.planFees });
+  const urlPolicy = new UrlPolicy({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
+  const tokens = new ApiTokenService(storage, clock, authenticator);
+  const projects = new ProjectService({ storage, clock, prices, wallet, tokens, authenticator, urlPolicy });
+  const accounts = new AccountService(storage, clock, wallet, authenticator);
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy };
+}
+
+/** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
+  const applied = await storage.migrate();
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+
+  const services = createServices(storage, config, clock, options.resolveHost ?? resolveWithDns);
+  let listeningPort: number | undefined;
+  const currentPublicUrl = () => publicUrl(config, listeningPort);
+  const http = buildHttpServer({
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    readiness: () => storage.isReady(),
+    authenticator: services.authenticator,
+    throttle: new AuthThrottle(clock, config.authFailureLimit),
+    projects: services.projects,
+    tokens: services.tokens,
+    wallet: services.wallet,
+    publicUrl: currentPublicUrl,
+  });
+
+  const timers: NodeJS.Timeout[] = [];
+  const renew = () =>
+    services.projects.renewDue().then(
+      (result) => (result.renewed || result.expired ? logger.info(result, 'billing periods renewed') : undefined),
+      (error: unknown) => logger.error({ err: error }, 'billing renewal failed'),
+    );
+
+  return {
+    config,
+    logger,
+    storage,
+    services,
+    http,
+    publicUrl: currentPublicUrl,
+    async listen() {
+      await http.listen({ port: config.port, host: config.host });
+      listeningPort = (http.server.address() as AddressInfo).port;
+      return currentPublicUrl();
+    },
+    startBackgroundWork() {
+      void renew();
+      const timer = setInterval(() => void renew(), config.billingIntervalMs);
+      timer.unref();
+      timers.push(timer);
+    },
+    async close() {
+      for (const timer of timers) clearInterval(timer);
+      await http.close();
+      await storage.close();
+    },
+  };
+}

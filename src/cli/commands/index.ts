@@ -1,0 +1,23 @@
+// Every CLI command, in the order `--help` lists them.
+import type { Command } from '../command.js';
+import { creditAddCommand, creditBalanceCommand, creditHistoryCommand } from './credit.js';
+import { migrateCommand } from './migrate.js';
+import { projectCreateCommand, projectDeleteCommand, projectListCommand } from './project.js';
+import { serveCommand } from './serve.js';
+import { tokenCreateCommand, tokenDeleteCommand, tokenDisableCommand, tokenEnableCommand, tokenListCommand } from './token.js';
+
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  migrateCommand,
+  projectCreateCommand,
+  projectListCommand,
+  projectDeleteCommand,
+  tokenCreateCommand,
+  tokenListCommand,
+  tokenDisableCommand,
+  tokenEnableCommand,
+  tokenDeleteCommand,
+  creditAddCommand,
+  creditBalanceCommand,
+  creditHistoryCommand,
+];

@@ -1,0 +1,17 @@
+// Runs a one-shot CLI command against the configured database, with the same services the server uses.
+import { createGateway, createLogger, ensureAccount, firstStartBlock, type Gateway } from '../app/index.js';
+import type { CommandContext } from './command.js';
+
+export async function withGateway<T>(context: CommandContext, work: (gateway: Gateway, accountId: number) => Promise<T>): Promise<T> {
+  const logger = createLogger(context.config.logLevel === 'info' ? 'warn' : context.config.logLevel);
+  const gateway = await createGateway({ config: context.config, logger });
+  try {
+    const report = await ensureAccount(gateway);
+    // A command run before the first `serve` creates the account; its secrets must still be shown once.
+    if (report.isNew) context.notice(firstStartBlock(report, gateway.publicUrl()));
+    const account = await gateway.services.accounts.get();
+    return await work(gateway, account!.id);
+  } finally {
+    await gateway.close();
+  }
+}

@@ -1,0 +1,145 @@
+// Every configuration key: its type, default, environment name and description. docs/configuration.md
+// is checked against this list by a test.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { APPLICATION_IDS, BILLING_PLANS, parseCredits } from '../core/index.js';
+
+export interface ConfigKey<T extends TSchema = TSchema> {
+  /** Environment variable; the CLI flag is derived from it (SWITCHBOARD_DATA_DIR → --data-dir). */
+  env: string;
+  schema: T;
+  default: Static<T>;
+  description: string;
+  /** Turns text (environment, flag, or a string in the config file) into a value, or answers a problem. */
+  parse?: (text: string) => { value: Static<T> } | { problem: string };
+  isSecret?: boolean;
+}
+
+function key<T extends TSchema>(definition: ConfigKey<T>): ConfigKey<T> {
+  return definition;
+}
+
+const Micros = Type.Integer({ minimum: 0 });
+const PriceList = Type.Record(Type.String({ pattern: '^\\d+$' }), Micros);
+
+/** "1=0.005,3=0.01" → { 1: 5000, 3: 10000 } in micro-credits, checking each id against `allowed`. */
+function priceListParser(allowed: readonly number[], what: string) {
+  return (text: string): { value: Record<string, number> } | { problem: string } => {
+    const value: Record<string, number> = {};
+    for (const pair of text.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const [id = '', amount = ''] = pair.split('=').map((part) => part.trim());
+      if (!allowed.includes(Number(id))) return { problem: `'${id}' is not a known ${what} (${allowed.join(', ')})` };
+      const micros = parseCredits(amount);
+      if (micros === undefined) return { problem: `'${amount}' is not a credit amount (up to 6 decimals)` };
+      value[id] = micros;
+    }
+    return { value };
+  };
+}
+
+function creditsParser(text: string): { value: number } | { problem: string } {
+  const micros = parseCredits(text);
+  return micros === undefined ? { problem: `'${text}' is not a credit amount (up to 6 decimals)` } : { value: micros };
+}
+
+export const CONFIG_KEYS = {
+  port: key({ env: 'PORT', schema: Type.Integer({ minimum: 0, maximum: 65535 }), default: 8080, description: 'TCP port of the HTTP API (0 picks a free port).' }),
+  host: key({ env: 'HOST', schema: Type.String({ minLength: 1 }), default: '0.0.0.0', description: 'Address the HTTP API listens on.' }),
+  publicUrl: key({
+    env: 'SWITCHBOARD_PUBLIC_URL',
+    schema: Type.String(),
+    default: '',
+    description: 'URL clients and phones use to reach the gateway (put in pairing QR codes and the first-start curl). Empty: http://localhost:PORT.',
+  }),
+  databaseUrl: key({
+    env: 'DATABASE_URL',
+    schema: Type.String(),
+    default: '',
+    description: 'postgres://user@host:port/db for PostgreSQL; sqlite:<file> for a given SQLite file; empty for SQLite at SWITCHBOARD_DATA_DIR/switchboard.db.',
+    isSecret: true,
+  }),
+  dataDir: key({ env: 'SWITCHBOARD_DATA_DIR', schema: Type.String({ minLength: 1 }), default: './data', description: 'Directory for the embedded SQLite database and other local state.' }),
+  dbPoolSize: key({ env: 'SWITCHBOARD_DB_POOL_SIZE', schema: Type.Integer({ minimum: 1, maximum: 200 }), default: 10, description: 'PostgreSQL connections per gateway process.' }),
+  masterToken: key({
+    env: 'SWITCHBOARD_MASTER_TOKEN',
+    schema: Type.Union([Type.Literal(''), Type.String({ minLength: 20, maxLength: 256 })]),
+    default: '',
+    description: 'The account master token for pm/* endpoints (20+ characters). Empty: generated on first start and printed once.',
+    isSecret: true,
+  }),
+  allowPrivateUrls: key({
+    env: 'SWITCHBOARD_ALLOW_PRIVATE_URLS',
+    schema: Type.Boolean(),
+    default: false,
+    description: 'Allow webhook and media URLs on loopback, private, link-local or reserved addresses (local setups and tests).',
+  }),
+  logLevel: key({
+    env: 'LOG_LEVEL',
+    schema: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((level) => Type.Literal(level))),
+    default: 'info',
+    description: 'Log level: fatal, error, warn, info, debug, trace or silent. Logs are JSON lines on stderr.',
+  }),
+  bodyLimitBytes: key({
+    env: 'SWITCHBOARD_BODY_LIMIT',
+    schema: Type.Integer({ minimum: 1024 }),
+    default: 32 * 1024 * 1024,
+    description: 'Largest request body in bytes; larger bodies are answered 410.',
+  }),
+  trustProxy: key({
+    env: 'SWITCHBOARD_TRUST_PROXY',
+    schema: Type.Boolean(),
+    default: false,
+    description: 'Take the client address from X-Forwarded-For (only behind a reverse proxy you control); token IP allow-lists use it.',
+  }),
+  tokenCacheTtlMs: key({
+    env: 'SWITCHBOARD_TOKEN_CACHE_TTL_MS',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 5000,
+    description: 'How long token and project lookups are cached. Changes on the same node apply at once; other nodes see them within this time. 0 disables the cache.',
+  }),
+  authFailureLimit: key({
+    env: 'SWITCHBOARD_AUTH_FAILURE_LIMIT',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 20,
+    description: 'Authentication failures one client address may make per minute before its requests get HTTP 429 (0 = no limit).',
+  }),
+  initialCredits: key({
+    env: 'SWITCHBOARD_INITIAL_CREDITS',
+    schema: Micros,
+    default: 100_000_000,
+    parse: creditsParser,
+    description: 'Credits put in the wallet when the account is created (decimal, e.g. 100 or 2.5).',
+  }),
+  messagePrices: key({
+    env: 'SWITCHBOARD_MESSAGE_PRICES',
+    schema: PriceList,
+    default: { 1: 5000, 2: 5000, 3: 10000, 4: 20000, 5: 5000, 8: 10000, 10: 5000, 101: 10000, 121: 10000 },
+    parse: priceListParser(APPLICATION_IDS, 'application'),
+    description: 'Credits per message by application, as application=credits pairs. Default: 1=0.005,2=0.005,3=0.01,4=0.02,5=0.005,8=0.01,10=0.005,101=0.01,121=0.01. Unlimited plans (5, 6, 9) pay nothing per message.',
+  }),
+  planFees: key({
+    env: 'SWITCHBOARD_PLAN_FEES',
+    schema: PriceList,
+    default: { 1: 0, 2: 5_000_000, 3: 10_000_000, 4: 20_000_000, 5: 35_000_000, 6: 350_000_000, 7: 30_000_000, 8: 60_000_000, 9: 120_000_000 },
+    parse: priceListParser(BILLING_PLANS.map((plan) => plan.id), 'billing plan'),
+    description: 'Credits per paid period by billing plan, as plan=credits pairs. Default: 1=0,2=5,3=10,4=20,5=35,6=350,7=30,8=60,9=120 (plan 6 is yearly, the others monthly).',
+  }),
+  createDemoProject: key({
+    env: 'SWITCHBOARD_DEMO_PROJECT',
+    schema: Type.Boolean(),
+    default: true,
+    description: 'On first start, create a demo project with an API token and print how to use it.',
+  }),
+  billingIntervalMs: key({
+    env: 'SWITCHBOARD_BILLING_INTERVAL_MS',
+    schema: Type.Integer({ minimum: 1000 }),
+    default: 3_600_000,
+    description: 'How often paid plan periods are renewed (or projects expired when the wallet cannot pay).',
+  }),
+} as const;
+
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+export type Config = { readonly [K in ConfigKeyName]: Static<(typeof CONFIG_KEYS)[K]['schema']> };
+
+export function flagName(env: string): string {
+  return env.replace(/^SWITCHBOARD_/, '').toLowerCase().replaceAll('_', '-');
+}

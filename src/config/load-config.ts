@@ -1,0 +1,106 @@
+// Builds the one configuration: defaults < config file < environment < CLI flags, validated once
+// (every problem reported together) and frozen.
+import { readFileSync } from 'node:fs';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import { CONFIG_KEYS, flagName, type Config, type ConfigKey, type ConfigKeyName } from './config-schema.js';
+
+export interface ConfigSources {
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Parsed CLI flags by flag name (`data-dir`), as the CLI read them. */
+  flags?: Readonly<Record<string, string | boolean | undefined>>;
+  /** Path of a JSON file whose keys are the environment names (`{"PORT": 9000}`). */
+  file?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseText(definition: ConfigKey, text: string): { value: unknown } | { problem: string } {
+  if (definition.parse) return definition.parse(text);
+  const kind = (definition.schema as TSchema & { type?: string }).type;
+  if (kind === 'integer' || kind === 'number') {
+    return /^-?\d+(\.\d+)?$/.test(text.trim()) ? { value: Number(text) } : { problem: `'${text}' is not a number` };
+  }
+  if (kind === 'boolean') {
+    const lower = text.trim().toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(lower)) return { value: true };
+    if (['0', 'false', 'no', 'off', ''].includes(lower)) return { value: false };
+    return { problem: `'${text}' is not a boolean (true/false)` };
+  }
+  return { value: text };
+}
+
+function readFile(path: string, problems: string[]): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    problems.push(`config file ${path}: must hold a JSON object`);
+  } catch (error) {
+    problems.push(`config file ${path}: ${(error as Error).message}`);
+  }
+  return {};
+}
+
+function describeSchemaProblem(definition: ConfigKey, value: unknown): string | undefined {
+  if (Value.Check(definition.schema, value)) return undefined;
+  const first = Value.Errors(definition.schema, value).First();
+  return `${first?.message ?? 'invalid value'} (got ${definition.isSecret ? 'a hidden value' : JSON.stringify(value)})`;
+}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const problems: string[] = [];
+  const env = sources.env ?? {};
+  const flags = sources.flags ?? {};
+  const filePath = (typeof flags.config === 'string' ? flags.config : undefined) ?? sources.file ?? env.SWITCHBOARD_CONFIG;
+  const file = filePath ? readFile(filePath, problems) : {};
+  const knownEnvNames = new Set(Object.values(CONFIG_KEYS).map((definition) => definition.env));
+  for (const name of Object.keys(file)) {
+    if (!knownEnvNames.has(name)) problems.push(`config file: unknown key ${name}`);
+  }
+
+  const result: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries(CONFIG_KEYS) as [ConfigKeyName, ConfigKey][]) {
+    const flag = flags[flagName(definition.env)];
+    const candidates: [string, unknown][] = [
+      [`--${flagName(definition.env)}`, flag],
+      [definition.env, env[definition.env]],
+      [`config file ${definition.env}`, file[definition.env]],
+    ];
+    const [source, raw] = candidates.find(([, value]) => value !== undefined) ?? ['default', definition.default];
+    // Credit amounts are decimals in every source: a 2.5 in the config file means 2.5 credits, not micros.
+    let value: unknown = definition.parse && typeof raw === 'number' && source !== 'default' ? String(raw) : raw;
+    if (source !== 'default' && (typeof value === 'string' || typeof value === 'boolean')) {
+      const text = value;
+      const parsed = typeof text === 'boolean' ? { value: text } : parseText(definition, text);
+      if ('problem' in parsed) {
+        problems.push(`${source}: ${parsed.problem}`);
+        continue;
+      }
+      value = parsed.value;
+    }
+    const problem = describeSchemaProblem(definition, value);
+    if (problem) problems.push(`${source}: ${problem}`);
+    result[name] = value;
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(result) as Config;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The URL phones and clients should use: the configured one, or localhost on the listening port. */
+export function publicUrl(config: Config, listeningPort?: number): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/+$/, '');
+  return `http://localhost:${listeningPort ?? config.port}`;
+}

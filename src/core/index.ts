@@ -1,0 +1,22 @@
+// The domain, with no I/O: what the gateway knows and decides. Adapters import from here.
+export * from './account.js';
+export * from './account-service.js';
+export * from './api-token-service.js';
+export * from './applications.js';
+export * from './authenticator.js';
+export * from './billing-plans.js';
+export * from './clock.js';
+export * from './credits.js';
+export * from './ip-allow-list.js';
+export * from './price-table.js';
+export * from './project.js';
+export * from './project-rules.js';
+export * from './project-service.js';
+export * from './project-time.js';
+export * from './secrets.js';
+export * from './status-codes.js';
+export * from './stores.js';
+export * from './url-policy.js';
+export * from './wallet-service.js';
+export { isCountryCode } from './countries.js';
+export { TtlCache } from './ttl-cache.js';

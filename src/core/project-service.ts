@@ -1,0 +1,158 @@
+// Projects: creation (with its plan fee and first tokens, in one transaction), listing, webhooks,
+// billing changes, deletion, and the renewal of paid periods.
+import type { ApiTokenService, IssuedToken } from './api-token-service.js';
+import type { Authenticator } from './authenticator.js';
+import { findPlan, periodEnd, planServiceMismatch, type Service } from './billing-plans.js';
+import type { Clock } from './clock.js';
+import type { PriceTable } from './price-table.js';
+import type { Project } from './project.js';
+import { checkProjectFields, checkWebhooks, type ProjectInput, type WebhookInput } from './project-rules.js';
+import { newLicenseKey } from './secrets.js';
+import { PickyError, Status, invalidRequest } from './status-codes.js';
+import type { Storage } from './stores.js';
+import type { UrlPolicy } from './url-policy.js';
+import type { WalletService } from './wallet-service.js';
+
+export interface CreatedProject {
+  project: Project;
+  tokens: IssuedToken[];
+  amountDebited: number;
+}
+
+export interface BillingChange {
+  project: Project;
+  oldPlan: number;
+  amountDebited: number;
+}
+
+export interface ProjectServiceDeps {
+  storage: Storage;
+  clock: Clock;
+  prices: PriceTable;
+  wallet: WalletService;
+  tokens: ApiTokenService;
+  authenticator: Authenticator;
+  urlPolicy: UrlPolicy;
+}
+
+export class ProjectService {
+  constructor(private readonly deps: ProjectServiceDeps) {}
+
+  async create(accountId: number, input: ProjectInput): Promise<CreatedProject> {
+    const fields = checkProjectFields(input);
+    const webhooks = await checkWebhooks(input, this.deps.urlPolicy);
+    const { storage, clock, prices, wallet, tokens } = this.deps;
+    const now = clock.now();
+    const plan = findPlan(fields.billingPlan)!;
+    const fee = prices.planFee(plan.id);
+    return storage.transaction(async (stores) => {
+      const project = await stores.projects.create(
+        {
+          accountId,
+          name: fields.name,
+          number: fields.number,
+          companyName: fields.companyName,
+          country: fields.country,
+          timeZone: fields.timeZone,
+          dateFormat: fields.dateFormat,
+          service: fields.service,
+          billingPlan: plan.id,
+          status: 'Active',
+          licenseKey: newLicenseKey(),
+          globalWebhook: webhooks.globalWebhook ?? '',
+          eventWebhook: webhooks.eventWebhook ?? '',
+          smartReplyWebhook: webhooks.smartReplyWebhook ?? '',
+          webhookFormat: webhooks.webhookFormat ?? 'json',
+          notes: fields.notes,
+          nextBillingAt: periodEnd(plan.period, now) ?? null,
+        },
+        now,
+      );
+      await wallet.debit({ accountId, amount: fee, reason: `plan ${plan.id} fee`, reference: `project:${project.id}`, projectId: project.id }, stores);
+      const issued = input.generateApiToken ? await tokens.issuePerAddress(project.id, fields.tokenIpAddresses, stores) : [];
+      return { project, tokens: issued, amountDebited: fee };
+    });
+  }
+
+  /** A project of the account, or 410 naming the id. */
+  async get(accountId: number, projectId: number): Promise<Project> {
+    const project = await this.deps.storage.stores.projects.findById(projectId);
+    if (!project || project.accountId !== accountId) throw invalidRequest(`project_id ${projectId} does not exist`);
+    return project;
+  }
+
+  list(accountId: number): Promise<Project[]> {
+    return this.deps.storage.stores.projects.list(accountId);
+  }
+
+  /** A project that may still be changed: deleted projects answer 408. */
+  async getChangeable(accountId: number, projectId: number): Promise<Project> {
+    const project = await this.get(accountId, projectId);
+    if (project.status === 'Delete') throw new PickyError(Status.projectNotActive, `project ${projectId} is deleted`);
+    return project;
+  }
+
+  async setWebhooks(accountId: number, projectId: number, input: WebhookInput): Promise<Project> {
+    await this.getChangeable(accountId, projectId);
+    const changes = await checkWebhooks(input, this.deps.urlPolicy);
+    return this.update(projectId, changes);
+  }
+
+  /** Moves a project to another plan: the new plan's fee is paid now and starts a new period. */
+  async changeBilling(accountId: number, projectId: number, service: number, planId: number): Promise<BillingChange> {
+    const project = await this.getChangeable(accountId, projectId);
+    if (service !== 1 && service !== 2) throw invalidRequest('service must be 1 (Phone Automation) or 2 (WhatsApp Official)');
+    const mismatch = planServiceMismatch(planId, service as Service);
+    if (mismatch) throw invalidRequest(`plan_id: ${mismatch}`);
+    const plan = findPlan(planId)!;
+    const fee = this.deps.prices.planFee(plan.id);
+    const now = this.deps.clock.now();
+    const updated = await this.deps.storage.transaction(async (stores) => {
+      await this.deps.wallet.debit({ accountId, amount: fee, reason: `plan ${plan.id} fee`, reference: `project:${projectId}`, projectId }, stores);
+      return stores.projects.update(projectId, { service: service as Service, billingPlan: plan.id, status: 'Active', nextBillingAt: periodEnd(plan.period, now) ?? null }, now);
+    });
+    this.deps.authenticator.forgetProject(projectId);
+    return { project: updated!, oldPlan: project.billingPlan, amountDebited: fee };
+  }
+
+  /** Marks a project deleted: its tokens stop working (408) and it leaves the renewal cycle. */
+  async delete(accountId: number, projectId: number): Promise<Project> {
+    await this.getChangeable(accountId, projectId);
+    return this.update(projectId, { status: 'Delete', nextBillingAt: null });
+  }
+
+  /**
+   * Renews every paid period that has ended: the fee is debited and the period extended, or the project
+   * becomes Expired when the wallet cannot pay. Answers how many projects expired.
+   */
+  async renewDue(): Promise<{ renewed: number; expired: number }> {
+    const { storage, clock, prices, wallet } = this.deps;
+    const now = clock.now();
+    let renewed = 0;
+    let expired = 0;
+    for (const project of await storage.stores.projects.listDueForRenewal(now)) {
+      const plan = findPlan(project.billingPlan);
+      const fee = prices.planFee(project.billingPlan);
+      try {
+        await storage.transaction(async (stores) => {
+          await wallet.debit({ accountId: project.accountId, amount: fee, reason: `plan ${project.billingPlan} renewal`, reference: `project:${project.id}`, projectId: project.id }, stores);
+          await stores.projects.update(project.id, { nextBillingAt: periodEnd(plan?.period ?? 'month', project.nextBillingAt ?? now) ?? null }, now);
+        });
+        renewed += 1;
+      } catch (error) {
+        if (!(error instanceof PickyError) || error.code !== Status.insufficientBalance) throw error;
+        await storage.stores.projects.update(project.id, { status: 'Expired' }, now);
+        expired += 1;
+      }
+      this.deps.authenticator.forgetProject(project.id);
+    }
+    return { renewed, expired };
+  }
+
+  private async update(projectId: number, changes: Parameters<Storage['stores']['projects']['update']>[1]): Promise<Project> {
+    const updated = await this.deps.storage.stores.projects.update(projectId, changes, this.deps.clock.now());
+    this.deps.authenticator.forgetProject(projectId);
+    if (!updated) throw invalidRequest(`project_id ${projectId} does not exist`);
+    return updated;
+  }
+}

@@ -1,0 +1,36 @@
+// Random secrets (API tokens, license keys) and the one-way hash under which tokens are stored.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** 160 random bits as 40 hex characters: the length Picky tokens have, so clients' fields fit. */
+export function newApiToken(): string {
+  return randomBytes(20).toString('hex');
+}
+
+/** A master token: 256 random bits, hex. */
+export function newMasterToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** A license key (the phone-pairing secret): 128 random bits as 32 hex characters. */
+export function newLicenseKey(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * Tokens are long random strings, so a plain SHA-256 is enough to make the stored value useless to a
+ * reader of the database; a slow password hash would only cost time on every request.
+ */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(hashToken(a), 'hex');
+  const right = Buffer.from(hashToken(b), 'hex');
+  return timingSafeEqual(left, right);
+}
+
+/** What a listing shows of a token whose secret is not kept: its last four characters. */
+export function tokenHint(token: string): string {
+  return `…${token.slice(-4)}`;
+}

@@ -1,0 +1,52 @@
+// The storage the domain needs, as interfaces; `storage/` implements them over SQLite and PostgreSQL.
+import type { Account, LedgerEntry, NewLedgerEntry } from './account.js';
+import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
+
+export interface AccountStore {
+  /** The gateway's account (there is one per installation), if it has been created. */
+  find(): Promise<Account | undefined>;
+  /** Creates the account unless another process did first; answers whether this call created it. */
+  create(masterTokenHash: string, at: number): Promise<boolean>;
+  setMasterTokenHash(hash: string, at: number): Promise<void>;
+}
+
+export interface WalletStore {
+  balance(accountId: number): Promise<number>;
+  /**
+   * Adds `entry.amount` (signed) to the balance and appends the ledger entry, unless that would take
+   * the balance below zero; answers the new balance, or undefined when refused. Must be atomic.
+   */
+  apply(entry: NewLedgerEntry): Promise<number | undefined>;
+  entries(accountId: number, limit: number): Promise<LedgerEntry[]>;
+}
+
+export interface ProjectStore {
+  create(project: NewProject, at: number): Promise<Project>;
+  findById(id: number): Promise<Project | undefined>;
+  findByLicenseKey(licenseKey: string): Promise<Project | undefined>;
+  list(accountId: number): Promise<Project[]>;
+  update(id: number, changes: ProjectChanges, at: number): Promise<Project | undefined>;
+  /** Active projects whose paid period ended at or before `at`. */
+  listDueForRenewal(at: number): Promise<Project[]>;
+}
+
+export interface ApiTokenStore {
+  create(token: NewApiToken, at: number): Promise<ApiToken>;
+  findByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  findById(id: number): Promise<ApiToken | undefined>;
+  listByProject(projectId: number): Promise<ApiToken[]>;
+  setStatus(id: number, status: ApiTokenStatus, at: number): Promise<void>;
+}
+
+export interface Stores {
+  accounts: AccountStore;
+  wallet: WalletStore;
+  projects: ProjectStore;
+  apiTokens: ApiTokenStore;
+}
+
+/** Stores plus transactions: work given to `transaction` commits all of its writes or none. */
+export interface Storage {
+  readonly stores: Stores;
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T>;
+}

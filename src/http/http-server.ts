@@ -1,0 +1,58 @@
+// Builds the Fastify server: body handling shared by every route, the mapping of framework errors to
+// Picky answers (410 for bad bodies, never a stack trace), and the routes themselves.
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { PickyError, Status } from '../core/index.js';
+import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
+import { PICKY_PREFIXES, sendAnswer } from './picky-endpoint.js';
+import { failure } from './picky-response.js';
+import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
+
+export interface HttpServerDeps extends PmRouteDeps {
+  logger: FastifyBaseLogger;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  readiness: ReadinessCheck;
+}
+
+function isPickyPath(url: string): boolean {
+  return PICKY_PREFIXES.some((prefix) => url.startsWith(prefix));
+}
+
+export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: deps.bodyLimitBytes,
+    trustProxy: deps.trustProxy,
+    // Per-request logs would double the log volume at push rates; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+  });
+
+  // Every body is read as bytes and interpreted by the endpoint: Picky clients send JSON, JSON inside a
+  // `data` form field, or JSON with no content type at all, and all of them must work.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error.statusCode === 413) {
+      return sendAnswer(reply, failure(new PickyError(Status.invalidRequest, `body is larger than ${deps.bodyLimitBytes} bytes`)));
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendAnswer(reply, failure(new PickyError(Status.invalidRequest, error.message)));
+    }
+    request.log.error({ err: error, reqId: request.id }, 'request failed');
+    return sendAnswer(reply, { ...failure(new PickyError(Status.internalError)), request_id: request.id });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (isPickyPath(path) && request.method !== 'POST') {
+      return reply.code(405).send({ ...failure(new PickyError(Status.invalidRequest, `${request.method} is not supported; Picky endpoints take POST`)) });
+    }
+    return reply.code(404).send(failure(new PickyError(Status.invalidRequest, `no endpoint ${request.method} ${path}`)));
+  });
+
+  registerHealthRoutes(app, deps.readiness);
+  registerPmRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,83 @@
+// Registers one Picky endpoint with the conventions every endpoint shares: POST under both path prefixes,
+// input read from JSON / data= / form, authentication by the body's `token`, types checked (numbers may
+// come as numeric strings), and every refusal answered with its documented status code.
+import type { Static, TObject } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PickyError, Status, invalidRequest, type Account, type Authenticator, type ProjectCaller } from '../core/index.js';
+import type { AuthThrottle } from './auth-throttle.js';
+import { readPickyInput, type PickyInput } from './picky-input.js';
+import { failure, httpStatusFor, type PickyAnswer } from './picky-response.js';
+
+export const PICKY_PREFIXES = ['/app/api/v2/', '/api/v2/'] as const;
+
+export type AuthKind = 'master' | 'project';
+type CallerOf<A extends AuthKind> = A extends 'master' ? Account : ProjectCaller;
+
+export interface RequestContext {
+  ip: string;
+  requestId: string;
+  headers: FastifyRequest['headers'];
+}
+
+export interface PickyEndpoint<S extends TObject, A extends AuthKind> {
+  /** Path after the prefix: `push`, `pm/create-project`. */
+  name: string;
+  auth: A;
+  schema: S;
+  handle(input: Static<S>, caller: CallerOf<A>, context: RequestContext): Promise<unknown>;
+}
+
+export interface EndpointDeps {
+  authenticator: Authenticator;
+  throttle: AuthThrottle;
+}
+
+/** `/data/2/number` → `data[2].number`: how a client would name the field. */
+export function fieldName(path: string): string {
+  return path
+    .split('/')
+    .filter(Boolean)
+    .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('');
+}
+
+/** Converts numeric strings (and the like) to the schema's types, then checks; 410 names the first bad field. */
+export function checkInput<S extends TObject>(schema: S, input: PickyInput): Static<S> {
+  const converted = Value.Convert(schema, input);
+  if (Value.Check(schema, converted)) return converted as Static<S>;
+  const error = Value.Errors(schema, converted).First();
+  const field = error ? fieldName(error.path) || 'body' : 'body';
+  throw invalidRequest(`${field}: ${error?.message ?? 'invalid value'}`);
+}
+
+async function authenticate<A extends AuthKind>(deps: EndpointDeps, kind: A, input: PickyInput, ip: string): Promise<CallerOf<A>> {
+  if (deps.throttle.isBlocked(ip)) throw new PickyError(Status.tooManyRequests, 'too many authentication failures from this address; retry in a minute');
+  try {
+    const caller = kind === 'master' ? await deps.authenticator.master(input.token) : await deps.authenticator.project(input.token, ip);
+    return caller as CallerOf<A>;
+  } catch (error) {
+    if (error instanceof PickyError && error.code === Status.authenticationFailed) deps.throttle.recordFailure(ip);
+    throw error;
+  }
+}
+
+export function sendAnswer(reply: FastifyReply, answer: PickyAnswer): FastifyReply {
+  return reply.code(httpStatusFor(answer.status)).send(answer);
+}
+
+export function registerPickyEndpoint<S extends TObject, A extends AuthKind>(app: FastifyInstance, deps: EndpointDeps, endpoint: PickyEndpoint<S, A>): void {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    try {
+      const raw = await readPickyInput(request.headers['content-type'], request.body as Buffer | undefined, request.query as Record<string, unknown>);
+      const caller = await authenticate(deps, endpoint.auth, raw, request.ip);
+      const input = checkInput(endpoint.schema, raw);
+      const result = await endpoint.handle(input, caller, { ip: request.ip, requestId: request.id, headers: request.headers });
+      return reply.send(result);
+    } catch (error) {
+      if (error instanceof PickyError) return sendAnswer(reply, failure(error));
+      throw error;
+    }
+  };
+  for (const prefix of PICKY_PREFIXES) app.post(`${prefix}${endpoint.name}`, handler);
+}

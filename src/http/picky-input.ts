@@ -1,0 +1,67 @@
+// Reads a Picky request into one plain object, however the client sent it: a JSON body; the same JSON in
+// a `data` field of a urlencoded or multipart form, or of the query string ("Normal POST method"); or
+// plain form fields. Keys are trimmed, so the documented `"priority "` spelling reads as `priority`.
+import { invalidRequest } from '../core/index.js';
+import { readMultipartFields } from './multipart-fields.js';
+
+export type PickyInput = Record<string, unknown>;
+
+const MAX_KEY_DEPTH = 4;
+
+function parseJsonObject(text: string, where: string): PickyInput {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw invalidRequest(`${where} is not valid JSON (${(error as Error).message})`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw invalidRequest(`${where} must be a JSON object`);
+  }
+  return parsed as PickyInput;
+}
+
+/** A `data` field holding the whole request as JSON wins; otherwise the fields are the request. */
+function fromFields(fields: Record<string, unknown>, where: string): PickyInput {
+  const data = fields.data;
+  if (typeof data === 'string' && data.trim().startsWith('{')) return parseJsonObject(data, `${where} field 'data'`);
+  return { ...fields };
+}
+
+/**
+ * Trims surrounding spaces from keys, recursively. When both spellings are present ("priority" and
+ * "priority ") the exact one wins.
+ */
+export function normalizeKeys(value: unknown, depth = 0): unknown {
+  if (depth > MAX_KEY_DEPTH || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => normalizeKeys(item, depth + 1));
+  const result: PickyInput = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const trimmed = key.trim();
+    if (trimmed !== key && Object.hasOwn(value, trimmed)) continue;
+    result[trimmed] = normalizeKeys(inner, depth + 1);
+  }
+  return result;
+}
+
+export async function readPickyInput(contentType: string | undefined, body: Buffer | undefined, query: Record<string, unknown>): Promise<PickyInput> {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  let input: PickyInput;
+  if (!body || body.length === 0) {
+    input = fromFields(query, 'query');
+  } else if (type === 'application/x-www-form-urlencoded') {
+    input = fromFields(Object.fromEntries(new URLSearchParams(body.toString('utf8'))), 'form');
+  } else if (type === 'multipart/form-data') {
+    let fields: Record<string, string>;
+    try {
+      fields = await readMultipartFields(contentType!, body);
+    } catch (error) {
+      throw invalidRequest(`multipart body cannot be read (${(error as Error).message})`);
+    }
+    input = fromFields(fields, 'form');
+  } else {
+    // JSON, and also bodies sent without (or with a wrong) content type: many scripts forget the header.
+    input = parseJsonObject(body.toString('utf8'), 'body');
+  }
+  return normalizeKeys(input) as PickyInput;
+}

@@ -1,0 +1,176 @@
+// The project-management API (`pm/*`, master token) and `check-balance` (project token).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { TOKEN_ACTIONS, checkAllowList, creditsAsNumber, formatCredits, invalidRequest, type ApiTokenService, type ProjectService, type WalletService } from '../core/index.js';
+import { registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import { success } from './picky-response.js';
+import { nextBillingDate, projectView } from './project-view.js';
+
+export interface PmRouteDeps extends EndpointDeps {
+  projects: ProjectService;
+  tokens: ApiTokenService;
+  wallet: WalletService;
+  publicUrl: () => string;
+}
+
+const Token = Type.String();
+const ProjectId = Type.Integer({ minimum: 1 });
+const Text = Type.String();
+const Webhooks = {
+  global_webhook: Type.Optional(Text),
+  event_webhook: Type.Optional(Text),
+  smart_reply_webhook: Type.Optional(Text),
+  webhook_format: Type.Optional(Type.Union([Type.Integer(), Text])),
+};
+
+const CreateProject = Type.Object({
+  token: Token,
+  project_name: Text,
+  number: Type.Optional(Text),
+  company_name: Type.Optional(Text),
+  country: Type.Optional(Text),
+  time_zone: Type.Optional(Text),
+  date_format: Type.Optional(Type.Union([Type.Integer(), Text])),
+  service: Type.Optional(Type.Integer()),
+  billing_plan: Type.Optional(Type.Integer()),
+  generate_api_token: Type.Optional(Type.Boolean()),
+  token_ip_address: Type.Optional(Type.Array(Text)),
+  notes: Type.Optional(Text),
+  ...Webhooks,
+});
+
+export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void {
+  const { projects, tokens, wallet } = deps;
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/create-project',
+    auth: 'master',
+    schema: CreateProject,
+    async handle(input, account) {
+      const created = await projects.create(account.id, {
+        projectName: input.project_name,
+        number: input.number,
+        companyName: input.company_name,
+        country: input.country,
+        timeZone: input.time_zone,
+        dateFormat: input.date_format,
+        service: input.service,
+        billingPlan: input.billing_plan,
+        generateApiToken: input.generate_api_token,
+        tokenIpAddresses: input.token_ip_address,
+        globalWebhook: input.global_webhook,
+        eventWebhook: input.event_webhook,
+        smartReplyWebhook: input.smart_reply_webhook,
+        webhookFormat: input.webhook_format,
+        notes: input.notes,
+      });
+      const view = await projectView(created.project, { publicUrl: deps.publicUrl(), issuedTokens: created.tokens });
+      return success({ ...view, amount_debited: formatCredits(created.amountDebited) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/get-projects',
+    auth: 'master',
+    schema: Type.Object({ token: Token, project_id: Type.Optional(Type.Integer({ minimum: 0 })) }),
+    async handle(input, account) {
+      const list = input.project_id ? [await projects.get(account.id, input.project_id)] : await projects.list(account.id);
+      const data = [];
+      for (const project of list) {
+        data.push(await projectView(project, { publicUrl: deps.publicUrl(), storedTokens: await tokens.list(project.id) }));
+      }
+      return success({ data });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/create-api-token',
+    auth: 'master',
+    schema: Type.Object({ token: Token, project_id: ProjectId, ip_whitelist: Type.Optional(Type.Array(Text)) }),
+    async handle(input, account) {
+      const project = await projects.getChangeable(account.id, input.project_id);
+      const addresses = checkAllowList(input.ip_whitelist ?? [], 'ip_whitelist');
+      const issued = await tokens.issuePerAddress(project.id, addresses);
+      return success({ project_id: String(project.id), api_token: issued.map(({ ip, token, record }) => ({ ip, token, token_id: String(record.id) })) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/manage-api-token',
+    auth: 'master',
+    schema: Type.Object({ token: Token, project_id: ProjectId, api_token: Text, action: Type.Integer() }),
+    async handle(input, account) {
+      const status = TOKEN_ACTIONS[input.action];
+      if (!status) throw invalidRequest('action must be 1 (disable), 2 (enable) or 3 (delete)');
+      const project = await projects.get(account.id, input.project_id);
+      const token = await tokens.findInProject(project.id, input.api_token);
+      await tokens.setStatus(token, status);
+      return success({ project_id: String(project.id), action: input.action, token_status: status });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/change-billing',
+    auth: 'master',
+    schema: Type.Object({ token: Token, project_id: ProjectId, service: Type.Integer(), plan_id: Type.Integer() }),
+    async handle(input, account) {
+      const change = await projects.changeBilling(account.id, input.project_id, input.service, input.plan_id);
+      return success({
+        project_id: String(change.project.id),
+        old_billing_plan: String(change.oldPlan),
+        new_billing_plan: change.project.billingPlan,
+        amount_debited: formatCredits(change.amountDebited),
+        next_billing_date: nextBillingDate(change.project),
+      });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/set-webhook',
+    auth: 'master',
+    schema: Type.Object({ token: Token, project_id: ProjectId, ...Webhooks }),
+    async handle(input, account) {
+      const project = await projects.setWebhooks(account.id, input.project_id, {
+        globalWebhook: input.global_webhook,
+        eventWebhook: input.event_webhook,
+        smartReplyWebhook: input.smart_reply_webhook,
+        webhookFormat: input.webhook_format,
+      });
+      return success({
+        project_id: String(project.id),
+        global_webhook: project.globalWebhook,
+        event_webhook: project.eventWebhook,
+        smart_reply_webhook: project.smartReplyWebhook,
+        webhook_format: project.webhookFormat === 'json' ? 1 : 2,
+      });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/delete-project',
+    auth: 'master',
+    schema: Type.Object({ token: Token, project_id: ProjectId }),
+    async handle(input, account) {
+      const project = await projects.delete(account.id, input.project_id);
+      return success({ project_id: String(project.id), project_status: project.status });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/fetch-balance',
+    auth: 'master',
+    schema: Type.Object({ token: Token }),
+    async handle(_input, account) {
+      return success({ balance: creditsAsNumber(await wallet.balance(account.id)) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'check-balance',
+    auth: 'project',
+    schema: Type.Object({ token: Token }),
+    async handle(_input, caller) {
+      return success({ balance: creditsAsNumber(await wallet.balance(caller.account.id)) });
+    },
+  });
+}

@@ -1,0 +1,21 @@
+// The one file that uses the `qrcode` package: PNG (base64) and terminal renderings of a text.
+import QRCode from 'qrcode';
+
+const pngCache = new Map<string, string>();
+const MAX_CACHED = 1000;
+
+/** A PNG of the QR code, base64-encoded; cached because project listings render the same codes often. */
+export async function qrPngBase64(text: string): Promise<string> {
+  const cached = pngCache.get(text);
+  if (cached) return cached;
+  const png = await QRCode.toBuffer(text, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 });
+  const encoded = png.toString('base64');
+  if (pngCache.size >= MAX_CACHED) pngCache.delete(pngCache.keys().next().value!);
+  pngCache.set(text, encoded);
+  return encoded;
+}
+
+/** The QR code drawn with Unicode half blocks, for printing in a terminal. */
+export function qrTerminal(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'utf8', errorCorrectionLevel: 'L', margin: 1 });
+}

@@ -1,0 +1,31 @@
+// What the two SQL dialects can and cannot do, in one place; everything else in storage is shared.
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface DialectCapabilities {
+  dialect: DialectName;
+  /** Column type for auto-incrementing integer primary keys. */
+  autoIncrementIdType: 'integer' | 'bigserial';
+  /** Several connections may write at once (PostgreSQL); SQLite serialises writers in one process. */
+  supportsConcurrentWriters: boolean;
+  /** `SELECT … FOR UPDATE SKIP LOCKED` for claiming work rows. */
+  supportsSkipLocked: boolean;
+  /** `LISTEN/NOTIFY` wake-ups between gateway nodes. */
+  supportsListenNotify: boolean;
+}
+
+export const SQLITE_CAPABILITIES: DialectCapabilities = {
+  dialect: 'sqlite',
+  autoIncrementIdType: 'integer',
+  supportsConcurrentWriters: false,
+  supportsSkipLocked: false,
+  supportsListenNotify: false,
+};
+
+export const POSTGRES_CAPABILITIES: DialectCapabilities = {
+  dialect: 'postgres',
+  autoIncrementIdType: 'bigserial',
+  supportsConcurrentWriters: true,
+  supportsSkipLocked: true,
+  supportsListenNotify: true,
+};

@@ -1,0 +1,11 @@
+// The ordered list of migrations; both dialects run the same list.
+import type { Migration, MigrationProvider } from 'kysely';
+import type { DialectCapabilities } from '../capabilities.js';
+import { foundationMigration } from './0001-foundation.js';
+
+export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
+  const migrations: Record<string, Migration> = {
+    '0001_foundation': foundationMigration(capabilities),
+  };
+  return { getMigrations: async () => migrations };
+}

@@ -1,0 +1,40 @@
+// Opens the configured database: PostgreSQL when DATABASE_URL says postgres://, else embedded SQLite.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely } from 'kysely';
+import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.js';
+import { openPostgresDialect } from './postgres-driver.js';
+import type { Schema } from './schema.js';
+import { SqlStorage } from './sql-storage.js';
+import { openSqliteDialect } from './sqlite-driver.js';
+
+export interface StorageSettings {
+  /** postgres://… or postgresql://…; sqlite:<file> or empty for SQLite in `dataDir`. */
+  databaseUrl: string;
+  dataDir: string;
+  poolSize: number;
+  /** PostgreSQL schema to use (tests isolate suites this way). */
+  schema?: string | undefined;
+}
+
+export const SQLITE_FILE_NAME = 'switchboard.db';
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Where SQLite lives: `sqlite::memory:`, `sqlite:<path>`, or data-dir/switchboard.db. */
+export function sqliteFile(settings: StorageSettings): string {
+  if (settings.databaseUrl.startsWith('sqlite:')) return settings.databaseUrl.slice('sqlite:'.length);
+  mkdirSync(settings.dataDir, { recursive: true });
+  return join(settings.dataDir, SQLITE_FILE_NAME);
+}
+
+export async function openStorage(settings: StorageSettings): Promise<SqlStorage> {
+  if (isPostgresUrl(settings.databaseUrl)) {
+    const handle = await openPostgresDialect({ url: settings.databaseUrl, poolSize: settings.poolSize, schema: settings.schema });
+    return new SqlStorage(new Kysely<Schema>({ dialect: handle.dialect }), POSTGRES_CAPABILITIES, handle.close);
+  }
+  const handle = openSqliteDialect(sqliteFile(settings));
+  return new SqlStorage(new Kysely<Schema>({ dialect: handle.dialect }), SQLITE_CAPABILITIES, handle.close);
+}

@@ -1,0 +1,72 @@
+// The tables as Kysely sees them: one row type per table. Times are epoch milliseconds (bigint),
+// money is micro-credits (bigint); both fit a JS number exactly.
+import type { Generated } from 'kysely';
+
+export interface AccountRow {
+  id: number;
+  master_token_hash: string;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WalletRow {
+  account_id: number;
+  balance: number;
+  updated_at: number;
+}
+
+export interface WalletEntryRow {
+  id: Generated<number>;
+  account_id: number;
+  kind: string;
+  amount: number;
+  balance_after: number;
+  reason: string;
+  reference: string;
+  project_id: number | null;
+  created_at: number;
+}
+
+export interface ProjectRow {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  number: string;
+  company_name: string;
+  country: string;
+  time_zone: string;
+  date_format: string;
+  service: number;
+  billing_plan: number;
+  status: string;
+  license_key: string;
+  global_webhook: string;
+  event_webhook: string;
+  smart_reply_webhook: string;
+  webhook_format: string;
+  notes: string;
+  next_billing_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ApiTokenRow {
+  id: Generated<number>;
+  project_id: number;
+  token_hash: string;
+  hint: string;
+  /** JSON array of addresses and CIDR ranges; empty array = any address. */
+  ip_allow_list: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface Schema {
+  accounts: AccountRow;
+  wallets: WalletRow;
+  wallet_entries: WalletEntryRow;
+  projects: ProjectRow;
+  api_tokens: ApiTokenRow;
+}

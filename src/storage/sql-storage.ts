@@ -1,0 +1,77 @@
+// The SQL implementation of core's Storage: stores bound to the database or to one transaction,
+// migrations, and the readiness probe.
+import { Kysely, Migrator, sql } from 'kysely';
+import type { Storage, Stores } from '../core/stores.js';
+import { SqlAccountStore } from './account-store.js';
+import { SqlApiTokenStore } from './api-token-store.js';
+import type { DialectCapabilities } from './capabilities.js';
+import { migrationProvider } from './migrations/index.js';
+import { SqlProjectStore } from './project-store.js';
+import type { Schema } from './schema.js';
+import { SqlWalletStore } from './wallet-store.js';
+
+export interface MigrationReport {
+  applied: string[];
+  pending: string[];
+}
+
+function storesOn(db: Kysely<Schema>): Stores {
+  return {
+    accounts: new SqlAccountStore(db),
+    wallet: new SqlWalletStore(db),
+    projects: new SqlProjectStore(db),
+    apiTokens: new SqlApiTokenStore(db),
+  };
+}
+
+export class SqlStorage implements Storage {
+  readonly stores: Stores;
+
+  constructor(
+    readonly db: Kysely<Schema>,
+    readonly capabilities: DialectCapabilities,
+    private readonly closeDriver: () => Promise<void> | void,
+  ) {
+    this.stores = storesOn(db);
+  }
+
+  transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(storesOn(trx)));
+  }
+
+  private migrator(): Migrator {
+    return new Migrator({ db: this.db, provider: migrationProvider(this.capabilities) });
+  }
+
+  /** Applies every pending migration; answers the names applied by this call. */
+  async migrate(): Promise<string[]> {
+    const { error, results } = await this.migrator().migrateToLatest();
+    if (error) throw new Error('database migration failed', { cause: error });
+    return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+  }
+
+  async migrationReport(): Promise<MigrationReport> {
+    const migrations = await this.migrator().getMigrations();
+    return {
+      applied: migrations.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+      pending: migrations.filter((m) => m.executedAt === undefined).map((m) => m.name),
+    };
+  }
+
+  /** Ready means: the database answers and no migration is pending. */
+  async isReady(): Promise<{ ready: boolean; reason?: string }> {
+    try {
+      await sql`select 1`.execute(this.db);
+      const report = await this.migrationReport();
+      if (report.pending.length > 0) return { ready: false, reason: `pending migrations: ${report.pending.join(', ')}` };
+      return { ready: true };
+    } catch (error) {
+      return { ready: false, reason: `database unreachable: ${(error as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    await this.closeDriver();
+  }
+}
