@@ -1,7 +1,6 @@
 // The single place that wires everything together: storage, domain services, HTTP, background timers.
 import { lookup } from 'node:dns/promises';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { publicUrl, type Config } from '../config/index.js';
 import {
   AccountService,
@@ -15,7 +14,7 @@ import {
   type Clock,
   type HostResolver,
 } from '../core/index.js';
-import { AuthThrottle, buildHttpServer } from '../http/index.js';
+import { AuthThrottle, buildHttpServer, type HttpServer } from '../http/index.js';
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -43,7 +42,7 @@ export interface Gateway {
   logger: Logger;
   storage: SqlStorage;
   services: GatewayServices;
-  http: FastifyInstance;
+  http: HttpServer;
   /** The URL clients and phones use; known for certain once the server listens. */
   publicUrl(): string;
   listen(): Promise<string>;

@@ -7,6 +7,9 @@ import { PICKY_PREFIXES, sendAnswer } from './picky-endpoint.js';
 import { failure } from './picky-response.js';
 import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
 
+/** The server other layers hold; only `http/` knows it is Fastify. */
+export type HttpServer = FastifyInstance;
+
 export interface HttpServerDeps extends PmRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;

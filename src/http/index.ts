@@ -1,5 +1,5 @@
 // HTTP: the Picky v2 API, health probes, and the conventions every endpoint shares.
-export { buildHttpServer, type HttpServerDeps } from './http-server.js';
+export { buildHttpServer, type HttpServer, type HttpServerDeps } from './http-server.js';
 export { AuthThrottle } from './auth-throttle.js';
 export { PICKY_PREFIXES, registerPickyEndpoint, checkInput, type PickyEndpoint, type RequestContext } from './picky-endpoint.js';
 export { success, failure } from './picky-response.js';

@@ -1,7 +1,7 @@
 // Opens the configured database: PostgreSQL when DATABASE_URL says postgres://, else embedded SQLite.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.js';
 import { openPostgresDialect } from './postgres-driver.js';
 import type { Schema } from './schema.js';
@@ -32,9 +32,16 @@ export function sqliteFile(settings: StorageSettings): string {
 
 export async function openStorage(settings: StorageSettings): Promise<SqlStorage> {
   if (isPostgresUrl(settings.databaseUrl)) {
-    const handle = await openPostgresDialect({ url: settings.databaseUrl, poolSize: settings.poolSize, schema: settings.schema });
-    return new SqlStorage(new Kysely<Schema>({ dialect: handle.dialect }), POSTGRES_CAPABILITIES, handle.close);
+    const dialect = await openPostgresDialect({ url: settings.databaseUrl, poolSize: settings.poolSize, schema: settings.schema });
+    const db = new Kysely<Schema>({ dialect });
+    try {
+      const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+      return new SqlStorage(db, POSTGRES_CAPABILITIES, rows[0]?.schema ?? 'public');
+    } catch (error) {
+      await db.destroy();
+      throw new Error(`cannot reach PostgreSQL at DATABASE_URL: ${(error as Error).message}`, { cause: error });
+    }
   }
-  const handle = openSqliteDialect(sqliteFile(settings));
-  return new SqlStorage(new Kysely<Schema>({ dialect: handle.dialect }), SQLITE_CAPABILITIES, handle.close);
+  const dialect = openSqliteDialect(sqliteFile(settings));
+  return new SqlStorage(new Kysely<Schema>({ dialect }), SQLITE_CAPABILITIES);
 }

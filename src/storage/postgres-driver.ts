@@ -11,18 +11,13 @@ export interface PostgresSettings {
   schema?: string | undefined;
 }
 
-export interface PostgresHandle {
-  dialect: Dialect;
-  close: () => Promise<void>;
-}
-
 /** Our bigints are epoch milliseconds, micro-credits and row ids: all far below 2^53. */
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
-export async function openPostgresDialect(settings: PostgresSettings): Promise<PostgresHandle> {
+export async function openPostgresDialect(settings: PostgresSettings): Promise<Dialect> {
   if (settings.schema) {
     const client = new pg.Client({ connectionString: settings.url });
     await client.connect();
@@ -40,7 +35,7 @@ export async function openPostgresDialect(settings: PostgresSettings): Promise<P
   });
   // An idle client that loses its server must not crash the process; the next query reports the error.
   pool.on('error', () => undefined);
-  return { dialect: new PostgresDialect({ pool }), close: () => pool.end() };
+  return new PostgresDialect({ pool });
 }
 
 /** Drops a schema made by openPostgresDialect (test clean-up). */

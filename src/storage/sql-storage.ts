@@ -30,7 +30,8 @@ export class SqlStorage implements Storage {
   constructor(
     readonly db: Kysely<Schema>,
     readonly capabilities: DialectCapabilities,
-    private readonly closeDriver: () => Promise<void> | void,
+    /** PostgreSQL schema that holds our tables; the migrator must look only there. */
+    private readonly schema?: string,
   ) {
     this.stores = storesOn(db);
   }
@@ -40,7 +41,12 @@ export class SqlStorage implements Storage {
   }
 
   private migrator(): Migrator {
-    return new Migrator({ db: this.db, provider: migrationProvider(this.capabilities) });
+    return new Migrator({
+      db: this.db,
+      provider: migrationProvider(this.capabilities),
+      // Without this the migrator's table check also sees other schemas' tables on a shared server.
+      ...(this.schema ? { migrationTableSchema: this.schema } : {}),
+    });
   }
 
   /** Applies every pending migration; answers the names applied by this call. */
@@ -71,7 +77,7 @@ export class SqlStorage implements Storage {
   }
 
   async close(): Promise<void> {
+    // Kysely's destroy ends the PostgreSQL pool or closes the SQLite handle.
     await this.db.destroy();
-    await this.closeDriver();
   }
 }

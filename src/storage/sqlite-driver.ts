@@ -6,11 +6,11 @@ import { SqliteDialect, type Dialect } from 'kysely';
  * WAL lets readers run beside the writer; synchronous=NORMAL in WAL mode survives a killed process
  * (only an OS crash or power loss can drop the last commits), which is the durability the gateway promises.
  */
-export function openSqliteDialect(file: string): { dialect: Dialect; close: () => void } {
+export function openSqliteDialect(file: string): Dialect {
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return { dialect: new SqliteDialect({ database }), close: () => database.close() };
+  return new SqliteDialect({ database });
 }

@@ -1,0 +1,72 @@
+// Keeps the layout honest: core imports no adapter or library, each third-party library is loaded by
+// its one wrapper (or its one layer), and only the CLI reads the environment.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const SRC = new URL('../src/', import.meta.url).pathname;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+const files = sourceFiles(SRC).map((path) => ({ path: relative(SRC, path), text: readFileSync(path, 'utf8') }));
+
+function importsOf(text: string): string[] {
+  return [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm), ...text.matchAll(/^\s*import\s+'([^']+)'/gm)].map((match) => match[1]!);
+}
+
+/** Which files (path prefixes) may load each library. */
+const LIBRARY_HOMES: Record<string, string[]> = {
+  'better-sqlite3': ['storage/sqlite-driver.ts'],
+  pg: ['storage/postgres-driver.ts'],
+  busboy: ['http/multipart-fields.ts'],
+  qrcode: ['qr/qr-code.ts'],
+  pino: ['app/logger.ts'],
+  fastify: ['http/'],
+  kysely: ['storage/'],
+  '@sinclair/typebox': ['http/', 'config/'],
+};
+
+function packageName(specifier: string): string {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+}
+
+describe('architecture', () => {
+  it('has source files to check', () => {
+    expect(files.length).toBeGreaterThan(30);
+  });
+
+  it('core imports only core and Node built-ins', () => {
+    const offenders = files
+      .filter((file) => file.path.startsWith('core/'))
+      .flatMap((file) => importsOf(file.text).filter((spec) => !spec.startsWith('./') && !spec.startsWith('node:')).map((spec) => `${file.path} → ${spec}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('loads each third-party library only from its home', () => {
+    const offenders: string[] = [];
+    for (const file of files) {
+      for (const spec of importsOf(file.text)) {
+        if (spec.startsWith('.') || spec.startsWith('node:')) continue;
+        const homes = LIBRARY_HOMES[packageName(spec)];
+        if (!homes) offenders.push(`${file.path} → ${spec} (library without a declared home)`);
+        else if (!homes.some((home) => file.path.startsWith(home))) offenders.push(`${file.path} → ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('reads process.env and process.argv only in the CLI', () => {
+    const offenders = files.filter((file) => !file.path.startsWith('cli/') && /process\.(env|argv)/.test(file.text)).map((file) => file.path);
+    expect(offenders).toEqual([]);
+  });
+
+  it('opens every file with a one-line header comment', () => {
+    const missing = files.filter((file) => !file.text.startsWith('//')).map((file) => file.path);
+    expect(missing).toEqual([]);
+  });
+});

@@ -1,0 +1,95 @@
+// The command line, run in-process against real storage (a temp SQLite file, or a PostgreSQL schema).
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { dropPostgresSchema } from '../src/storage/index.js';
+import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
+import pg from 'pg';
+
+const schema = newSchemaName();
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
+  env = { SWITCHBOARD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_MASTER_TOKEN: 'cli-master-token-0123456789' };
+  if (POSTGRES_URL) {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.end();
+    env.DATABASE_URL = urlWithSchema(POSTGRES_URL, schema);
+  }
+});
+afterAll(async () => {
+  if (POSTGRES_URL) await dropPostgresSchema(POSTGRES_URL, schema);
+});
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, env, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('switchboard CLI', () => {
+  it('migrates, and creates the account with a demo project on first use', async () => {
+    const migrate = await run('migrate', '--json');
+    expect(migrate.code).toBe(0);
+    expect(JSON.parse(migrate.out)).toMatchObject({ applied: ['0001_foundation'] });
+    const list = await run('project', 'list', '--json');
+    expect(list.code).toBe(0);
+    expect(list.err).toContain('Demo project API token');
+    expect(JSON.parse(list.out)).toMatchObject([{ project_id: '1', project_name: 'Demo', project_status: 'Active' }]);
+  });
+
+  it('creates a project and manages its tokens', async () => {
+    const created = await run('project', 'create', '--name', 'Shop', '--plan', '2', '--time-zone', 'Europe/Paris', '--ip', '10.0.0.1', '--json');
+    expect(created.code).toBe(0);
+    const project = JSON.parse(created.out);
+    expect(project).toMatchObject({ project_name: 'Shop', billing_plan: 2, amount_debited: '5', api_tokens: [{ ip: '10.0.0.1' }] });
+
+    const token = JSON.parse((await run('token', 'create', '--project', project.project_id, '--json')).out);
+    expect(token.token).toMatch(/^[0-9a-f]{40}$/);
+    expect((await run('token', 'disable', token.token)).out).toBe(`token ${token.token_id} disabled`);
+    expect((await run('token', 'enable', token.token_id)).out).toBe(`token ${token.token_id} active`);
+    expect((await run('token', 'delete', token.token_id)).code).toBe(0);
+    const tokens = JSON.parse((await run('token', 'list', '--project', project.project_id, '--json')).out);
+    expect(tokens.map((t: { status: string }) => t.status)).toEqual(['active', 'deleted']);
+    expect(JSON.stringify(tokens)).not.toContain(token.token);
+    expect((await run('project', 'delete', project.project_id)).out).toBe(`project ${project.project_id} deleted`);
+  });
+
+  it('tops the wallet up and shows the ledger', async () => {
+    const before = JSON.parse((await run('credit', 'balance', '--json')).out).balance;
+    const added = await run('credit', 'add', '12.5', '--reason', 'invoice 42', '--json');
+    expect(JSON.parse(added.out)).toEqual({ added: '12.5', balance: String(Number(before) + 12.5) });
+    const history = JSON.parse((await run('credit', 'history', '--json', '--limit', '1')).out);
+    expect(history).toMatchObject([{ kind: 'credit', amount: '12.5', reason: 'invoice 42' }]);
+  });
+
+  it('answers usage errors with code 2 and domain refusals with code 1', async () => {
+    expect((await run('credit', 'add', 'lots')).code).toBe(2);
+    expect((await run('project', 'create', '--bogus')).code).toBe(2);
+    expect((await run('frobnicate')).code).toBe(2);
+    const refused = await run('project', 'create', '--name', 'this name is far too long');
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('project_name is longer than 20 characters');
+    const badConfig = await main(['migrate'], { ...env, PORT: 'x' }, { stdout: () => undefined, stderr: () => undefined });
+    expect(badConfig).toBe(2);
+  });
+
+  it('prints help for the program, a group and a command', async () => {
+    expect((await run('--help')).out).toContain('project create');
+    expect((await run('token', '--help')).out).toContain('token disable');
+    expect((await run('credit', 'add', '--help')).out).toContain('Usage: switchboard credit add <amount>');
+  });
+
+  it('runs as the package bin', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [new URL('../bin/switchboard.js', import.meta.url).pathname, '--help']);
+    expect(stdout).toContain('Usage: switchboard');
+  });
+});

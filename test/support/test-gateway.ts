@@ -1,0 +1,83 @@
+// A gateway on real storage for HTTP suites, driven through app.inject(): a known master token, the
+// demo project's API token, and a helper that posts Picky requests.
+import type { LightMyRequestResponse } from 'fastify';
+import { createGateway, ensureAccount, type Gateway } from '../../src/app/index.js';
+import { createLogger } from '../../src/app/logger.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { Clock, HostResolver } from '../../src/core/index.js';
+import { openTestStorage, type TestStorage } from './test-storage.js';
+
+export const MASTER_TOKEN = 'test-master-token-0123456789abcdef';
+
+export interface TestGateway {
+  gateway: Gateway;
+  test: TestStorage;
+  masterToken: string;
+  /** The demo project's id and API token. */
+  projectId: number;
+  apiToken: string;
+  /** POSTs JSON to /api/v2/<endpoint> and answers the parsed body. */
+  post(endpoint: string, body: unknown, options?: { remoteAddress?: string }): Promise<Record<string, unknown>>;
+  inject: Gateway['http']['inject'];
+  close(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  resolveHost?: HostResolver;
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const test = await openTestStorage();
+  const config = loadConfig({
+    env: {
+      SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN,
+      SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
+      SWITCHBOARD_PUBLIC_URL: 'http://gateway.test:8080',
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    },
+  });
+  const gateway = await createGateway({
+    config,
+    storage: test.storage,
+    logger: createLogger('silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+  });
+  const report = await ensureAccount(gateway);
+  const post = async (endpoint: string, body: unknown, postOptions: { remoteAddress?: string } = {}) => {
+    const response: LightMyRequestResponse = await gateway.http.inject({
+      method: 'POST',
+      url: `/api/v2/${endpoint}`,
+      payload: body as Record<string, unknown>,
+      ...(postOptions.remoteAddress ? { remoteAddress: postOptions.remoteAddress } : {}),
+    });
+    return response.json();
+  };
+  return {
+    gateway,
+    test,
+    masterToken: MASTER_TOKEN,
+    projectId: report.demo!.projectId,
+    apiToken: report.demo!.apiToken,
+    post,
+    inject: gateway.http.inject.bind(gateway.http),
+    async close() {
+      await gateway.http.close();
+      await test.close();
+    },
+  };
+}
+
+/** A clock tests move by hand. */
+export class ManualClock implements Clock {
+  constructor(private current = Date.UTC(2026, 0, 15, 10, 0, 0)) {}
+  now(): number {
+    return this.current;
+  }
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}

@@ -1,0 +1,44 @@
+// Opens a real, migrated database for one suite: in-memory SQLite by default, or a fresh schema on the
+// PostgreSQL that DATABASE_URL points at (CI's second pass). Close it in afterAll/afterEach.
+import { randomBytes } from 'node:crypto';
+import { dropPostgresSchema, isPostgresUrl, openStorage, type SqlStorage } from '../../src/storage/index.js';
+
+export const POSTGRES_URL = isPostgresUrl(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL! : undefined;
+
+export interface TestStorage {
+  storage: SqlStorage;
+  /** The DATABASE_URL a child process or CLI run should use to reach the same data. */
+  databaseUrl: string;
+  close(): Promise<void>;
+}
+
+export function newSchemaName(): string {
+  return `t_${randomBytes(6).toString('hex')}`;
+}
+
+/** A PostgreSQL URL whose connections use `schema` (libpq's `options` parameter). */
+export function urlWithSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
+}
+
+export async function openTestStorage(options: { sqliteFile?: string } = {}): Promise<TestStorage> {
+  if (POSTGRES_URL) {
+    const schema = newSchemaName();
+    const storage = await openStorage({ databaseUrl: POSTGRES_URL, dataDir: '', poolSize: 10, schema });
+    await storage.migrate();
+    return {
+      storage,
+      databaseUrl: urlWithSchema(POSTGRES_URL, schema),
+      async close() {
+        await storage.close();
+        await dropPostgresSchema(POSTGRES_URL, schema);
+      },
+    };
+  }
+  const file = options.sqliteFile ?? ':memory:';
+  const storage = await openStorage({ databaseUrl: `sqlite:${file}`, dataDir: '', poolSize: 1 });
+  await storage.migrate();
+  return { storage, databaseUrl: `sqlite:${file}`, close: () => storage.close() };
+}
