@@ -31,6 +31,16 @@ describe('paths and body forms', () => {
     expect(response.json()).toEqual(ok);
   });
 
+  it('reads JSON that curl -d labelled as a form', async () => {
+    const response = await t.inject({
+      method: 'POST',
+      url: '/api/v2/check-balance',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: ` ${JSON.stringify({ token: t.apiToken })}`,
+    });
+    expect(response.json()).toEqual(ok);
+  });
+
   it('reads plain form fields when there is no data field', async () => {
     const response = await t.inject({
       method: 'POST',

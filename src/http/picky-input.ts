@@ -44,11 +44,22 @@ export function normalizeKeys(value: unknown, depth = 0): unknown {
   return result;
 }
 
+function looksLikeJson(body: Buffer): boolean {
+  for (const byte of body) {
+    if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
+    return byte === 0x7b;
+  }
+  return false;
+}
+
 export async function readPickyInput(contentType: string | undefined, body: Buffer | undefined, query: Record<string, unknown>): Promise<PickyInput> {
   const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   let input: PickyInput;
   if (!body || body.length === 0) {
     input = fromFields(query, 'query');
+  } else if (looksLikeJson(body)) {
+    // `curl -d '{…}'` labels JSON as urlencoded; a form body never starts with '{'.
+    input = parseJsonObject(body.toString('utf8'), 'body');
   } else if (type === 'application/x-www-form-urlencoded') {
     input = fromFields(Object.fromEntries(new URLSearchParams(body.toString('utf8'))), 'form');
   } else if (type === 'multipart/form-data') {
