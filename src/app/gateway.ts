@@ -6,15 +6,20 @@ import {
   AccountService,
   ApiTokenService,
   Authenticator,
+  ChannelRegistry,
+  ChannelService,
+  MessageService,
   PriceTable,
   ProjectService,
+  PushService,
   UrlPolicy,
   WalletService,
   systemClock,
+  type Channel,
   type Clock,
   type HostResolver,
 } from '../core/index.js';
-import { AuthThrottle, buildHttpServer, type HttpServer } from '../http/index.js';
+import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -25,6 +30,8 @@ export interface GatewayOptions {
   resolveHost?: HostResolver;
   /** An already opened storage (tests); otherwise the one DATABASE_URL names is opened. */
   storage?: SqlStorage;
+  /** Channel implementations to register besides the built-in ones (tests). */
+  channels?: Channel[];
 }
 
 export interface GatewayServices {
@@ -35,6 +42,10 @@ export interface GatewayServices {
   authenticator: Authenticator;
   prices: PriceTable;
   urlPolicy: UrlPolicy;
+  registry: ChannelRegistry;
+  channels: ChannelService;
+  messages: MessageService;
+  pushes: PushService;
 }
 
 export interface Gateway {
@@ -58,9 +69,26 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   const prices = new PriceTable({ messagePrices: config.messagePrices, planFees: config.planFees });
   const urlPolicy = new UrlPolicy({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
   const tokens = new ApiTokenService(storage, clock, authenticator);
-  const projects = new ProjectService({ storage, clock, prices, wallet, tokens, authenticator, urlPolicy });
+  const registry = new ChannelRegistry();
+  const channels = new ChannelService(storage, clock, config.tokenCacheTtlMs);
+  const projects = new ProjectService({ storage, clock, prices, wallet, tokens, authenticator, urlPolicy, channels });
   const accounts = new AccountService(storage, clock, wallet, authenticator);
-  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy };
+  const messages = new MessageService(storage, clock, wallet);
+  const pushes = new PushService({
+    storage,
+    clock,
+    prices,
+    registry,
+    channels,
+    settings: {
+      maxRecipients: config.maxRecipients,
+      idempotencyTtlMs: config.idempotencyTtlMs,
+      maxBatchMessages: config.writeBatchMessages,
+      // SQLite has one writer; on PostgreSQL a few batches may commit side by side.
+      writeConcurrency: storage.capabilities.supportsConcurrentWriters ? 4 : 1,
+    },
+  });
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes };
 }
 
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
@@ -73,6 +101,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
   const services = createServices(storage, config, clock, options.resolveHost ?? resolveWithDns);
+  for (const channel of options.channels ?? []) services.registry.register(channel);
   let listeningPort: number | undefined;
   const currentPublicUrl = () => publicUrl(config, listeningPort);
   const http = buildHttpServer({
@@ -86,9 +115,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     tokens: services.tokens,
     wallet: services.wallet,
     publicUrl: currentPublicUrl,
+    pushes: services.pushes,
+    storage,
+    pushRateLimit: new PushRateLimit(clock, config.pushRateLimit),
   });
 
   const timers: NodeJS.Timeout[] = [];
+  const forgetOldKeys = () =>
+    storage.stores.pushes.deleteIdempotencyKeysBefore(clock.now() - config.idempotencyTtlMs).catch((error: unknown) => logger.error({ err: error }, 'idempotency key clean-up failed'));
   const renew = () =>
     services.projects.renewDue().then(
       (result) => (result.renewed || result.expired ? logger.info(result, 'billing periods renewed') : undefined),
@@ -109,9 +143,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     startBackgroundWork() {
       void renew();
-      const timer = setInterval(() => void renew(), config.billingIntervalMs);
-      timer.unref();
-      timers.push(timer);
+      void forgetOldKeys();
+      timers.push(setInterval(() => void renew(), config.billingIntervalMs));
+      timers.push(setInterval(() => void forgetOldKeys(), 3_600_000));
+      for (const timer of timers) timer.unref();
     },
     async close() {
       for (const timer of timers) clearInterval(timer);

@@ -129,6 +129,30 @@ export const CONFIG_KEYS = {
     default: true,
     description: 'On first start, create a demo project with an API token and print how to use it.',
   }),
+  maxRecipients: key({
+    env: 'SWITCHBOARD_MAX_RECIPIENTS',
+    schema: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    default: 10_000,
+    description: 'Recipients (`data` entries) one push may have; more answers 410.',
+  }),
+  pushRateLimit: key({
+    env: 'SWITCHBOARD_PUSH_RATE_LIMIT',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 0,
+    description: 'Push requests one project may make per minute on each gateway process; beyond it HTTP 429 (0 = no limit).',
+  }),
+  idempotencyTtlMs: key({
+    env: 'SWITCHBOARD_IDEMPOTENCY_TTL_MS',
+    schema: Type.Integer({ minimum: 60_000 }),
+    default: 86_400_000,
+    description: 'How long an Idempotency-Key is remembered: a retried push within this time gets the first answer and is not queued or charged again.',
+  }),
+  writeBatchMessages: key({
+    env: 'SWITCHBOARD_WRITE_BATCH_MESSAGES',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 5000,
+    description: 'Messages written per database transaction when concurrent pushes are grouped (one larger push is still written whole).',
+  }),
   billingIntervalMs: key({
     env: 'SWITCHBOARD_BILLING_INTERVAL_MS',
     schema: Type.Integer({ minimum: 1000 }),

@@ -20,3 +20,6 @@ export * from './url-policy.js';
 export * from './wallet-service.js';
 export { isCountryCode } from './countries.js';
 export { TtlCache } from './ttl-cache.js';
+export * from './channels/index.js';
+export * from './messages/index.js';
+export * from './push/index.js';

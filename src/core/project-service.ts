@@ -2,6 +2,7 @@
 // billing changes, deletion, and the renewal of paid periods.
 import type { ApiTokenService, IssuedToken } from './api-token-service.js';
 import type { Authenticator } from './authenticator.js';
+import type { ChannelService } from './channels/channel-service.js';
 import { findPlan, periodEnd, planServiceMismatch, type Service } from './billing-plans.js';
 import type { Clock } from './clock.js';
 import type { PriceTable } from './price-table.js';
@@ -33,6 +34,7 @@ export interface ProjectServiceDeps {
   tokens: ApiTokenService;
   authenticator: Authenticator;
   urlPolicy: UrlPolicy;
+  channels: ChannelService;
 }
 
 export class ProjectService {
@@ -69,6 +71,7 @@ export class ProjectService {
         now,
       );
       await wallet.debit({ accountId, amount: fee, reason: `plan ${plan.id} fee`, reference: `project:${project.id}`, projectId: project.id }, stores);
+      await this.deps.channels.provisionDefaults(project, stores);
       const issued = input.generateApiToken ? await tokens.issuePerAddress(project.id, fields.tokenIpAddresses, stores) : [];
       return { project, tokens: issued, amountDebited: fee };
     });
@@ -109,6 +112,8 @@ export class ProjectService {
     const now = this.deps.clock.now();
     const updated = await this.deps.storage.transaction(async (stores) => {
       await this.deps.wallet.debit({ accountId, amount: fee, reason: `plan ${plan.id} fee`, reference: `project:${projectId}`, projectId }, stores);
+      const hasChannels = (await stores.channels.listByProject(projectId)).length > 0;
+      if (service === 1 && !hasChannels) await this.deps.channels.provisionDefaults({ ...project, service: 1 }, stores);
       return stores.projects.update(projectId, { service: service as Service, billingPlan: plan.id, status: 'Active', nextBillingAt: periodEnd(plan.period, now) ?? null }, now);
     });
     this.deps.authenticator.forgetProject(projectId);

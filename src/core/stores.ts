@@ -1,6 +1,9 @@
 // The storage the domain needs, as interfaces; `storage/` implements them over SQLite and PostgreSQL.
 import type { Account, LedgerEntry, NewLedgerEntry } from './account.js';
+import type { ChannelRecord } from './channels/channel.js';
+import type { MessageEvent, MessageState, OutboundMessage } from './messages/message.js';
 import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
+import type { PushDraft, PushRecord, PushWriteResult } from './push/push-draft.js';
 
 export interface AccountStore {
   /** The gateway's account (there is one per installation), if it has been created. */
@@ -38,11 +41,51 @@ export interface ApiTokenStore {
   setStatus(id: number, status: ApiTokenStatus, at: number): Promise<void>;
 }
 
+export interface ChannelStore {
+  create(channel: Omit<ChannelRecord, 'id' | 'createdAt'>, at: number): Promise<ChannelRecord>;
+  findById(id: number): Promise<ChannelRecord | undefined>;
+  listByProject(projectId: number): Promise<ChannelRecord[]>;
+}
+
+export interface PushStore {
+  /**
+   * Writes each push with its messages, uploads, wallet debit and idempotency key, in order, in one
+   * transaction: a push the balance cannot pay is refused (`insufficient`) and the rest still land; a
+   * push whose idempotency key is already taken answers the stored response (`duplicate`).
+   */
+  writeBatch(drafts: PushDraft[], idempotencyCutoff: number): Promise<PushWriteResult[]>;
+  findIdempotentResponse(projectId: number, key: string, cutoff: number): Promise<string | undefined>;
+  deleteIdempotencyKeysBefore(cutoff: number): Promise<number>;
+  findById(pushId: number): Promise<PushRecord | undefined>;
+}
+
+export interface StateMove {
+  messageId: number;
+  from: MessageState;
+  to: MessageState;
+  at: number;
+  error: string;
+}
+
+export interface MessageStore {
+  findById(id: number): Promise<OutboundMessage | undefined>;
+  listByPush(pushId: number): Promise<OutboundMessage[]>;
+  /** The next queued messages of a channel: high priority first, then oldest first. */
+  nextQueued(channelId: number, limit: number): Promise<OutboundMessage[]>;
+  countQueued(channelId: number): Promise<number>;
+  /** Applies the move only if the message is still in `from`, and records it in the timeline. */
+  move(move: StateMove): Promise<boolean>;
+  timeline(messageId: number): Promise<MessageEvent[]>;
+}
+
 export interface Stores {
   accounts: AccountStore;
   wallet: WalletStore;
   projects: ProjectStore;
   apiTokens: ApiTokenStore;
+  channels: ChannelStore;
+  pushes: PushStore;
+  messages: MessageStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -6,11 +6,12 @@ import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { PICKY_PREFIXES, sendAnswer } from './picky-endpoint.js';
 import { failure } from './picky-response.js';
 import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
+import { registerPushRoutes, type PushRouteDeps } from './push-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
-export interface HttpServerDeps extends PmRouteDeps {
+export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -57,5 +58,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
 
   registerHealthRoutes(app, deps.readiness);
   registerPmRoutes(app, deps);
+  registerPushRoutes(app, deps);
   return app;
 }

@@ -3,3 +3,4 @@ export { buildHttpServer, type HttpServer, type HttpServerDeps } from './http-se
 export { AuthThrottle } from './auth-throttle.js';
 export { PICKY_PREFIXES, registerPickyEndpoint, checkInput, type PickyEndpoint, type RequestContext } from './picky-endpoint.js';
 export { success, failure } from './picky-response.js';
+export { PushRateLimit } from './push-rate-limit.js';

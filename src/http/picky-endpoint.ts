@@ -1,7 +1,7 @@
 // Registers one Picky endpoint with the conventions every endpoint shares: POST under both path prefixes,
 // input read from JSON / data= / form, authentication by the body's `token`, types checked (numbers may
 // come as numeric strings), and every refusal answered with its documented status code.
-import type { Static, TObject } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PickyError, Status, invalidRequest, type Account, type Authenticator, type ProjectCaller } from '../core/index.js';
@@ -10,6 +10,9 @@ import { readPickyInput, type PickyInput } from './picky-input.js';
 import { failure, httpStatusFor, type PickyAnswer } from './picky-response.js';
 
 export const PICKY_PREFIXES = ['/app/api/v2/', '/api/v2/'] as const;
+
+/** For endpoints that read their own input (push, on the hot path): passed through unconverted. */
+export const RAW_INPUT = Type.Record(Type.String(), Type.Unknown());
 
 export type AuthKind = 'master' | 'project';
 type CallerOf<A extends AuthKind> = A extends 'master' ? Account : ProjectCaller;
@@ -20,7 +23,7 @@ export interface RequestContext {
   headers: FastifyRequest['headers'];
 }
 
-export interface PickyEndpoint<S extends TObject, A extends AuthKind> {
+export interface PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind> {
   /** Path after the prefix: `push`, `pm/create-project`. */
   name: string;
   auth: A;
@@ -43,7 +46,8 @@ export function fieldName(path: string): string {
 }
 
 /** Converts numeric strings (and the like) to the schema's types, then checks; 410 names the first bad field. */
-export function checkInput<S extends TObject>(schema: S, input: PickyInput): Static<S> {
+export function checkInput<S extends TObject | typeof RAW_INPUT>(schema: S, input: PickyInput): Static<S> {
+  if (schema === RAW_INPUT) return input as Static<S>;
   const converted = Value.Convert(schema, input);
   if (Value.Check(schema, converted)) return converted as Static<S>;
   const error = Value.Errors(schema, converted).First();
@@ -66,13 +70,15 @@ export function sendAnswer(reply: FastifyReply, answer: PickyAnswer): FastifyRep
   return reply.code(httpStatusFor(answer.status)).send(answer);
 }
 
-export function registerPickyEndpoint<S extends TObject, A extends AuthKind>(app: FastifyInstance, deps: EndpointDeps, endpoint: PickyEndpoint<S, A>): void {
+export function registerPickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind>(app: FastifyInstance, deps: EndpointDeps, endpoint: PickyEndpoint<S, A>): void {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     try {
       const raw = await readPickyInput(request.headers['content-type'], request.body as Buffer | undefined, request.query as Record<string, unknown>);
       const caller = await authenticate(deps, endpoint.auth, raw, request.ip);
       const input = checkInput(endpoint.schema, raw);
       const result = await endpoint.handle(input, caller, { ip: request.ip, requestId: request.id, headers: request.headers });
+      // A string is an answer already serialised (a stored idempotent response, or push's own).
+      if (typeof result === 'string') return reply.type('application/json; charset=utf-8').send(result);
       return reply.send(result);
     } catch (error) {
       if (error instanceof PickyError) return sendAnswer(reply, failure(error));

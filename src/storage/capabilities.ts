@@ -12,6 +12,11 @@ export interface DialectCapabilities {
   supportsSkipLocked: boolean;
   /** `LISTEN/NOTIFY` wake-ups between gateway nodes. */
   supportsListenNotify: boolean;
+  /** `SELECT … FOR UPDATE` row locks (SQLite locks the whole database for a writer instead). */
+  supportsRowLocks: boolean;
+  binaryColumnType: 'blob' | 'bytea';
+  /** Bind parameters per statement, kept under the driver's limit. */
+  maxParameters: number;
 }
 
 export const SQLITE_CAPABILITIES: DialectCapabilities = {
@@ -20,6 +25,9 @@ export const SQLITE_CAPABILITIES: DialectCapabilities = {
   supportsConcurrentWriters: false,
   supportsSkipLocked: false,
   supportsListenNotify: false,
+  supportsRowLocks: false,
+  binaryColumnType: 'blob',
+  maxParameters: 30_000,
 };
 
 export const POSTGRES_CAPABILITIES: DialectCapabilities = {
@@ -28,4 +36,7 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = {
   supportsConcurrentWriters: true,
   supportsSkipLocked: true,
   supportsListenNotify: true,
+  supportsRowLocks: true,
+  binaryColumnType: 'bytea',
+  maxParameters: 60_000,
 };

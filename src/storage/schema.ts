@@ -63,10 +63,93 @@ export interface ApiTokenRow {
   updated_at: number;
 }
 
+export interface ChannelRow {
+  id: Generated<number>;
+  project_id: number;
+  kind: number;
+  name: string;
+  /** JSON object of channel-specific settings. */
+  settings: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PushRow {
+  id: number;
+  project_id: number;
+  channel_id: number;
+  application: number;
+  priority: number;
+  message_type: number;
+  message_count: number;
+  total_credit: number;
+  created_at: number;
+}
+
+export interface PushMediaRow {
+  id: number;
+  push_id: number;
+  mime: string;
+  kind: string;
+  file_name: string;
+  sha256: string;
+  size: number;
+  data: Buffer;
+}
+
+export interface MessageRow {
+  id: number;
+  push_id: number;
+  project_id: number;
+  channel_id: number;
+  application: number;
+  priority: number;
+  recipient: string;
+  kind: string;
+  body: string;
+  media_url: string;
+  media_id: number | null;
+  /** JSON of the kind-specific content, or null when there is none. */
+  details: string | null;
+  reference_number: string;
+  quoted: string;
+  credit: number;
+  state: string;
+  attempts: number;
+  last_error: string;
+  next_attempt_at: number | null;
+  locked_by: string | null;
+  locked_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessageEventRow {
+  id: Generated<number>;
+  message_id: number;
+  state: string;
+  error: string;
+  at: number;
+}
+
+export interface IdempotencyKeyRow {
+  project_id: number;
+  key: string;
+  response: string;
+  created_at: number;
+}
+
 export interface Schema {
   accounts: AccountRow;
   wallets: WalletRow;
   wallet_entries: WalletEntryRow;
   projects: ProjectRow;
   api_tokens: ApiTokenRow;
+  channels: ChannelRow;
+  pushes: PushRow;
+  push_media: PushMediaRow;
+  messages: MessageRow;
+  message_events: MessageEventRow;
+  idempotency_keys: IdempotencyKeyRow;
 }

@@ -4,6 +4,9 @@ import { Kysely, Migrator, sql } from 'kysely';
 import type { Storage, Stores } from '../core/stores.js';
 import { SqlAccountStore } from './account-store.js';
 import { SqlApiTokenStore } from './api-token-store.js';
+import { SqlChannelStore } from './channel-store.js';
+import { SqlMessageStore } from './message-store.js';
+import { SqlPushStore } from './push-store.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { migrationProvider } from './migrations/index.js';
 import { SqlProjectStore } from './project-store.js';
@@ -15,12 +18,15 @@ export interface MigrationReport {
   pending: string[];
 }
 
-function storesOn(db: Kysely<Schema>): Stores {
+function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores {
   return {
     accounts: new SqlAccountStore(db),
     wallet: new SqlWalletStore(db),
     projects: new SqlProjectStore(db),
     apiTokens: new SqlApiTokenStore(db),
+    channels: new SqlChannelStore(db),
+    pushes: new SqlPushStore(db, capabilities),
+    messages: new SqlMessageStore(db),
   };
 }
 
@@ -33,11 +39,11 @@ export class SqlStorage implements Storage {
     /** PostgreSQL schema that holds our tables; the migrator must look only there. */
     private readonly schema?: string,
   ) {
-    this.stores = storesOn(db);
+    this.stores = storesOn(db, capabilities);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(storesOn(trx)));
+    return this.db.transaction().execute((trx) => work(storesOn(trx, this.capabilities)));
   }
 
   private migrator(): Migrator {

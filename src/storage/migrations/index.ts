@@ -2,10 +2,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectCapabilities } from '../capabilities.js';
 import { foundationMigration } from './0001-foundation.js';
+import { pushMigration } from './0002-push.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_foundation': foundationMigration(capabilities),
+    '0002_push': pushMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,48 @@
+// A push ready to be written: validated, routed, priced. The store writes a batch of these at once.
+import type { MessageDetails, MessageKind } from '../messages/message.js';
+import type { PushUpload } from './push-request.js';
+
+export interface MessageToWrite {
+  recipient: string;
+  kind: MessageKind;
+  text: string;
+  mediaUrl: string;
+  upload: number | undefined;
+  details: MessageDetails;
+  referenceNumber: string;
+  quoted: string;
+  credit: number;
+}
+
+export interface PushDraft {
+  accountId: number;
+  projectId: number;
+  channelId: number;
+  application: number;
+  priority: number;
+  messageType: number;
+  messages: MessageToWrite[];
+  uploads: PushUpload[];
+  totalCredit: number;
+  idempotencyKey: string | undefined;
+  createdAt: number;
+  /** The answer to store with the idempotency key, built once the ids are known. */
+  render(pushId: number, messageIds: number[]): string;
+}
+
+export type PushWriteResult =
+  | { outcome: 'written'; pushId: number; messageIds: number[]; response: string }
+  | { outcome: 'insufficient' }
+  | { outcome: 'duplicate'; response: string };
+
+export interface PushRecord {
+  id: number;
+  projectId: number;
+  channelId: number;
+  application: number;
+  priority: number;
+  messageType: number;
+  messageCount: number;
+  totalCredit: number;
+  createdAt: number;
+}

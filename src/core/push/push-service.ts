@@ -1,0 +1,153 @@
+// Accepts a push: reads it, routes it to one of the project's channels, checks the plan and what the
+// channel can carry, prices it, and hands it to the batch writer. `100` is answered only after the
+// push, its messages and the wallet debit are committed.
+import { isApplication, type Application } from '../applications.js';
+import type { ProjectCaller } from '../authenticator.js';
+import { findPlan } from '../billing-plans.js';
+import type { ChannelCapabilities, ChannelRecord } from '../channels/channel.js';
+import type { ChannelRegistry } from '../channels/channel-registry.js';
+import type { ChannelService } from '../channels/channel-service.js';
+import type { Clock } from '../clock.js';
+import { formatCredits } from '../credits.js';
+import { MESSAGE_TYPE_NUMBERS } from '../messages/message.js';
+import type { PriceTable } from '../price-table.js';
+import type { Project } from '../project.js';
+import { PickyError, Status, invalidRequest } from '../status-codes.js';
+import type { Storage } from '../stores.js';
+import type { Raw } from './field-reader.js';
+import type { PushDraft, PushWriteResult } from './push-draft.js';
+import { parsePushRequest, type MessageDraft, type ParsedPush } from './push-request.js';
+import { WriteBatcher } from './write-batcher.js';
+
+export interface PushSettings {
+  maxRecipients: number;
+  idempotencyTtlMs: number;
+  /** Messages per write transaction at most (a larger single push is still written whole). */
+  maxBatchMessages: number;
+  writeConcurrency: number;
+}
+
+export interface PushServiceDeps {
+  storage: Storage;
+  clock: Clock;
+  prices: PriceTable;
+  registry: ChannelRegistry;
+  channels: ChannelService;
+  settings: PushSettings;
+}
+
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+interface Route {
+  channel: ChannelRecord;
+  kind: Application;
+  capabilities: ChannelCapabilities;
+}
+
+export class PushService {
+  private readonly batcher: WriteBatcher<PushDraft, PushWriteResult>;
+
+  constructor(private readonly deps: PushServiceDeps) {
+    this.batcher = new WriteBatcher(
+      (drafts) => deps.storage.stores.pushes.writeBatch(drafts, deps.clock.now() - deps.settings.idempotencyTtlMs),
+      (draft) => draft.messages.length,
+      { maxWeight: deps.settings.maxBatchMessages, concurrency: deps.settings.writeConcurrency },
+    );
+  }
+
+  /** Answers the push's JSON response (the stored one, for a retried idempotency key). */
+  async submit(caller: ProjectCaller, raw: Raw, idempotencyKey: string | undefined): Promise<string> {
+    const { storage, clock, settings } = this.deps;
+    if (idempotencyKey !== undefined) {
+      if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+        throw invalidRequest(`idempotency key must be 1-${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+      }
+      const stored = await storage.stores.pushes.findIdempotentResponse(caller.project.id, idempotencyKey, clock.now() - settings.idempotencyTtlMs);
+      if (stored !== undefined) return stored;
+    }
+    const parsed = parsePushRequest(raw, settings.maxRecipients);
+    const route = await this.route(caller.project, parsed.application);
+    for (const [index, message] of parsed.messages.entries()) checkCarriable(route, message, index, parsed);
+    const draft = this.draft(caller, parsed, route, idempotencyKey);
+    const result = await this.batcher.submit(draft);
+    if (result.outcome === 'insufficient') throw new PickyError(Status.insufficientBalance, `the push costs ${formatCredits(draft.totalCredit)} credits`);
+    return result.response;
+  }
+
+  /** `application` names a channel kind, or a channel's own id when the project has several. */
+  private async route(project: Project, application: number): Promise<Route> {
+    const channels = await this.deps.channels.listForProject(project.id);
+    const active = channels.filter((channel) => channel.status === 'active');
+    const channel = isApplication(application)
+      ? active.find((candidate) => candidate.kind === application)
+      : active.find((candidate) => candidate.id === application);
+    if (!isApplication(application) && !channel) throw invalidRequest(`application ${application} is neither a known application nor a channel of this project`);
+    const kind = channel?.kind ?? (application as Application);
+    const plan = findPlan(project.billingPlan);
+    if (!plan?.applications.includes(kind)) throw new PickyError(Status.notInPlan, `billing plan ${project.billingPlan} does not include application ${kind}`);
+    const implementation = this.deps.registry.forKind(kind);
+    if (!channel || !implementation) throw new PickyError(Status.noChannel, `the project has no channel that can carry application ${kind}`);
+    return { channel, kind, capabilities: implementation.capabilities(kind) };
+  }
+
+  private draft(caller: ProjectCaller, parsed: ParsedPush, route: Route, idempotencyKey: string | undefined): PushDraft {
+    const credit = this.deps.prices.messagePrice(caller.project.billingPlan, route.kind);
+    const creditText = formatCredits(credit);
+    const recipientKey = route.kind === 5 ? 'messenger_id' : 'number';
+    const messages = parsed.messages.map((message) => ({ ...message, credit }));
+    return {
+      accountId: caller.account.id,
+      projectId: caller.project.id,
+      channelId: route.channel.id,
+      application: route.kind,
+      priority: parsed.priority,
+      messageType: MESSAGE_TYPE_NUMBERS[messages[0]!.kind],
+      messages,
+      uploads: parsed.uploads,
+      totalCredit: credit * messages.length,
+      idempotencyKey,
+      createdAt: this.deps.clock.now(),
+      render: (pushId, messageIds) => {
+        const data = messageIds.map((id, index) => ({ msg_id: String(id), [recipientKey]: messages[index]!.recipient, credit: creditText }));
+        return JSON.stringify({ status: Status.success, push_id: String(pushId), message: 'Success', data });
+      },
+    };
+  }
+}
+
+/** Refuses, with 410 naming why, a message kind the routed channel cannot carry. */
+function checkCarriable(route: Route, message: MessageDraft, index: number, parsed: ParsedPush): void {
+  const can = route.capabilities;
+  const refuse = (what: string) => {
+    throw invalidRequest(`data[${index}]: application ${route.kind} cannot carry ${what}`);
+  };
+  switch (message.kind) {
+    case 'location':
+      if (!can.supportsLocation) refuse('location messages');
+      break;
+    case 'contact':
+      if (!can.supportsContact) refuse('contact messages');
+      break;
+    case 'template':
+      if (!can.supportsTemplate) refuse('templates (they need a WhatsApp Official channel: 8, 101 or 121)');
+      break;
+    case 'sticker':
+      if (!can.supportsSticker) refuse('stickers');
+      break;
+    case 'voice':
+      if (!can.supportsVoiceNote) refuse('voice notes');
+      break;
+    case 'interactive':
+      if (!can.supportsInteractive) refuse('interactive buttons');
+      break;
+    case 'text':
+      if (!can.supportsText) refuse('text messages');
+      break;
+    default:
+      if (can.supportsMedia) break;
+      if (!can.sendsMediaAsLink) refuse('media');
+      else if (message.upload !== undefined) refuse('uploaded media (base64); give a media URL, which is appended to the text');
+  }
+  if (parsed.wantsVoice && !can.supportsVoiceNote) refuse('voice notes');
+  if (message.details.groupId && !can.supportsGroups) refuse('group messages');
+}

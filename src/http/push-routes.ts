@@ -1,0 +1,43 @@
+// `push` (the Push API) and `delivery-report`.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { PickyError, Status, deliveryReport, type PushService, type Storage } from '../core/index.js';
+import { RAW_INPUT, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import type { PushRateLimit } from './push-rate-limit.js';
+
+export interface PushRouteDeps extends EndpointDeps {
+  pushes: PushService;
+  storage: Storage;
+  pushRateLimit: PushRateLimit;
+}
+
+/** The key of a retried push: the Idempotency-Key header, or an `idempotency_key` field. */
+function idempotencyKey(header: string | string[] | undefined, field: unknown): string | undefined {
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  if (fromHeader !== undefined) return fromHeader;
+  if (typeof field === 'string' || typeof field === 'number') return String(field);
+  return undefined;
+}
+
+export function registerPushRoutes(app: FastifyInstance, deps: PushRouteDeps): void {
+  registerPickyEndpoint(app, deps, {
+    name: 'push',
+    auth: 'project',
+    schema: RAW_INPUT,
+    async handle(input, caller, context) {
+      deps.pushRateLimit.take(caller.project.id);
+      return deps.pushes.submit(caller, input, idempotencyKey(context.headers['idempotency-key'], input.idempotency_key));
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'delivery-report',
+    auth: 'project',
+    schema: Type.Object({ token: Type.String(), push_id: Type.Integer({ minimum: 1 }) }),
+    async handle(input, caller) {
+      const push = await deps.storage.stores.pushes.findById(input.push_id);
+      if (!push || push.projectId !== caller.project.id) throw new PickyError(Status.invalidPushId, `push ${input.push_id} is not a push of this project`);
+      return deliveryReport(caller.project, push, await deps.storage.stores.messages.listByPush(push.id));
+    },
+  });
+}

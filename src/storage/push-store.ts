@@ -1,0 +1,190 @@
+// Writes batches of pushes — push rows, uploaded media, one row per message, the wallet debit and its
+// ledger entries, idempotency keys — in one transaction, with one multi-row statement per table.
+import type { Kysely } from 'kysely';
+import type { PushDraft, PushRecord, PushWriteResult } from '../core/push/push-draft.js';
+import type { PushStore } from '../core/stores.js';
+import type { DialectCapabilities } from './capabilities.js';
+import { allocateIds, insertRows, lockWalletBalance } from './dialect-sql.js';
+import type { Schema } from './schema.js';
+
+const PUSH_COLUMNS = ['id', 'project_id', 'channel_id', 'application', 'priority', 'message_type', 'message_count', 'total_credit', 'created_at'];
+const MEDIA_COLUMNS = ['id', 'push_id', 'mime', 'kind', 'file_name', 'sha256', 'size', 'data'];
+const MESSAGE_COLUMNS = [
+  'id', 'push_id', 'project_id', 'channel_id', 'application', 'priority', 'recipient', 'kind', 'body', 'media_url', 'media_id',
+  'details', 'reference_number', 'quoted', 'credit', 'state', 'attempts', 'last_error', 'created_at', 'updated_at',
+];
+const LEDGER_COLUMNS = ['account_id', 'kind', 'amount', 'balance_after', 'reason', 'reference', 'project_id', 'created_at'];
+
+type Decision = { draft: PushDraft; result: PushWriteResult | undefined; claimedKey: boolean };
+
+export class SqlPushStore implements PushStore {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly capabilities: DialectCapabilities,
+  ) {}
+
+  writeBatch(drafts: PushDraft[], idempotencyCutoff: number): Promise<PushWriteResult[]> {
+    if (this.db.isTransaction) return this.writeIn(this.db, drafts, idempotencyCutoff);
+    return this.db.transaction().execute((trx) => this.writeIn(trx, drafts, idempotencyCutoff));
+  }
+
+  private async writeIn(db: Kysely<Schema>, drafts: PushDraft[], cutoff: number): Promise<PushWriteResult[]> {
+    const decisions: Decision[] = drafts.map((draft) => ({ draft, result: undefined, claimedKey: false }));
+    const sameKeyAs = await this.claimKeys(db, decisions, cutoff);
+
+    // The one account's balance decides, in arrival order, which pushes are paid for.
+    const accountId = drafts[0]!.accountId;
+    const startingBalance = await lockWalletBalance(db, this.capabilities, accountId);
+    let balance = startingBalance;
+    const accepted: Decision[] = [];
+    for (const decision of decisions) {
+      if (decision.result || sameKeyAs.has(decision)) continue;
+      if (decision.draft.totalCredit > balance) decision.result = { outcome: 'insufficient' };
+      else {
+        balance -= decision.draft.totalCredit;
+        accepted.push(decision);
+      }
+    }
+    const released = decisions.filter((d) => d.claimedKey && d.result?.outcome === 'insufficient');
+    for (const { draft } of released) {
+      await db.deleteFrom('idempotency_keys').where('project_id', '=', draft.projectId).where('key', '=', draft.idempotencyKey!).execute();
+    }
+    if (accepted.length > 0) await this.writeAccepted(db, accepted, accountId, startingBalance);
+    for (const [decision, first] of sameKeyAs) {
+      decision.result = first.result?.outcome === 'written' ? { outcome: 'duplicate', response: first.result.response } : first.result;
+    }
+    return decisions.map((decision) => decision.result!);
+  }
+
+  /**
+   * Claims each draft's idempotency key (a fresh key held by an earlier push makes the draft a
+   * duplicate). Answers drafts whose key an earlier draft of this same batch holds.
+   */
+  private async claimKeys(db: Kysely<Schema>, decisions: Decision[], cutoff: number): Promise<Map<Decision, Decision>> {
+    const sameKeyAs = new Map<Decision, Decision>();
+    const firstByKey = new Map<string, Decision>();
+    for (const decision of decisions) {
+      const { draft } = decision;
+      if (draft.idempotencyKey === undefined) continue;
+      const mapKey = `${draft.projectId}\u0000${draft.idempotencyKey}`;
+      const first = firstByKey.get(mapKey);
+      if (first) {
+        sameKeyAs.set(decision, first);
+        continue;
+      }
+      firstByKey.set(mapKey, decision);
+      // On PostgreSQL a concurrent claim of the same key waits here for the other transaction to end.
+      const claimed = await db
+        .insertInto('idempotency_keys')
+        .values({ project_id: draft.projectId, key: draft.idempotencyKey, response: '', created_at: draft.createdAt })
+        .onConflict((conflict) =>
+          conflict
+            .columns(['project_id', 'key'])
+            .doUpdateSet({ response: '', created_at: draft.createdAt })
+            .where('idempotency_keys.created_at', '<=', cutoff),
+        )
+        .returning('key')
+        .executeTakeFirst();
+      if (claimed) decision.claimedKey = true;
+      else {
+        const stored = await db.selectFrom('idempotency_keys').select('response').where('project_id', '=', draft.projectId).where('key', '=', draft.idempotencyKey).executeTakeFirst();
+        decision.result = { outcome: 'duplicate', response: stored?.response ?? '' };
+      }
+    }
+    return sameKeyAs;
+  }
+
+  private async writeAccepted(db: Kysely<Schema>, accepted: Decision[], accountId: number, startingBalance: number): Promise<void> {
+    const messageCount = accepted.reduce((sum, { draft }) => sum + draft.messages.length, 0);
+    const uploadCount = accepted.reduce((sum, { draft }) => sum + draft.uploads.length, 0);
+    const pushIds = await allocateIds(db, this.capabilities, 'pushes', accepted.length);
+    const messageIds = await allocateIds(db, this.capabilities, 'messages', messageCount);
+    const mediaIds = await allocateIds(db, this.capabilities, 'push_media', uploadCount);
+
+    const pushRows: unknown[][] = [];
+    const mediaRows: unknown[][] = [];
+    const messageRows: unknown[][] = [];
+    const ledgerRows: unknown[][] = [];
+    let nextMessage = 0;
+    let nextMedia = 0;
+    let total = 0;
+    let balanceAfter = startingBalance;
+    accepted.forEach((decision, index) => {
+      const { draft } = decision;
+      const pushId = pushIds[index]!;
+      pushRows.push([pushId, draft.projectId, draft.channelId, draft.application, draft.priority, draft.messageType, draft.messages.length, draft.totalCredit, draft.createdAt]);
+      const uploadIds = draft.uploads.map((upload) => {
+        const id = mediaIds[nextMedia++]!;
+        mediaRows.push([id, pushId, upload.mime, upload.kind, upload.fileName, upload.sha256, upload.bytes.length, upload.bytes]);
+        return id;
+      });
+      const ids = draft.messages.map((message) => {
+        const id = messageIds[nextMessage++]!;
+        const details = Object.keys(message.details).length > 0 ? JSON.stringify(message.details) : null;
+        messageRows.push([
+          id, pushId, draft.projectId, draft.channelId, draft.application, draft.priority, message.recipient, message.kind, message.text,
+          message.mediaUrl, message.upload === undefined ? null : uploadIds[message.upload], details, message.referenceNumber, message.quoted,
+          message.credit, 'queued', 0, '', draft.createdAt, draft.createdAt,
+        ]);
+        return id;
+      });
+      if (draft.totalCredit > 0) {
+        balanceAfter -= draft.totalCredit;
+        total += draft.totalCredit;
+        ledgerRows.push([accountId, 'debit', -draft.totalCredit, balanceAfter, `push of ${draft.messages.length} message(s)`, `push:${pushId}`, draft.projectId, draft.createdAt]);
+      }
+      decision.result = { outcome: 'written', pushId, messageIds: ids, response: draft.render(pushId, ids) };
+    });
+
+    await insertRows(db, this.capabilities, 'pushes', PUSH_COLUMNS, pushRows);
+    // Uploads go one per statement: each may be megabytes, and the limit that matters is bytes, not rows.
+    for (const row of mediaRows) await insertRows(db, this.capabilities, 'push_media', MEDIA_COLUMNS, [row]);
+    await insertRows(db, this.capabilities, 'messages', MESSAGE_COLUMNS, messageRows);
+    await insertRows(db, this.capabilities, 'wallet_entries', LEDGER_COLUMNS, ledgerRows);
+    if (total > 0) {
+      await db.updateTable('wallets').set((eb) => ({ balance: eb('balance', '-', total), updated_at: accepted[0]!.draft.createdAt })).where('account_id', '=', accountId).execute();
+    }
+    for (const decision of accepted) {
+      if (!decision.claimedKey || decision.result?.outcome !== 'written') continue;
+      await db
+        .updateTable('idempotency_keys')
+        .set({ response: decision.result.response })
+        .where('project_id', '=', decision.draft.projectId)
+        .where('key', '=', decision.draft.idempotencyKey!)
+        .execute();
+    }
+  }
+
+  async findIdempotentResponse(projectId: number, key: string, cutoff: number): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select('response')
+      .where('project_id', '=', projectId)
+      .where('key', '=', key)
+      .where('created_at', '>', cutoff)
+      .where('response', '!=', '')
+      .executeTakeFirst();
+    return row?.response;
+  }
+
+  async deleteIdempotencyKeysBefore(cutoff: number): Promise<number> {
+    const result = await this.db.deleteFrom('idempotency_keys').where('created_at', '<=', cutoff).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async findById(pushId: number): Promise<PushRecord | undefined> {
+    const row = await this.db.selectFrom('pushes').selectAll().where('id', '=', pushId).executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      projectId: row.project_id,
+      channelId: row.channel_id,
+      application: row.application,
+      priority: row.priority,
+      messageType: row.message_type,
+      messageCount: row.message_count,
+      totalCredit: row.total_credit,
+      createdAt: row.created_at,
+    };
+  }
+}
