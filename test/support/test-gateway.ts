@@ -4,7 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { createGateway, ensureAccount, type Gateway } from '../../src/app/index.js';
 import { createLogger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config/index.js';
-import type { Clock, HostResolver } from '../../src/core/index.js';
+import type { Channel, Clock, HostResolver } from '../../src/core/index.js';
 import { openTestStorage, type TestStorage } from './test-storage.js';
 
 export const MASTER_TOKEN = 'test-master-token-0123456789abcdef';
@@ -17,13 +17,14 @@ export interface TestGateway {
   projectId: number;
   apiToken: string;
   /** POSTs JSON to /api/v2/<endpoint> and answers the parsed body. */
-  post(endpoint: string, body: unknown, options?: { remoteAddress?: string }): Promise<Record<string, unknown>>;
+  post(endpoint: string, body: unknown, options?: { remoteAddress?: string; headers?: Record<string, string> }): Promise<Record<string, any>>;
   inject: Gateway['http']['inject'];
   close(): Promise<void>;
 }
 
 export interface TestGatewayOptions {
   env?: Record<string, string>;
+  channels?: Channel[];
   clock?: Clock;
   resolveHost?: HostResolver;
 }
@@ -45,14 +46,16 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     logger: createLogger('silent'),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
+    ...(options.channels ? { channels: options.channels } : {}),
   });
   const report = await ensureAccount(gateway);
-  const post = async (endpoint: string, body: unknown, postOptions: { remoteAddress?: string } = {}) => {
+  const post = async (endpoint: string, body: unknown, postOptions: { remoteAddress?: string; headers?: Record<string, string> } = {}) => {
     const response: LightMyRequestResponse = await gateway.http.inject({
       method: 'POST',
       url: `/api/v2/${endpoint}`,
       payload: body as Record<string, unknown>,
       ...(postOptions.remoteAddress ? { remoteAddress: postOptions.remoteAddress } : {}),
+      ...(postOptions.headers ? { headers: postOptions.headers } : {}),
     });
     return response.json();
   };
