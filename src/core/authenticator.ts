@@ -1,6 +1,7 @@
 // Turns the `token` of a request into its caller: a project (API token) or the account (master token).
 // It sits on the hot path of every request, so lookups are cached for a short time-to-live; changes
-// made on this node drop their entries at once, other nodes see them within the TTL.
+// made on this node drop their entries at once, other nodes see them within the TTL. The cache is keyed
+// by the token as sent (hashing it costs more than the rest of the lookup); the database holds only hashes.
 import { timingSafeEqual } from 'node:crypto';
 import type { Account } from './account.js';
 import type { Clock } from './clock.js';
@@ -25,6 +26,8 @@ function authenticationFailed(detail: string): PickyError {
 
 export class Authenticator {
   private readonly tokens: TtlCache<string, { token: ApiToken; allowList: IpAllowList } | null>;
+  /** Cache keys (tokens as sent) by token hash, so a change known by hash can drop its entry. */
+  private readonly keysByHash = new Map<string, string>();
   private readonly projects: TtlCache<number, Project | null>;
   private readonly accounts: TtlCache<'account', Account | null>;
 
@@ -43,8 +46,7 @@ export class Authenticator {
     if (typeof token !== 'string' || token === '' || token.length > MAX_TOKEN_LENGTH) {
       throw authenticationFailed('token is missing');
     }
-    const tokenHash = hashToken(token);
-    const found = await this.lookupToken(tokenHash);
+    const found = this.tokens.get(token) ?? (await this.lookupToken(token));
     if (!found) throw authenticationFailed('unknown token');
     if (found.token.status !== 'active') throw authenticationFailed(`token is ${found.token.status}`);
     if (!found.allowList.allows(ip)) throw authenticationFailed(`token is not allowed from ${ip}`);
@@ -72,7 +74,9 @@ export class Authenticator {
   }
 
   forgetToken(tokenHash: string): void {
-    this.tokens.delete(tokenHash);
+    const key = this.keysByHash.get(tokenHash);
+    if (key !== undefined) this.tokens.delete(key);
+    this.keysByHash.delete(tokenHash);
   }
 
   forgetProject(projectId: number): void {
@@ -83,12 +87,16 @@ export class Authenticator {
     this.accounts.delete('account');
   }
 
-  private async lookupToken(tokenHash: string): Promise<{ token: ApiToken; allowList: IpAllowList } | null> {
-    const cached = this.tokens.get(tokenHash);
-    if (cached !== undefined) return cached;
+  private async lookupToken(plain: string): Promise<{ token: ApiToken; allowList: IpAllowList } | null> {
+    const tokenHash = hashToken(plain);
     const token = await this.storage.stores.apiTokens.findByHash(tokenHash);
     const entry = token ? { token, allowList: new IpAllowList(token.ipAllowList) } : null;
-    this.tokens.set(tokenHash, entry);
+    this.tokens.set(plain, entry);
+    // Only tokens that exist are indexed: unknown ones simply expire, and cannot grow this map.
+    if (token) {
+      if (this.keysByHash.size >= 10_000) this.keysByHash.delete(this.keysByHash.keys().next().value!);
+      this.keysByHash.set(tokenHash, plain);
+    }
     return entry;
   }
 

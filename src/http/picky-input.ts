@@ -34,6 +34,8 @@ function fromFields(fields: Record<string, unknown>, where: string): PickyInput 
  */
 export function normalizeKeys(value: unknown, depth = 0): unknown {
   if (depth > MAX_KEY_DEPTH || value === null || typeof value !== 'object') return value;
+  // Most requests have no key to trim: leave them as parsed, without copying.
+  if (!needsTrimming(value, depth)) return value;
   if (Array.isArray(value)) return value.map((item) => normalizeKeys(item, depth + 1));
   const result: PickyInput = {};
   for (const [key, inner] of Object.entries(value)) {
@@ -48,6 +50,19 @@ function looksLikeJson(body: Buffer): boolean {
   for (const byte of body) {
     if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) continue;
     return byte === 0x7b;
+  }
+  return false;
+}
+
+function needsTrimming(value: object, depth: number): boolean {
+  if (depth > MAX_KEY_DEPTH) return false;
+  if (Array.isArray(value)) return value.some((item) => item !== null && typeof item === 'object' && needsTrimming(item as object, depth + 1));
+  for (const key in value) {
+    const first = key.charCodeAt(0);
+    const last = key.charCodeAt(key.length - 1);
+    if (first <= 0x20 || last <= 0x20 || first === 0xa0 || last === 0xa0) return true;
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner !== null && typeof inner === 'object' && needsTrimming(inner, depth + 1)) return true;
   }
   return false;
 }

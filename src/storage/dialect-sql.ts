@@ -4,27 +4,40 @@ import { CompiledQuery, sql, type Kysely } from 'kysely';
 import type { DialectCapabilities } from './capabilities.js';
 import type { Schema } from './schema.js';
 
-/**
- * Reserves `count` new ids of an auto-increment table, in ascending order. On SQLite the caller holds
- * the write lock (it is in a write transaction), so the next ids are simply the ones after the last.
- */
-export async function allocateIds(db: Kysely<Schema>, capabilities: DialectCapabilities, table: string, count: number): Promise<number[]> {
-  if (count === 0) return [];
-  if (capabilities.dialect === 'postgres') {
-    const { rows } = await sql<{ id: number }>`select nextval(${`${table}_id_seq`}) as id from generate_series(1, ${count})`.execute(db);
-    return rows.map((row) => Number(row.id));
-  }
-  const { rows } = await sql<{ last: number }>`select max(coalesce((select seq from sqlite_sequence where name = ${table}), 0), coalesce((select max(id) from ${sql.table(table)}), 0)) as last`.execute(db);
-  const last = Number(rows[0]?.last ?? 0);
-  return Array.from({ length: count }, (_, index) => last + 1 + index);
+export interface BatchReservation {
+  /** The wallet balance, locked against other writers until the transaction ends. */
+  balance: number;
+  /** New ids per table, ascending; unused ones are simply never written. */
+  ids: Record<string, number[]>;
 }
 
-/** The wallet balance, locked against concurrent writers until the transaction ends. */
-export async function lockWalletBalance(db: Kysely<Schema>, capabilities: DialectCapabilities, accountId: number): Promise<number> {
-  let query = db.selectFrom('wallets').select('balance').where('account_id', '=', accountId);
-  if (capabilities.supportsRowLocks) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
-  return row?.balance ?? 0;
+/**
+ * Reads the balance and reserves ids for a batch in as few round trips as the dialect allows. On SQLite
+ * the caller holds the write lock (it is in a write transaction), so the next ids are the ones after the
+ * last, and everything is one statement; PostgreSQL locks the wallet row and draws from the sequences.
+ */
+export async function reserveBatch(db: Kysely<Schema>, capabilities: DialectCapabilities, accountId: number, counts: Record<string, number>): Promise<BatchReservation> {
+  const tables = Object.keys(counts);
+  const ids: Record<string, number[]> = {};
+  const range = (last: number, count: number) => Array.from({ length: count }, (_, index) => last + 1 + index);
+  if (capabilities.dialect === 'sqlite') {
+    const lastIds = tables.map((table) => sql`max(coalesce((select seq from sqlite_sequence where name = ${table}), 0), coalesce((select max(id) from ${sql.table(table)}), 0))`);
+    const { rows } = await sql<Record<string, number>>`select (select balance from wallets where account_id = ${accountId}) as balance, ${sql.join(lastIds.map((expression, index) => sql`${expression} as ${sql.ref(`last_${index}`)}`))}`.execute(db);
+    const row = rows[0]!;
+    tables.forEach((table, index) => (ids[table] = range(Number(row[`last_${index}`]), counts[table]!)));
+    return { balance: Number(row.balance ?? 0), ids };
+  }
+  const locked = await db.selectFrom('wallets').select('balance').where('account_id', '=', accountId).forUpdate().executeTakeFirst();
+  for (const table of tables) {
+    const count = counts[table]!;
+    if (count === 0) {
+      ids[table] = [];
+      continue;
+    }
+    const { rows } = await sql<{ id: number }>`select nextval(${`${table}_id_seq`}) as id from generate_series(1, ${count})`.execute(db);
+    ids[table] = rows.map((row) => Number(row.id));
+  }
+  return { balance: locked?.balance ?? 0, ids };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { PushDraft, PushRecord, PushWriteResult } from '../core/push/push-draft.js';
 import type { PushStore } from '../core/stores.js';
 import type { DialectCapabilities } from './capabilities.js';
-import { allocateIds, insertRows, lockWalletBalance } from './dialect-sql.js';
+import { insertRows, reserveBatch, type BatchReservation } from './dialect-sql.js';
 import type { Schema } from './schema.js';
 
 const PUSH_COLUMNS = ['id', 'project_id', 'channel_id', 'application', 'priority', 'message_type', 'message_count', 'total_credit', 'created_at'];
@@ -34,8 +34,13 @@ export class SqlPushStore implements PushStore {
 
     // The one account's balance decides, in arrival order, which pushes are paid for.
     const accountId = drafts[0]!.accountId;
-    const startingBalance = await lockWalletBalance(db, this.capabilities, accountId);
-    let balance = startingBalance;
+    const candidates = decisions.filter((decision) => !decision.result && !sameKeyAs.has(decision));
+    const reservation = await reserveBatch(db, this.capabilities, accountId, {
+      pushes: candidates.length,
+      messages: candidates.reduce((sum, { draft }) => sum + draft.messages.length, 0),
+      push_media: candidates.reduce((sum, { draft }) => sum + draft.uploads.length, 0),
+    });
+    let balance = reservation.balance;
     const accepted: Decision[] = [];
     for (const decision of decisions) {
       if (decision.result || sameKeyAs.has(decision)) continue;
@@ -49,7 +54,7 @@ export class SqlPushStore implements PushStore {
     for (const { draft } of released) {
       await db.deleteFrom('idempotency_keys').where('project_id', '=', draft.projectId).where('key', '=', draft.idempotencyKey!).execute();
     }
-    if (accepted.length > 0) await this.writeAccepted(db, accepted, accountId, startingBalance);
+    if (accepted.length > 0) await this.writeAccepted(db, accepted, accountId, reservation);
     for (const [decision, first] of sameKeyAs) {
       decision.result = first.result?.outcome === 'written' ? { outcome: 'duplicate', response: first.result.response } : first.result;
     }
@@ -94,12 +99,8 @@ export class SqlPushStore implements PushStore {
     return sameKeyAs;
   }
 
-  private async writeAccepted(db: Kysely<Schema>, accepted: Decision[], accountId: number, startingBalance: number): Promise<void> {
-    const messageCount = accepted.reduce((sum, { draft }) => sum + draft.messages.length, 0);
-    const uploadCount = accepted.reduce((sum, { draft }) => sum + draft.uploads.length, 0);
-    const pushIds = await allocateIds(db, this.capabilities, 'pushes', accepted.length);
-    const messageIds = await allocateIds(db, this.capabilities, 'messages', messageCount);
-    const mediaIds = await allocateIds(db, this.capabilities, 'push_media', uploadCount);
+  private async writeAccepted(db: Kysely<Schema>, accepted: Decision[], accountId: number, reservation: BatchReservation): Promise<void> {
+    const { pushes: pushIds, messages: messageIds, push_media: mediaIds } = reservation.ids as Record<'pushes' | 'messages' | 'push_media', number[]>;
 
     const pushRows: unknown[][] = [];
     const mediaRows: unknown[][] = [];
@@ -108,7 +109,7 @@ export class SqlPushStore implements PushStore {
     let nextMessage = 0;
     let nextMedia = 0;
     let total = 0;
-    let balanceAfter = startingBalance;
+    let balanceAfter = reservation.balance;
     accepted.forEach((decision, index) => {
       const { draft } = decision;
       const pushId = pushIds[index]!;
