@@ -94,7 +94,17 @@ export class PushService {
     const credit = this.deps.prices.messagePrice(caller.project.billingPlan, route.kind);
     const creditText = formatCredits(credit);
     const recipientKey = route.kind === 5 ? 'messenger_id' : 'number';
-    const messages = parsed.messages.map((message) => ({ ...message, credit }));
+    const messages = parsed.messages.map((message) => ({
+      recipient: message.recipient,
+      kind: message.kind,
+      text: message.text,
+      mediaUrl: message.mediaUrl,
+      upload: message.upload,
+      details: message.details,
+      referenceNumber: message.referenceNumber,
+      quoted: message.quoted,
+      credit,
+    }));
     return {
       accountId: caller.account.id,
       projectId: caller.project.id,
