@@ -27,7 +27,8 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   pino: ['app/logger.ts'],
   fastify: ['http/'],
   kysely: ['storage/'],
-  '@sinclair/typebox': ['http/', 'config/'],
+  '@sinclair/typebox': ['http/', 'config/', 'bridge/frames.ts'],
+  ws: ['bridge/websocket-server.ts', 'agent/websocket-connection.ts'],
 };
 
 function packageName(specifier: string): string {

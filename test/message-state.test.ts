@@ -2,14 +2,13 @@
 // transition listeners, and the queue order the dispatcher reads.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IllegalTransitionError, MESSAGE_STATES, canMove, eventStatus, reportStatus, type MessageState, type MessageTransition } from '../src/core/index.js';
-import { phoneChannel } from './support/test-channels.js';
 import { ManualClock, startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 let t: TestGateway;
 let clock: ManualClock;
 beforeEach(async () => {
   clock = new ManualClock();
-  t = await startTestGateway({ clock, channels: [phoneChannel()] });
+  t = await startTestGateway({ clock });
 });
 afterEach(() => t.close());
 

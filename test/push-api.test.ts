@@ -2,7 +2,7 @@
 // atomicity, the wallet under concurrency, idempotent retries and the delivery report.
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { officialChannel, phoneChannel, webChannel } from './support/test-channels.js';
+import { officialChannel, webChannel } from './support/test-channels.js';
 import { ManualClock, startTestGateway, type TestGateway } from './support/test-gateway.js';
 
 let t: TestGateway;
@@ -11,7 +11,7 @@ const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000
 
 async function start(env: Record<string, string> = {}) {
   clock = new ManualClock();
-  t = await startTestGateway({ clock, env, channels: [phoneChannel(), webChannel(), officialChannel()] });
+  t = await startTestGateway({ clock, env, channels: [webChannel(), officialChannel()] });
   await t.gateway.services.channels.create(t.projectId, 10, 'WhatsApp Web');
   await t.gateway.services.channels.create(t.projectId, 8, 'Official');
 }

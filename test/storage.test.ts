@@ -32,7 +32,7 @@ const projectFields = {
 describe('migrations', () => {
   it('are applied once and report nothing pending', async () => {
     expect(await test.storage.migrate()).toEqual([]);
-    expect(await test.storage.migrationReport()).toEqual({ applied: ['0001_foundation', '0002_push'], pending: [] });
+    expect(await test.storage.migrationReport()).toEqual({ applied: ['0001_foundation', '0002_push', '0003_bridge'], pending: [] });
     expect(await test.storage.isReady()).toEqual({ ready: true });
   });
 

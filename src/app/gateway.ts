@@ -12,6 +12,8 @@ import {
   PriceTable,
   ProjectService,
   PushService,
+  DeviceService,
+  InboundService,
   UrlPolicy,
   WalletService,
   systemClock,
@@ -21,6 +23,10 @@ import {
 } from '../core/index.js';
 import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
 import { openStorage, type SqlStorage } from '../storage/index.js';
+import { BridgeHub } from '../bridge/index.js';
+import { BridgeChannel } from '../channels/bridge/index.js';
+import { PhoneDispatcher } from '../dispatch/index.js';
+import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
 
 export interface GatewayOptions {
@@ -46,6 +52,8 @@ export interface GatewayServices {
   channels: ChannelService;
   messages: MessageService;
   pushes: PushService;
+  devices: DeviceService;
+  inbound: InboundService;
 }
 
 export interface Gateway {
@@ -73,7 +81,13 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   const channels = new ChannelService(storage, clock, config.tokenCacheTtlMs);
   const projects = new ProjectService({ storage, clock, prices, wallet, tokens, authenticator, urlPolicy, channels });
   const accounts = new AccountService(storage, clock, wallet, authenticator);
-  const messages = new MessageService(storage, clock, wallet);
+  // SQLite serves one process; on PostgreSQL several batches may commit side by side.
+  const writeConcurrency = storage.capabilities.supportsConcurrentWriters ? 4 : 1;
+  const messages = new MessageService(storage, clock, wallet, writeConcurrency);
+  // One gateway process on SQLite is always the same node; on PostgreSQL each process is its own.
+  const nodeId = storage.capabilities.supportsConcurrentWriters ? `node-${randomBytes(6).toString('hex')}` : 'local';
+  const devices = new DeviceService(storage, clock, messages, nodeId);
+  const inbound = new InboundService(storage, clock);
   const pushes = new PushService({
     storage,
     clock,
@@ -84,11 +98,10 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
       maxRecipients: config.maxRecipients,
       idempotencyTtlMs: config.idempotencyTtlMs,
       maxBatchMessages: config.writeBatchMessages,
-      // SQLite has one writer; on PostgreSQL a few batches may commit side by side.
-      writeConcurrency: storage.capabilities.supportsConcurrentWriters ? 4 : 1,
+      writeConcurrency,
     },
   });
-  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes };
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound };
 }
 
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
@@ -118,7 +131,34 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     pushes: services.pushes,
     storage,
     pushRateLimit: new PushRateLimit(clock, config.pushRateLimit),
+    devices: services.devices,
   });
+
+  const logError = (error: unknown, context: string) => logger.error({ err: error, context }, 'background work failed');
+  let dispatcher: PhoneDispatcher | undefined;
+  // The hub and the bridge channel know each other: the channel reaches devices through the hub, the hub
+  // builds resent frames through the channel. The callback breaks the knot.
+  const hub: BridgeHub = new BridgeHub({
+    devices: services.devices,
+    messages: services.messages,
+    inbound: services.inbound,
+    channels: services.channels,
+    frameFor: (message) => bridgeChannel.frameFor(message),
+    clock,
+    settings: { heartbeatMs: config.deviceHeartbeatMs, offlineAfterMs: config.deviceOfflineMs, maxInFlight: config.deviceMaxInFlight },
+    onWork: (projectId) => dispatcher?.wake(projectId),
+    logError,
+  });
+  const bridgeChannel = new BridgeChannel({ devices: hub, storage, publicUrl: currentPublicUrl });
+  services.registry.register(bridgeChannel);
+  dispatcher = new PhoneDispatcher({ storage, messages: services.messages, channels: services.channels, bridge: bridgeChannel, directory: hub, clock, logError });
+  services.devices.attach(hub);
+  services.pushes.onAccepted((projectId) => {
+    services.devices.resumeAfterPush(projectId).catch((error: unknown) => logError(error, 'resume after push'));
+    dispatcher?.wake(projectId);
+  });
+  hub.attach(http.server);
+  await services.devices.forgetPreviousSessions();
 
   const timers: NodeJS.Timeout[] = [];
   const forgetOldKeys = () =>
@@ -150,6 +190,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
     async close() {
       for (const timer of timers) clearInterval(timer);
+      dispatcher?.close();
+      hub.close();
       await http.close();
       await storage.close();
     },

@@ -153,6 +153,24 @@ export const CONFIG_KEYS = {
     default: 5000,
     description: 'Messages written per database transaction when concurrent pushes are grouped (one larger push is still written whole).',
   }),
+  deviceHeartbeatMs: key({
+    env: 'SWITCHBOARD_DEVICE_HEARTBEAT_MS',
+    schema: Type.Integer({ minimum: 1000 }),
+    default: 30_000,
+    description: 'How often paired devices send a status heartbeat (told to them in `welcome`), and the WebSocket ping interval.',
+  }),
+  deviceOfflineMs: key({
+    env: 'SWITCHBOARD_DEVICE_OFFLINE_MS',
+    schema: Type.Integer({ minimum: 1000 }),
+    default: 90_000,
+    description: 'A device silent this long is marked offline and disconnected; messages it held unsent go back to the queue for another device.',
+  }),
+  deviceMaxInFlight: key({
+    env: 'SWITCHBOARD_DEVICE_MAX_IN_FLIGHT',
+    schema: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    default: 100,
+    description: 'Messages sent to one device and not yet reported sent, at most (flow control).',
+  }),
   billingIntervalMs: key({
     env: 'SWITCHBOARD_BILLING_INTERVAL_MS',
     schema: Type.Integer({ minimum: 1000 }),

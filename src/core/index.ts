@@ -23,3 +23,5 @@ export { TtlCache } from './ttl-cache.js';
 export * from './channels/index.js';
 export * from './messages/index.js';
 export * from './push/index.js';
+export * from './devices/index.js';
+export * from './inbound/index.js';

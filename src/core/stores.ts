@@ -1,9 +1,11 @@
 // The storage the domain needs, as interfaces; `storage/` implements them over SQLite and PostgreSQL.
 import type { Account, LedgerEntry, NewLedgerEntry } from './account.js';
 import type { ChannelRecord } from './channels/channel.js';
+import type { Device, DeviceHello, DeviceStatus, QueueKind } from './devices/device.js';
+import type { InboundMessage, NewInboundMessage } from './inbound/inbound-message.js';
 import type { MessageEvent, MessageState, OutboundMessage } from './messages/message.js';
 import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
-import type { PushDraft, PushRecord, PushWriteResult } from './push/push-draft.js';
+import type { PushDraft, PushMedia, PushRecord, PushWriteResult } from './push/push-draft.js';
 
 export interface AccountStore {
   /** The gateway's account (there is one per installation), if it has been created. */
@@ -57,25 +59,64 @@ export interface PushStore {
   findIdempotentResponse(projectId: number, key: string, cutoff: number): Promise<string | undefined>;
   deleteIdempotencyKeysBefore(cutoff: number): Promise<number>;
   findById(pushId: number): Promise<PushRecord | undefined>;
+  /** An uploaded media item; `withData` false leaves the bytes out. */
+  findMedia(mediaId: number, withData: boolean): Promise<PushMedia | undefined>;
 }
 
-export interface StateMove {
-  messageId: number;
+/** One change of state, applied to every listed message still in `from`. */
+export interface StateUpdate {
+  messageIds: number[];
   from: MessageState;
   to: MessageState;
   at: number;
+  /** Replaces last_error when not empty. */
   error: string;
+  /** Sets the device the messages were handed to, when given. */
+  deviceId?: number | undefined;
+  /** Counts one more send attempt. */
+  isAttempt: boolean;
 }
 
 export interface MessageStore {
   findById(id: number): Promise<OutboundMessage | undefined>;
+  findByIds(ids: readonly number[]): Promise<OutboundMessage[]>;
   listByPush(pushId: number): Promise<OutboundMessage[]>;
   /** The next queued messages of a channel: high priority first, then oldest first. */
   nextQueued(channelId: number, limit: number): Promise<OutboundMessage[]>;
+  /** The same across several channels (a project's phone channels). */
+  nextQueuedForChannels(channelIds: readonly number[], limit: number): Promise<OutboundMessage[]>;
   countQueued(channelId: number): Promise<number>;
-  /** Applies the move only if the message is still in `from`, and records it in the timeline. */
-  move(move: StateMove): Promise<boolean>;
+  /** Messages queued or handed to a device but not yet sent, across channels. */
+  countPending(channelIds: readonly number[]): Promise<number>;
+  /** Messages handed to a device that has not reported them sent. */
+  listSendingForDevice(deviceId: number): Promise<OutboundMessage[]>;
+  /** Applies the update; answers how many messages it moved. */
+  updateStates(update: StateUpdate): Promise<number>;
+  insertEvents(events: readonly MessageEvent[]): Promise<void>;
   timeline(messageId: number): Promise<MessageEvent[]>;
+}
+
+export interface DeviceStore {
+  /** Registers a device at its first hello, or refreshes what it declares (and its token). */
+  upsert(hello: DeviceHello, tokenHash: string, nodeId: string, at: number): Promise<Device>;
+  findById(id: number): Promise<Device | undefined>;
+  findByTokenHash(tokenHash: string): Promise<Device | undefined>;
+  listByProject(projectId: number): Promise<Device[]>;
+  setOnline(id: number, isOnline: boolean, nodeId: string, at: number): Promise<void>;
+  /** Marks offline every device a node held (the node restarted, or died). */
+  setOfflineForNode(nodeId: string, at: number): Promise<number>;
+  setStatus(id: number, status: DeviceStatus, at: number): Promise<void>;
+  touch(id: number, at: number): Promise<void>;
+  setPaused(id: number, queue: QueueKind, isPaused: boolean, at: number): Promise<void>;
+  /** Online devices not heard from since `before`. */
+  listSilentSince(before: number): Promise<Device[]>;
+  /** Offline devices last heard from before `before` that still hold messages in `sending`. */
+  listOfflineHoldingMessages(before: number): Promise<Device[]>;
+}
+
+export interface InboundStore {
+  insert(message: NewInboundMessage & { contextMessageId: number | null }, at: number): Promise<{ message: InboundMessage; isNew: boolean }>;
+  listByProject(projectId: number, limit: number): Promise<InboundMessage[]>;
 }
 
 export interface Stores {
@@ -86,6 +127,8 @@ export interface Stores {
   channels: ChannelStore;
   pushes: PushStore;
   messages: MessageStore;
+  devices: DeviceStore;
+  inbound: InboundStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -7,11 +7,12 @@ import { PICKY_PREFIXES, sendAnswer } from './picky-endpoint.js';
 import { failure } from './picky-response.js';
 import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
 import { registerPushRoutes, type PushRouteDeps } from './push-routes.js';
+import { registerDeviceRoutes, type DeviceRouteDeps } from './device-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
-export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps {
+export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -59,5 +60,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerHealthRoutes(app, deps.readiness);
   registerPmRoutes(app, deps);
   registerPushRoutes(app, deps);
+  registerDeviceRoutes(app, deps);
   return app;
 }

@@ -1,7 +1,7 @@
 // Outbound messages, their queue order and their timeline, in SQL.
 import type { Kysely } from 'kysely';
 import type { MessageDetails, MessageEvent, MessageKind, MessageState, OutboundMessage } from '../core/messages/message.js';
-import type { MessageStore, StateMove } from '../core/stores.js';
+import type { MessageStore, StateUpdate } from '../core/stores.js';
 import type { MessageRow, Schema } from './schema.js';
 
 export function toMessage(row: MessageRow): OutboundMessage {
@@ -24,6 +24,7 @@ export function toMessage(row: MessageRow): OutboundMessage {
     state: row.state as MessageState,
     attempts: row.attempts,
     lastError: row.last_error,
+    deviceId: row.device_id,
     createdAt: row.created_at,
   };
 }
@@ -64,21 +65,74 @@ export class SqlMessageStore implements MessageStore {
     return Number(row?.count ?? 0);
   }
 
-  async move(move: StateMove): Promise<boolean> {
-    const result = await this.db
-      .updateTable('messages')
-      .set((eb) => ({
-        state: move.to,
-        updated_at: move.at,
-        ...(move.error ? { last_error: move.error } : {}),
-        ...(move.to === 'sending' ? { attempts: eb('attempts', '+', 1) } : {}),
-      }))
-      .where('id', '=', move.messageId)
-      .where('state', '=', move.from)
+  async findByIds(ids: readonly number[]): Promise<OutboundMessage[]> {
+    const found: OutboundMessage[] = [];
+    // Chunks keep the IN list under every driver's parameter limit.
+    for (let start = 0; start < ids.length; start += 5000) {
+      const rows = await this.db.selectFrom('messages').selectAll().where('id', 'in', ids.slice(start, start + 5000)).execute();
+      found.push(...rows.map(toMessage));
+    }
+    return found;
+  }
+
+  async nextQueuedForChannels(channelIds: readonly number[], limit: number): Promise<OutboundMessage[]> {
+    if (channelIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('channel_id', 'in', channelIds)
+      .where('state', '=', 'queued')
+      .orderBy('priority', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  async countPending(channelIds: readonly number[]): Promise<number> {
+    if (channelIds.length === 0) return 0;
+    const row = await this.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('channel_id', 'in', channelIds)
+      .where('state', 'in', ['queued', 'sending'])
       .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) return false;
-    await this.db.insertInto('message_events').values({ message_id: move.messageId, state: move.to, error: move.error, at: move.at }).execute();
-    return true;
+    return Number(row?.count ?? 0);
+  }
+
+  async listSendingForDevice(deviceId: number): Promise<OutboundMessage[]> {
+    const rows = await this.db.selectFrom('messages').selectAll().where('device_id', '=', deviceId).where('state', '=', 'sending').orderBy('priority', 'desc').orderBy('id').execute();
+    return rows.map(toMessage);
+  }
+
+  async updateStates(update: StateUpdate): Promise<number> {
+    let moved = 0;
+    for (let start = 0; start < update.messageIds.length; start += 5000) {
+      const result = await this.db
+        .updateTable('messages')
+        .set((eb) => ({
+          state: update.to,
+          updated_at: update.at,
+          ...(update.error ? { last_error: update.error } : {}),
+          ...(update.deviceId !== undefined ? { device_id: update.deviceId } : {}),
+          ...(update.isAttempt ? { attempts: eb('attempts', '+', 1) } : {}),
+        }))
+        .where('id', 'in', update.messageIds.slice(start, start + 5000))
+        .where('state', '=', update.from)
+        .executeTakeFirst();
+      moved += Number(result.numUpdatedRows);
+    }
+    return moved;
+  }
+
+  async insertEvents(events: readonly MessageEvent[]): Promise<void> {
+    for (let start = 0; start < events.length; start += 2000) {
+      const chunk = events.slice(start, start + 2000);
+      await this.db
+        .insertInto('message_events')
+        .values(chunk.map((event) => ({ message_id: event.messageId, state: event.state, error: event.error, at: event.at })))
+        .execute();
+    }
   }
 
   /** The stored moves, after the `queued` the message was created in (not stored: it is the row itself). */

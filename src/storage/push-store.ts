@@ -1,7 +1,7 @@
 // Writes batches of pushes — push rows, uploaded media, one row per message, the wallet debit and its
 // ledger entries, idempotency keys — in one transaction, with one multi-row statement per table.
 import type { Kysely } from 'kysely';
-import type { PushDraft, PushRecord, PushWriteResult } from '../core/push/push-draft.js';
+import type { PushDraft, PushMedia, PushRecord, PushWriteResult } from '../core/push/push-draft.js';
 import type { PushStore } from '../core/stores.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { insertRows, reserveBatch, type BatchReservation } from './dialect-sql.js';
@@ -187,5 +187,15 @@ export class SqlPushStore implements PushStore {
       totalCredit: row.total_credit,
       createdAt: row.created_at,
     };
+  }
+
+  async findMedia(mediaId: number, withData: boolean): Promise<PushMedia | undefined> {
+    const columns = ['id', 'push_id', 'mime', 'kind', 'file_name', 'sha256', 'size'] as const;
+    const row = withData
+      ? await this.db.selectFrom('push_media').select([...columns, 'data']).where('id', '=', mediaId).executeTakeFirst()
+      : await this.db.selectFrom('push_media').select(columns).where('id', '=', mediaId).executeTakeFirst();
+    if (!row) return undefined;
+    const data = 'data' in row ? Buffer.from(row.data as Uint8Array) : undefined;
+    return { id: row.id, pushId: row.push_id, mime: row.mime, kind: row.kind, fileName: row.file_name, sha256: row.sha256, size: row.size, data };
   }
 }

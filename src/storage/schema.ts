@@ -121,8 +121,50 @@ export interface MessageRow {
   next_attempt_at: number | null;
   locked_by: string | null;
   locked_until: number | null;
+  /** The device (devices.id) the message was last handed to. */
+  device_id: number | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface DeviceRow {
+  id: Generated<number>;
+  project_id: number;
+  /** The device's own stable id (`device_id` in the protocol). */
+  device_key: string;
+  token_hash: string;
+  phone_name: string;
+  app_version: string;
+  /** JSON array of the applications the device carries. */
+  applications: string;
+  delay_ms: number;
+  /** JSON of the last `status` heartbeat. */
+  last_status: string;
+  is_online: number;
+  node_id: string;
+  last_seen_at: number;
+  message_queue_paused: number;
+  call_queue_paused: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface InboundMessageRow {
+  id: Generated<number>;
+  project_id: number;
+  device_id: number;
+  channel_id: number | null;
+  application: number;
+  external_id: string;
+  sender: string;
+  sender_name: string;
+  type: number;
+  body: string;
+  media_url: string;
+  quoted_msg_id: string;
+  context_message_id: number | null;
+  received_at: number;
+  created_at: number;
 }
 
 export interface MessageEventRow {
@@ -152,4 +194,6 @@ export interface Schema {
   messages: MessageRow;
   message_events: MessageEventRow;
   idempotency_keys: IdempotencyKeyRow;
+  devices: DeviceRow;
+  inbound_messages: InboundMessageRow;
 }

@@ -5,6 +5,8 @@ import type { Storage, Stores } from '../core/stores.js';
 import { SqlAccountStore } from './account-store.js';
 import { SqlApiTokenStore } from './api-token-store.js';
 import { SqlChannelStore } from './channel-store.js';
+import { SqlDeviceStore } from './device-store.js';
+import { SqlInboundStore } from './inbound-store.js';
 import { SqlMessageStore } from './message-store.js';
 import { SqlPushStore } from './push-store.js';
 import type { DialectCapabilities } from './capabilities.js';
@@ -27,6 +29,8 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores
     channels: new SqlChannelStore(db),
     pushes: new SqlPushStore(db, capabilities),
     messages: new SqlMessageStore(db),
+    devices: new SqlDeviceStore(db),
+    inbound: new SqlInboundStore(db),
   };
 }
 

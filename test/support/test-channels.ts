@@ -1,6 +1,6 @@
 // Channels for tests: they declare the capabilities the real channels will have and record what they
 // are asked to send. They stand in for phones and Meta's servers, which tests cannot reach.
-import { NO_CAPABILITIES, type Application, type Channel, type ChannelCapabilities, type ChannelRecord, type OutboundMessage, type SendOutcome } from '../../src/core/index.js';
+import { NO_CAPABILITIES, type Application, type Channel, type ChannelCapabilities, type OutboundMessage, type SendOutcome } from '../../src/core/index.js';
 
 export class RecordingChannel implements Channel {
   readonly sent: OutboundMessage[] = [];
@@ -15,24 +15,14 @@ export class RecordingChannel implements Channel {
     return this.caps(kind);
   }
 
-  async send(message: OutboundMessage, _channel: ChannelRecord): Promise<SendOutcome> {
+  async send(message: OutboundMessage): Promise<SendOutcome> {
     this.sent.push(message);
     return { outcome: 'submitted' };
   }
 }
 
-const phoneCapabilities = (kind: Application): ChannelCapabilities => ({
-  ...NO_CAPABILITIES,
-  supportsText: kind !== 4,
-  supportsMedia: kind === 1 || kind === 2,
-  sendsMediaAsLink: kind === 3,
-  supportsCalls: kind === 4,
-});
-
 const everything: ChannelCapabilities = Object.fromEntries(Object.keys(NO_CAPABILITIES).map((key) => [key, true])) as unknown as ChannelCapabilities;
 
-/** What the phone bridge carries: text and media on WhatsApp, text (media as a link) on SMS. */
-export const phoneChannel = () => new RecordingChannel('test-phone', [1, 2, 3, 4], phoneCapabilities);
 /** A WhatsApp Web session: every kind but templates, and no links-for-media. */
 export const webChannel = () => new RecordingChannel('test-web', [10], () => ({ ...everything, supportsTemplate: false, sendsMediaAsLink: false, supportsCalls: false }));
 /** WhatsApp Official: templates and interactive messages, no groups or stickers. */

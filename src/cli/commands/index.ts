@@ -1,5 +1,6 @@
 // Every CLI command, in the order `--help` lists them.
 import type { Command } from '../command.js';
+import { agentCommand } from './agent.js';
 import { creditAddCommand, creditBalanceCommand, creditHistoryCommand } from './credit.js';
 import { migrateCommand } from './migrate.js';
 import { projectCreateCommand, projectDeleteCommand, projectListCommand } from './project.js';
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   creditAddCommand,
   creditBalanceCommand,
   creditHistoryCommand,
+  agentCommand,
 ];

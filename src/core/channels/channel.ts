@@ -34,6 +34,8 @@ export interface ChannelRecord {
 /** How a send attempt ended. A failure says whether trying again may help. */
 export type SendOutcome =
   | { outcome: 'submitted'; channelMessageId?: string }
+  /** Handed over; the channel reports the outcome later (a device answers `sent` or `failed`). */
+  | { outcome: 'pending' }
   | { outcome: 'failed'; isRetryable: boolean; reason: string };
 
 /** The implementation behind one or more channel kinds, registered once per gateway process. */
@@ -42,7 +44,7 @@ export interface Channel {
   readonly kinds: readonly Application[];
   capabilities(kind: Application): ChannelCapabilities;
   /** Hands one message to the outside world; the dispatcher records the outcome. */
-  send(message: OutboundMessage, channel: ChannelRecord): Promise<SendOutcome>;
+  send(message: OutboundMessage): Promise<SendOutcome>;
 }
 
 export const NO_CAPABILITIES: ChannelCapabilities = {

@@ -1,8 +1,10 @@
-// Moves messages through the state machine: every move is checked, stored with its time in the
+// Moves messages through the state machine. Every move is checked, stored with its time in the
 // message's timeline, refunded when the policy says so, and handed to listeners (the event webhook)
-// inside the same transaction, so that no state change is ever reported without being stored.
+// inside the same transaction, so no state change is ever reported without being stored. Moves that
+// arrive together (device reports, dispatcher claims) share one transaction.
 import type { Clock } from '../clock.js';
-import type { Storage, Stores } from '../stores.js';
+import { WriteBatcher } from '../push/write-batcher.js';
+import type { StateUpdate, Storage, Stores } from '../stores.js';
 import type { WalletService } from '../wallet-service.js';
 import type { MessageEvent, MessageState, OutboundMessage } from './message.js';
 import { canMove, isRefundableFailure } from './message-state.js';
@@ -15,34 +17,54 @@ export interface MessageTransition {
   error: string;
 }
 
+export interface MoveRequest {
+  messageId: number;
+  to: MessageState;
+  error?: string;
+  /** The device the message is handed to (with `sending`). */
+  deviceId?: number;
+}
+
+export type MoveOutcome =
+  | { isMoved: true; transitions: MessageTransition[] }
+  | { isMoved: false; reason: 'unknown' | 'illegal'; state: MessageState | undefined };
+
 export type TransitionListener = (transitions: MessageTransition[], stores: Stores) => Promise<void>;
 
 export class IllegalTransitionError extends Error {
   constructor(
     readonly messageId: number,
-    readonly from: MessageState,
+    readonly from: MessageState | undefined,
     readonly to: MessageState,
   ) {
-    super(`message ${messageId} cannot move from ${from} to ${to}`);
+    super(from === undefined ? `message ${messageId} does not exist` : `message ${messageId} cannot move from ${from} to ${to}`);
     this.name = 'IllegalTransitionError';
   }
 }
 
-export class UnknownMessageError extends Error {
-  constructor(readonly messageId: number) {
-    super(`message ${messageId} does not exist`);
-    this.name = 'UnknownMessageError';
-  }
+/** Another writer moved a message between our read and our write; the moves are evaluated again. */
+class ConcurrentChangeError extends Error {}
+
+interface Pending {
+  original: MessageState;
+  message: OutboundMessage;
+  error: string;
+  deviceId: number | undefined;
+  isAttempt: boolean;
 }
 
 export class MessageService {
   private readonly listeners: TransitionListener[] = [];
+  private readonly batcher: WriteBatcher<MoveRequest, MoveOutcome>;
 
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly wallet: WalletService,
-  ) {}
+    writeConcurrency = 1,
+  ) {
+    this.batcher = new WriteBatcher((moves) => this.moveMany(moves), () => 1, { maxWeight: 2000, concurrency: writeConcurrency });
+  }
 
   onTransition(listener: TransitionListener): void {
     this.listeners.push(listener);
@@ -56,43 +78,98 @@ export class MessageService {
     return this.storage.stores.messages.timeline(messageId);
   }
 
-  /**
-   * Moves one message to `to`. A failure before the channel accepted the message, or a cancellation,
-   * also refunds its credit (a second move, to `refunded`). Throws IllegalTransitionError for a move
-   * the state machine does not allow, including one that lost a race with another move.
-   */
-  move(messageId: number, to: MessageState, error = '', stores?: Stores): Promise<MessageTransition[]> {
-    if (stores) return this.moveIn(stores, messageId, to, error);
-    return this.storage.transaction((inner) => this.moveIn(inner, messageId, to, error));
+  /** Moves one message; throws IllegalTransitionError for a move the state machine does not allow. */
+  async move(messageId: number, to: MessageState, error = '', stores?: Stores): Promise<MessageTransition[]> {
+    const [outcome] = await this.moveMany([{ messageId, to, error }], stores);
+    if (!outcome!.isMoved) throw new IllegalTransitionError(messageId, outcome!.state, to);
+    return outcome!.transitions;
   }
 
-  private async moveIn(stores: Stores, messageId: number, to: MessageState, error: string): Promise<MessageTransition[]> {
-    const message = await stores.messages.findById(messageId);
-    if (!message) throw new UnknownMessageError(messageId);
+  /** Queues a move to be written with the others of this moment; answers its outcome once committed. */
+  async request(move: MoveRequest): Promise<MoveOutcome> {
+    try {
+      return await this.batcher.submit(move);
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError)) throw error;
+      const [outcome] = await this.moveMany([move]);
+      return outcome!;
+    }
+  }
+
+  /** Applies moves in order, in one transaction; illegal ones are reported and skipped. */
+  moveMany(moves: readonly MoveRequest[], stores?: Stores): Promise<MoveOutcome[]> {
+    if (stores) return this.applyIn(stores, moves);
+    return this.storage.transaction((inner) => this.applyIn(inner, moves));
+  }
+
+  private async applyIn(stores: Stores, moves: readonly MoveRequest[]): Promise<MoveOutcome[]> {
     const at = this.clock.now();
-    const transitions = [await this.step(stores, message, to, at, error)];
-    if ((to === 'failed' || to === 'cancelled') && isRefundableFailure(message.state)) {
-      if (message.credit > 0) {
-        const project = await stores.projects.findById(message.projectId);
-        await this.wallet.refund(
-          { accountId: project!.accountId, amount: message.credit, reason: `message ${to}`, reference: `message:${message.id}`, projectId: message.projectId },
-          stores,
-        );
+    const found = await stores.messages.findByIds([...new Set(moves.map((move) => move.messageId))]);
+    const pending = new Map<number, Pending>(found.map((message) => [message.id, { original: message.state, message, error: '', deviceId: undefined, isAttempt: false }]));
+    const transitions: MessageTransition[] = [];
+    const refunds: OutboundMessage[] = [];
+    const outcomes = moves.map((move): MoveOutcome => {
+      const entry = pending.get(move.messageId);
+      if (!entry) return { isMoved: false, reason: 'unknown', state: undefined };
+      const from = entry.message.state;
+      if (!canMove(from, move.to)) return { isMoved: false, reason: 'illegal', state: from };
+      const error = move.error ?? '';
+      const moved: MessageTransition[] = [];
+      const step = (to: MessageState) => {
+        const previous = entry.message.state;
+        entry.message = { ...entry.message, state: to, lastError: error || entry.message.lastError };
+        moved.push({ message: entry.message, from: previous, to, at, error });
+      };
+      step(move.to);
+      if (error) entry.error = error;
+      if (move.to === 'sending') {
+        entry.isAttempt = true;
+        entry.deviceId = move.deviceId;
+        entry.message = { ...entry.message, attempts: entry.message.attempts + 1 };
       }
-      transitions.push(await this.step(stores, { ...message, state: to }, 'refunded', at, error));
-    }
-    for (const listener of this.listeners) await listener(transitions, stores);
-    return transitions;
+      if ((move.to === 'failed' || move.to === 'cancelled') && isRefundableFailure(from)) {
+        refunds.push(entry.message);
+        step('refunded');
+      }
+      transitions.push(...moved);
+      return { isMoved: true, transitions: moved };
+    });
+    await this.persist(stores, pending, at);
+    await stores.messages.insertEvents(transitions.map((tr) => ({ messageId: tr.message.id, state: tr.to, at, error: tr.error })));
+    await this.refund(stores, refunds);
+    if (transitions.length > 0) for (const listener of this.listeners) await listener(transitions, stores);
+    return outcomes;
   }
 
-  private async step(stores: Stores, message: OutboundMessage, to: MessageState, at: number, error: string): Promise<MessageTransition> {
-    const from = message.state;
-    if (!canMove(from, to)) throw new IllegalTransitionError(message.id, from, to);
-    const moved = await stores.messages.move({ messageId: message.id, from, to, at, error });
-    if (!moved) {
-      const current = await stores.messages.findById(message.id);
-      throw new IllegalTransitionError(message.id, current?.state ?? from, to);
+  /** One conditional UPDATE per group of messages that moved alike. */
+  private async persist(stores: Stores, pending: Map<number, Pending>, at: number): Promise<void> {
+    const groups = new Map<string, StateUpdate>();
+    for (const entry of pending.values()) {
+      if (entry.message.state === entry.original) continue;
+      const key = [entry.original, entry.message.state, entry.error, entry.deviceId ?? '', entry.isAttempt].join('\u0000');
+      let group = groups.get(key);
+      if (!group) {
+        group = { messageIds: [], from: entry.original, to: entry.message.state, at, error: entry.error, deviceId: entry.deviceId, isAttempt: entry.isAttempt };
+        groups.set(key, group);
+      }
+      group.messageIds.push(entry.message.id);
     }
-    return { message: { ...message, state: to, lastError: error || message.lastError }, from, to, at, error };
+    for (const group of groups.values()) {
+      const moved = await stores.messages.updateStates(group);
+      if (moved !== group.messageIds.length) throw new ConcurrentChangeError(`messages changed under a ${group.from} → ${group.to} move`);
+    }
+  }
+
+  private async refund(stores: Stores, messages: OutboundMessage[]): Promise<void> {
+    const accounts = new Map<number, number>();
+    for (const message of messages) {
+      if (message.credit <= 0) continue;
+      let accountId = accounts.get(message.projectId);
+      if (accountId === undefined) {
+        accountId = (await stores.projects.findById(message.projectId))!.accountId;
+        accounts.set(message.projectId, accountId);
+      }
+      await this.wallet.refund({ accountId, amount: message.credit, reason: 'message not sent', reference: `message:${message.id}`, projectId: message.projectId }, stores);
+    }
   }
 }

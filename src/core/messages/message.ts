@@ -52,6 +52,8 @@ export interface OutboundMessage {
   state: MessageState;
   attempts: number;
   lastError: string;
+  /** The device the message was last handed to (phone automation). */
+  deviceId: number | null;
   createdAt: number;
 }
 

@@ -46,3 +46,14 @@ export interface PushRecord {
   totalCredit: number;
   createdAt: number;
 }
+
+export interface PushMedia {
+  id: number;
+  pushId: number;
+  mime: string;
+  kind: string;
+  fileName: string;
+  sha256: string;
+  size: number;
+  data: Buffer | undefined;
+}

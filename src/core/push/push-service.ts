@@ -46,6 +46,7 @@ interface Route {
 
 export class PushService {
   private readonly batcher: WriteBatcher<PushDraft, PushWriteResult>;
+  private readonly acceptedListeners: ((projectId: number, channelId: number) => void)[] = [];
 
   constructor(private readonly deps: PushServiceDeps) {
     this.batcher = new WriteBatcher(
@@ -53,6 +54,11 @@ export class PushService {
       (draft) => draft.messages.length,
       { maxWeight: deps.settings.maxBatchMessages, concurrency: deps.settings.writeConcurrency },
     );
+  }
+
+  /** Called after each push commits (the dispatcher wakes up for the project). */
+  onAccepted(listener: (projectId: number, channelId: number) => void): void {
+    this.acceptedListeners.push(listener);
   }
 
   /** Answers the push's JSON response (the stored one, for a retried idempotency key). */
@@ -71,6 +77,7 @@ export class PushService {
     const draft = this.draft(caller, parsed, route, idempotencyKey);
     const result = await this.batcher.submit(draft);
     if (result.outcome === 'insufficient') throw new PickyError(Status.insufficientBalance, `the push costs ${formatCredits(draft.totalCredit)} credits`);
+    if (result.outcome === 'written') for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId);
     return result.response;
   }
 

@@ -3,11 +3,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { DialectCapabilities } from '../capabilities.js';
 import { foundationMigration } from './0001-foundation.js';
 import { pushMigration } from './0002-push.js';
+import { bridgeMigration } from './0003-bridge.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_foundation': foundationMigration(capabilities),
     '0002_push': pushMigration(capabilities),
+    '0003_bridge': bridgeMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,363 @@
+// The reference bridge agent: one simulated (or, through a driver, real) phone speaking the device
+// protocol to a gateway — hello, heartbeat, reconnects with backoff, deduplicated sends, commands and
+// inbound messages kept until acked. Many can run in one process (tests, benchmarks).
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, parseDeviceFrame, parseGatewayFrame, type CommandFrame, type DeviceFrame, type GatewayFrame, type HelloFrame } from '../bridge/frames.js';
+import type { AgentEvent } from './agent-events.js';
+import { AgentInputError } from './agent-input-error.js';
+import { AgentRefusedError, type AgentEnd, type AgentState, type BridgeAgentOptions } from './bridge-agent-options.js';
+import { bridgeUrl } from './bridge-url.js';
+import { DEFAULT_STATUS, checkStatus, type DeviceStatus } from './device-status.js';
+import { DeviceQueues } from './device-queues.js';
+import { DEFAULT_LEDGER_LIMIT, DeliveryLedger } from './delivery-ledger.js';
+import { outgoingMessage, type Driver, type DriverHost } from './driver.js';
+import { InboundOutbox, type InboundInput } from './inbound-outbox.js';
+import { DEFAULT_BACKOFF, ReconnectBackoff } from './reconnect-backoff.js';
+import { SessionTimers } from './session-timers.js';
+import { simulateDriver } from './simulate-driver.js';
+import { openWebSocket, type WebSocketConnection } from './websocket-connection.js';
+
+/** Refusals after which reconnecting cannot help. */
+const FINAL_REFUSALS = new Set(['bad_hello', 'unsupported_version', 'bad_license', 'project_not_active', 'replaced']);
+const APP_VERSION = 'switchboard-agent/0.1.0';
+
+export class BridgeAgent {
+  readonly deviceId: string;
+  readonly url: string;
+  private readonly hello: Omit<HelloFrame, 'license_key' | 'device_token'>;
+  private readonly licenseKey: string;
+  private deviceToken: string | undefined;
+  private projectId = '';
+  private heartbeatMs = 0;
+  private status: DeviceStatus;
+  private readonly queues = new DeviceQueues();
+  private readonly ledger: DeliveryLedger;
+  private readonly outbox: InboundOutbox;
+  private readonly backoff: ReconnectBackoff;
+  private readonly timers = new SessionTimers();
+  /** Reports made while no session is open, sent after the next welcome (a `delivered` must not be lost). */
+  private pendingReports: DeviceFrame[] = [];
+  private connection: WebSocketConnection | undefined;
+  private generation = 0;
+  private isOpen = false;
+  private lastError: string | undefined;
+  private isWelcomed = false;
+  private isRunning = false;
+  private hasStarted = false;
+  private isRestarting = false;
+  private driver: Driver | undefined;
+  private welcomeWaiter: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  private closeWaiters: (() => void)[] = [];
+  private endResolve!: (end: AgentEnd) => void;
+  private readonly ended = new Promise<AgentEnd>((resolve) => (this.endResolve = resolve));
+
+  constructor(private readonly options: BridgeAgentOptions) {
+    this.url = bridgeUrl(options.serverUrl);
+    this.deviceId = options.deviceId;
+    this.licenseKey = options.licenseKey;
+    this.deviceToken = options.deviceToken;
+    this.hello = {
+      type: 'hello',
+      v: PROTOCOL_VERSION,
+      device_id: options.deviceId,
+      phone_name: options.phoneName ?? options.deviceId.slice(0, 64),
+      app_version: options.appVersion ?? APP_VERSION,
+      applications: (options.applications ?? [1, 2, 3]) as HelloFrame['applications'],
+      delay_ms: options.delayMs ?? 10_000,
+    };
+    const checked = parseDeviceFrame(JSON.stringify({ ...this.hello, license_key: options.licenseKey }));
+    if ('problem' in checked) throw new AgentInputError(`invalid agent options: ${checked.problem.detail}`);
+    this.status = {};
+    this.applyStatus(options.status ?? DEFAULT_STATUS);
+    this.ledger = new DeliveryLedger(options.dedupLimit);
+    this.outbox = new InboundOutbox(options.deviceId, options.now ?? Date.now);
+    this.backoff = new ReconnectBackoff({ ...DEFAULT_BACKOFF, ...options.backoff }, options.random);
+  }
+
+  /** Connects; resolves at the first `welcome`, rejects with AgentRefusedError if the gateway refuses for good. */
+  start(): Promise<void> {
+    if (this.hasStarted) return Promise.reject(new Error('a BridgeAgent starts once'));
+    this.hasStarted = true;
+    this.isRunning = true;
+    this.driver = (this.options.driver ?? simulateDriver())(this.driverHost());
+    const welcomed = new Promise<void>((resolve, reject) => (this.welcomeWaiter = { resolve, reject }));
+    this.connect();
+    return welcomed;
+  }
+
+  /** Closes the socket cleanly and stops for good: no reconnect, no timer left. */
+  async stop(): Promise<void> {
+    if (!this.isRunning) return;
+    this.finish({});
+    this.welcomeWaiter?.reject(new Error('the agent was stopped before the gateway welcomed it'));
+    this.welcomeWaiter = undefined;
+    await this.closeConnection(1000, 'agent stopped');
+  }
+
+  /** Resolves when the agent has stopped for good: stop(), or a refusal that reconnecting cannot fix. */
+  whenEnded(): Promise<AgentEnd> {
+    return this.ended;
+  }
+
+  /** Hands the gateway a message the phone received; it is resent after reconnects until acked. Returns its id. */
+  injectInbound(input: InboundInput): string {
+    const frame = this.outbox.add(input);
+    if (this.isWelcomed) this.send(frame);
+    return frame.id;
+  }
+
+  /** Changes what the heartbeat reports, and reports it at once. */
+  setStatus(update: Partial<DeviceStatus>): void {
+    this.applyStatus(update);
+    this.sendStatus();
+  }
+
+  /** A snapshot for tests and benchmarks. */
+  get state(): AgentState {
+    return {
+      isWelcomed: this.isWelcomed,
+      isMessageQueuePaused: this.queues.isMessageQueuePaused,
+      isCallQueuePaused: this.queues.isCallQueuePaused,
+      dedupRecords: this.ledger.size,
+      unackedInbound: this.outbox.size,
+      projectId: this.projectId,
+    };
+  }
+
+  private connect(): void {
+    const generation = ++this.generation;
+    const isCurrent = () => generation === this.generation;
+    this.isOpen = false;
+    this.lastError = undefined;
+    this.connection = (this.options.connect ?? openWebSocket)(
+      this.url,
+      {
+        onOpen: () => {
+          if (!isCurrent()) return;
+          this.isOpen = true;
+          const credentials = this.deviceToken ? { device_token: this.deviceToken } : { license_key: this.licenseKey };
+          this.send({ ...this.hello, ...credentials } as HelloFrame);
+        },
+        onMessage: (text) => isCurrent() && this.handleText(text),
+        onClose: (code) => isCurrent() && this.handleClose(code),
+        // The close that always follows an error logs it, with the retry it leads to.
+        onError: (error) => isCurrent() && (this.lastError = error.message),
+      },
+      { handshakeTimeoutMs: this.options.helloTimeoutMs ?? 10_000, maxPayloadBytes: MAX_FRAME_BYTES },
+    );
+    // A gateway that accepts the socket but never answers hello must not hold the device forever.
+    this.timers.startHelloTimeout(this.options.helloTimeoutMs ?? 10_000, () => this.connection?.terminate());
+  }
+
+  private handleClose(code: number): void {
+    const wasOpen = this.isOpen;
+    this.connection = undefined;
+    this.isOpen = false;
+    this.isWelcomed = false;
+    this.timers.clearSession();
+    const waiters = this.closeWaiters;
+    this.closeWaiters = [];
+    for (const resolve of waiters) resolve();
+    if (wasOpen) this.emit({ event: 'disconnected', code, will_reconnect: this.isRunning });
+    if (!this.isRunning) return;
+    // A restart asked by the gateway is not a failure: come back at once, without growing the backoff.
+    const delayMs = this.isRestarting ? 0 : this.backoff.nextDelayMs();
+    this.isRestarting = false;
+    const fields = { url: this.url, code, delay_ms: delayMs, ...(this.lastError ? { error: this.lastError } : {}) };
+    this.lastError = undefined;
+    if (wasOpen) this.log('info', fields, 'disconnected, reconnecting');
+    else this.log('warn', fields, 'could not connect, retrying');
+    this.timers.startReconnect(delayMs, () => this.connect());
+  }
+
+  private handleText(text: string): void {
+    const parsed = parseGatewayFrame(text);
+    if ('problem' in parsed) {
+      this.emit({ event: 'invalid_frame', reason: parsed.problem.reason, detail: parsed.problem.detail });
+      return;
+    }
+    this.handleFrame(parsed.frame);
+  }
+
+  private handleFrame(frame: GatewayFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        return this.handleWelcome(frame);
+      case 'refused':
+        return this.handleRefused(frame.reason, frame.detail);
+      case 'send':
+        return this.handleSend(frame);
+      case 'inbound_ack':
+        if (this.outbox.acknowledge(frame.id)) this.emit({ event: 'inbound_acked', id: frame.id });
+        return;
+      case 'command':
+        return this.handleCommand(frame);
+      case 'error':
+        return this.emit({ event: 'protocol_error', reason: frame.reason, detail: frame.detail });
+    }
+  }
+
+  private handleWelcome(frame: Extract<GatewayFrame, { type: 'welcome' }>): void {
+    this.timers.clearHelloTimeout();
+    this.isWelcomed = true;
+    this.deviceToken = frame.device_token;
+    this.projectId = frame.project_id;
+    this.heartbeatMs = frame.heartbeat_ms;
+    this.backoff.reset();
+    this.queues.isMessageQueuePaused = frame.message_queue_paused;
+    this.queues.isCallQueuePaused = frame.call_queue_paused;
+    this.emit({ event: 'ready', device_id: frame.device_id, project_id: frame.project_id });
+    this.sendStatus();
+    this.timers.startHeartbeat(this.heartbeatMs, () => this.sendStatus());
+    const reports = this.pendingReports;
+    this.pendingReports = [];
+    for (const report of reports) this.send(report);
+    for (const inbound of this.outbox.unacked()) this.send(inbound);
+    if (!this.queues.isMessageQueuePaused) this.sendHeld();
+    this.welcomeWaiter?.resolve();
+    this.welcomeWaiter = undefined;
+  }
+
+  private handleRefused(reason: string, detail: string): void {
+    this.emit({ event: 'refused', reason, detail });
+    // A stored device token may have been revoked while the license key still works: try the key once.
+    if (reason === 'bad_license' && this.deviceToken && this.licenseKey) {
+      this.deviceToken = undefined;
+      this.connection?.close(1000, 'refused');
+      return;
+    }
+    if (FINAL_REFUSALS.has(reason)) {
+      this.finish({ refusal: { reason, detail } });
+      this.welcomeWaiter?.reject(new AgentRefusedError(reason, detail));
+      this.welcomeWaiter = undefined;
+    }
+    this.connection?.close(1000, 'refused');
+  }
+
+  private handleSend(frame: Extract<GatewayFrame, { type: 'send' }>): void {
+    if (this.ledger.has(frame.msg_id)) {
+      // Sent again (at-least-once): answer with what we know so the gateway can settle it; never resend.
+      for (const report of this.ledger.replay(frame.msg_id)) this.report(report);
+      return;
+    }
+    this.ledger.record(frame.msg_id, 'acked');
+    this.report({ type: 'ack', msg_id: frame.msg_id });
+    const message = outgoingMessage(frame);
+    if (this.queues.isMessageQueuePaused) this.queues.hold(message);
+    else this.driver?.send(message);
+  }
+
+  private handleCommand(frame: CommandFrame): void {
+    const { command, command_id } = frame;
+    this.emit({ event: 'command', command, command_id });
+    const answer = (ok: boolean, detail?: string) => this.report({ type: 'command_result', command_id, ok, ...(detail ? { detail } : {}) });
+    switch (command) {
+      case 'restart':
+        answer(true);
+        this.isRestarting = true;
+        this.connection?.close(1012, 'restart');
+        return;
+      case 'reset':
+        // The gateway cancels this device's unsent messages itself; the device forgets everything.
+        this.ledger.clear();
+        this.queues.clearMessages();
+        this.queues.clearCalls();
+        break;
+      case 'delete-message-queue':
+        // Held messages were acked: tell the gateway they will never be sent, so it can settle (refund) them.
+        for (const message of this.queues.clearMessages()) this.reportFailed(message.msgId, 'deleted from the device queue', false);
+        break;
+      case 'delete-call-queue':
+        this.queues.clearCalls();
+        break;
+      case 'stop-message-queue':
+      case 'resume-message-queue':
+        this.queues.isMessageQueuePaused = command === 'stop-message-queue';
+        if (!this.queues.isMessageQueuePaused) this.sendHeld();
+        break;
+      case 'stop-call-queue':
+      case 'resume-call-queue':
+        this.queues.isCallQueuePaused = command === 'stop-call-queue';
+        break;
+      default:
+        // The schema admits only known commands; a newer gateway's command is refused, not obeyed blindly.
+        answer(false, `unknown command ${JSON.stringify(command)}`);
+        return;
+    }
+    answer(true);
+    this.sendStatus();
+  }
+
+  private sendHeld(): void {
+    for (const message of this.queues.takeHeld()) this.driver?.send(message);
+  }
+
+  private driverHost(): DriverHost {
+    return {
+      sent: (msgId) => {
+        this.ledger.record(msgId, 'sent');
+        this.report({ type: 'sent', msg_id: msgId });
+      },
+      delivered: (msgId) => {
+        this.ledger.record(msgId, 'delivered');
+        this.report({ type: 'delivered', msg_id: msgId });
+      },
+      failed: (msgId, reason, retryable) => this.reportFailed(msgId, reason, retryable),
+      received: (input) => void this.injectInbound(input),
+      emit: (event) => this.emit(event),
+    };
+  }
+
+  private reportFailed(msgId: string, reason: string, retryable: boolean): void {
+    // A retryable failure goes back to the gateway's queue and may come back with the same msg_id: try it then.
+    if (retryable) this.ledger.forget(msgId);
+    else this.ledger.record(msgId, 'failed', reason);
+    this.report({ type: 'failed', msg_id: msgId, reason: reason.slice(0, 500), retryable });
+  }
+
+  private applyStatus(update: Partial<DeviceStatus>): void {
+    // The queue sizes are the local queues' (simulated backlogs here), so that the queue commands clear them.
+    const { queue_messages, queue_calls, ...readings } = checkStatus(update);
+    this.queues.setBacklogs({ queue_messages, queue_calls });
+    this.status = { ...this.status, ...readings };
+  }
+
+  private sendStatus(): void {
+    if (this.isWelcomed) this.send({ type: 'status', ...this.status, ...this.queues.sizes() });
+  }
+
+  /** A delivery report or command answer: sent now, or after the next welcome. */
+  private report(frame: DeviceFrame): void {
+    if (this.isWelcomed) return this.send(frame);
+    this.pendingReports.push(frame);
+    if (this.pendingReports.length > (this.options.dedupLimit ?? DEFAULT_LEDGER_LIMIT)) this.pendingReports.shift();
+  }
+
+  private send(frame: DeviceFrame): void {
+    this.connection?.send(JSON.stringify(frame));
+  }
+
+  private finish(end: AgentEnd): void {
+    this.isRunning = false;
+    this.timers.clearAll();
+    this.driver?.close();
+    this.endResolve(end);
+  }
+
+  private closeConnection(code: number, reason: string): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return Promise.resolve();
+    const closed = new Promise<void>((resolve) => this.closeWaiters.push(resolve));
+    connection.close(code, reason);
+    // A gateway that does not answer the closing handshake is dropped.
+    const timer = setTimeout(() => connection.terminate(), 2_000);
+    return closed.finally(() => clearTimeout(timer));
+  }
+
+  private emit(event: AgentEvent): void {
+    this.options.onEvent?.(event);
+  }
+
+  private log(level: 'info' | 'warn', fields: object, message: string): void {
+    this.options.log?.[level]({ device_id: this.deviceId, ...fields }, message);
+  }
+}

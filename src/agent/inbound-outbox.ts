@@ -1,0 +1,65 @@
+// Messages the phone received, kept from the moment they are handed to the agent until the gateway's
+// `inbound_ack`: the gateway deduplicates by id, so the device resends them after every reconnect.
+import { randomBytes } from 'node:crypto';
+import { parseDeviceFrame, type InboundFrame } from '../bridge/frames.js';
+import { AgentInputError } from './agent-input-error.js';
+
+/** A received message, as given on stdin (`{"inbound":{…}}`) or by a driver. */
+export interface InboundInput {
+  number: string;
+  text?: string;
+  /** The frame's `msg_type`: 1 text, 2 image, 3 video, 4 audio, 5 location, 6 document, 7 contact, 9 interactive reply. */
+  type: number;
+  application: number;
+  name?: string;
+  media_url?: string;
+  quoted_msg_id?: string;
+}
+
+export class InboundOutbox {
+  private readonly pending = new Map<string, InboundFrame>();
+  private counter = 0;
+  // A random part keeps ids unique across restarts of the same device (the counter starts over).
+  private readonly runId = randomBytes(4).toString('hex');
+
+  constructor(
+    private readonly deviceId: string,
+    private readonly now: () => number,
+  ) {}
+
+  /** Builds the frame with a fresh id, checks it against the protocol and keeps it until acked. */
+  add(input: InboundInput): InboundFrame {
+    this.counter += 1;
+    const frame = {
+      type: 'inbound',
+      id: `${this.deviceId}-${this.runId}-${this.counter}`,
+      application: input.application,
+      number: input.number,
+      msg_type: input.type,
+      at: this.now(),
+      ...(input.text === undefined ? {} : { text: input.text }),
+      ...(input.name === undefined ? {} : { name: input.name }),
+      ...(input.media_url === undefined ? {} : { media_url: input.media_url }),
+      ...(input.quoted_msg_id === undefined ? {} : { quoted_msg_id: input.quoted_msg_id }),
+    };
+    const parsed = parseDeviceFrame(JSON.stringify(frame));
+    if ('problem' in parsed) throw new AgentInputError(`invalid inbound message: ${parsed.problem.detail}`);
+    const checked = parsed.frame as InboundFrame;
+    this.pending.set(checked.id, checked);
+    return checked;
+  }
+
+  /** The gateway stored it; true when it was still pending. */
+  acknowledge(id: string): boolean {
+    return this.pending.delete(id);
+  }
+
+  /** Every message not yet acked, oldest first. */
+  unacked(): InboundFrame[] {
+    return [...this.pending.values()];
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+}

@@ -1,0 +1,142 @@
+// The devices connected to this node: it accepts their sockets, keeps one session per device, resends
+// what a device held when it comes back, reaches devices with commands, and notices silent ones.
+import type { Server } from 'node:http';
+import type { ChannelService, Clock, DeviceCommand, DeviceLink, DeviceService, InboundService, MessageService, OutboundMessage } from '../core/index.js';
+import type { ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
+import { DeviceSession } from './device-session.js';
+import { MAX_FRAME_BYTES, type SendFrame } from './frames.js';
+import { WebSocketEndpoint } from './websocket-server.js';
+
+export const BRIDGE_PATH = '/bridge/v1';
+
+export interface BridgeSettings {
+  heartbeatMs: number;
+  /** A device silent this long is offline; the messages it held go back to the queue. */
+  offlineAfterMs: number;
+  maxInFlight: number;
+}
+
+export interface BridgeHubDeps {
+  devices: DeviceService;
+  messages: MessageService;
+  inbound: InboundService;
+  channels: ChannelService;
+  /** Builds the `send` frame of a message (the bridge channel knows how). */
+  frameFor(message: OutboundMessage): Promise<SendFrame>;
+  clock: Clock;
+  settings: BridgeSettings;
+  /** Wakes the dispatcher for a project. */
+  onWork(projectId: number): void;
+  logError(error: unknown, context: string): void;
+}
+
+export class BridgeHub implements DeviceLink, DeviceDirectory {
+  private readonly sessions = new Map<number, DeviceSession>();
+  private readonly byProject = new Map<number, Set<DeviceSession>>();
+  private endpoint: WebSocketEndpoint | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private commandCounter = 0;
+
+  constructor(private readonly deps: BridgeHubDeps) {}
+
+  attach(server: Server): void {
+    this.endpoint = new WebSocketEndpoint(
+      server,
+      // Frames a little over the limit still arrive, so the device gets a readable `too_large` error.
+      { path: BRIDGE_PATH, maxPayloadBytes: MAX_FRAME_BYTES * 4, pingIntervalMs: this.deps.settings.heartbeatMs },
+      (socket) => this.accept(socket),
+    );
+    this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.deps.logError(error, 'device sweep')), Math.min(this.deps.settings.offlineAfterMs, this.deps.settings.heartbeatMs) / 2);
+    this.sweepTimer.unref();
+  }
+
+  get connectionCount(): number {
+    return this.endpoint?.connectionCount ?? 0;
+  }
+
+  connected(deviceId: number): ConnectedDevice | undefined {
+    const session = this.sessions.get(deviceId);
+    return session && session.isWelcomed && !session.isClosed ? session : undefined;
+  }
+
+  connectedFor(projectId: number): ConnectedDevice[] {
+    return [...(this.byProject.get(projectId) ?? [])].filter((session) => session.isWelcomed && !session.isClosed);
+  }
+
+  sendCommand(deviceId: number, command: DeviceCommand): boolean {
+    const session = this.connected(deviceId) as DeviceSession | undefined;
+    if (!session) return false;
+    if (command === 'stop-message-queue' || command === 'resume-message-queue') {
+      session.device = { ...session.device, isMessageQueuePaused: command === 'stop-message-queue' };
+    }
+    this.commandCounter += 1;
+    session.send({ type: 'command', command_id: `c${Date.now().toString(36)}${this.commandCounter}`, command });
+    return true;
+  }
+
+  wake(projectId: number): void {
+    this.deps.onWork(projectId);
+  }
+
+  close(): void {
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    for (const session of this.sessions.values()) session.close();
+    this.endpoint?.close();
+  }
+
+  private accept(socket: ConstructorParameters<typeof DeviceSession>[0]): void {
+    const { deps } = this;
+    new DeviceSession(socket, {
+      devices: deps.devices,
+      messages: deps.messages,
+      inbound: deps.inbound,
+      heartbeatMs: deps.settings.heartbeatMs,
+      maxInFlight: deps.settings.maxInFlight,
+      now: () => deps.clock.now(),
+      onWelcomed: (session) => this.welcomed(session),
+      onClosed: (session) => this.closed(session),
+      onReported: (session) => deps.onWork(session.project.id),
+      channelIdFor: async (projectId, application) => (await deps.channels.listForProject(projectId)).find((channel) => channel.kind === application)?.id ?? null,
+      logError: deps.logError,
+    });
+  }
+
+  private async welcomed(session: DeviceSession): Promise<void> {
+    const previous = this.sessions.get(session.device.id);
+    if (previous && previous !== session) {
+      this.unregister(previous);
+      previous.refuse('replaced', 'the device connected again');
+    }
+    this.sessions.set(session.device.id, session);
+    let projectSessions = this.byProject.get(session.project.id);
+    if (!projectSessions) this.byProject.set(session.project.id, (projectSessions = new Set()));
+    projectSessions.add(session);
+    // Resume: what the device held when it went away is sent again with the same msg_id (it deduplicates).
+    for (const message of await this.deps.devices.heldMessages(session.device.id)) {
+      session.sendMessage(await this.deps.frameFor(message));
+    }
+    this.deps.onWork(session.project.id);
+  }
+
+  private closed(session: DeviceSession): void {
+    if (!session.isWelcomed || this.sessions.get(session.device.id) !== session) return;
+    this.unregister(session);
+    this.deps.devices.disconnected(session.device.id).catch((error: unknown) => this.deps.logError(error, 'device disconnect'));
+  }
+
+  private unregister(session: DeviceSession): void {
+    if (this.sessions.get(session.device.id) === session) this.sessions.delete(session.device.id);
+    this.byProject.get(session.project.id)?.delete(session);
+  }
+
+  /** Drops silent sockets, and puts back in the queue what long-offline devices held. */
+  private async sweep(): Promise<void> {
+    const now = this.deps.clock.now();
+    const { offlineAfterMs } = this.deps.settings;
+    for (const session of this.sessions.values()) {
+      if (now - session.lastFrameAt > offlineAfterMs) session.socket.terminate();
+    }
+    const projects = await this.deps.devices.requeueFromSilentDevices(now - offlineAfterMs, new Set(this.sessions.keys()));
+    for (const projectId of projects) this.deps.onWork(projectId);
+  }
+}

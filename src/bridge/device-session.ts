@@ -1,0 +1,230 @@
+// One device connection: the hello/welcome handshake, then every frame the device sends, checked
+// against the protocol schema and turned into message moves, heartbeats and inbound messages.
+import type { Device, DeviceService, InboundService, MessageService, Project } from '../core/index.js';
+import { PairingRefusedError, DEFAULT_DEVICE_DELAY_MS } from '../core/index.js';
+import type { ConnectedDevice } from '../channels/bridge/index.js';
+import { PROTOCOL_VERSION, parseDeviceFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type InboundFrame, type SendFrame } from './frames.js';
+import type { DeviceSocket } from './websocket-server.js';
+
+export interface SessionDeps {
+  devices: DeviceService;
+  messages: MessageService;
+  inbound: InboundService;
+  heartbeatMs: number;
+  maxInFlight: number;
+  now: () => number;
+  /** Called once welcomed: the hub registers the session, resends held messages, wakes the dispatcher. */
+  onWelcomed(session: DeviceSession): Promise<void>;
+  onClosed(session: DeviceSession): void;
+  /** A report freed room in the device's window: the dispatcher may send more. */
+  onReported(session: DeviceSession): void;
+  channelIdFor(projectId: number, application: number): Promise<number | null>;
+  logError(error: unknown, context: string): void;
+}
+
+const CLOSE_NORMAL = 1000;
+const CLOSE_POLICY = 1008;
+const TOUCH_EVERY_MS = 5000;
+/** Reports for older messages are checked against the database instead. */
+const MAX_HELD = 50_000;
+
+export class DeviceSession implements ConnectedDevice {
+  device!: Device;
+  project!: Project;
+  isWelcomed = false;
+  isClosed = false;
+  nextSendAt = 0;
+  lastFrameAt: number;
+  /** Messages handed to the device and not yet reported sent or failed: the flow-control window. */
+  private readonly inFlight = new Set<number>();
+  /** Messages handed to the device that may still get reports (sent, delivered), newest last. */
+  private readonly held = new Set<number>();
+  private lastTouchAt = 0;
+  /** Frames are handled one at a time, in order: a `delivered` must not overtake its `sent`. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly socket: DeviceSocket,
+    private readonly deps: SessionDeps,
+  ) {
+    this.lastFrameAt = deps.now();
+    socket.onText((data) => {
+      this.lastFrameAt = deps.now();
+      this.chain = this.chain.then(() => this.handle(data)).catch((error: unknown) => deps.logError(error, 'device frame'));
+    });
+    socket.onClose(() => {
+      this.isClosed = true;
+      deps.onClosed(this);
+    });
+  }
+
+  canTakeMessage(now: number): boolean {
+    return this.isWelcomed && !this.isClosed && !this.device.isMessageQueuePaused && this.inFlight.size < this.deps.maxInFlight && now >= this.nextSendAt;
+  }
+
+  reserve(messageId: number, now: number): void {
+    this.inFlight.add(messageId);
+    this.nextSendAt = now + this.device.delayMs;
+  }
+
+  release(messageId: number): void {
+    this.inFlight.delete(messageId);
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  sendMessage(frame: SendFrame): void {
+    const messageId = Number(frame.msg_id);
+    this.inFlight.add(messageId);
+    this.hold(messageId);
+    this.send(frame);
+  }
+
+  private hold(messageId: number): void {
+    this.held.add(messageId);
+    if (this.held.size > MAX_HELD) this.held.delete(this.held.values().next().value!);
+  }
+
+  send(frame: GatewayFrame): void {
+    this.socket.send(JSON.stringify(frame));
+  }
+
+  /** Ends the session with a reason the device can read. */
+  refuse(reason: Extract<GatewayFrame, { type: 'refused' }>['reason'], detail: string): void {
+    this.send({ type: 'refused', reason, detail });
+    this.socket.close(reason === 'replaced' ? CLOSE_NORMAL : CLOSE_POLICY, reason);
+  }
+
+  private async handle(data: Buffer): Promise<void> {
+    if (this.isClosed) return;
+    const parsed = parseDeviceFrame(data);
+    if ('problem' in parsed) {
+      this.send({ type: 'error', reason: parsed.problem.reason, detail: parsed.problem.detail });
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type === 'hello') return this.hello(frame);
+    if (!this.isWelcomed) {
+      this.send({ type: 'error', reason: 'not_ready', detail: 'send hello first' });
+      return;
+    }
+    await this.dispatch(frame);
+    const now = this.deps.now();
+    if (now - this.lastTouchAt >= TOUCH_EVERY_MS && frame.type !== 'status') {
+      this.lastTouchAt = now;
+      await this.deps.devices.touch(this.device.id);
+    }
+  }
+
+  private async hello(frame: HelloFrame): Promise<void> {
+    if (this.isWelcomed) {
+      this.send({ type: 'error', reason: 'invalid_frame', detail: 'hello was already accepted' });
+      return;
+    }
+    if (frame.v !== PROTOCOL_VERSION) return this.refuse('unsupported_version', `this gateway speaks version ${PROTOCOL_VERSION}`);
+    if (!frame.license_key && !frame.device_token) return this.refuse('bad_hello', 'hello needs license_key or device_token');
+    try {
+      const pairing = await this.deps.devices.pair({
+        licenseKey: frame.license_key,
+        deviceToken: frame.device_token,
+        deviceKey: frame.device_id,
+        phoneName: frame.phone_name ?? '',
+        appVersion: frame.app_version ?? '',
+        applications: frame.applications,
+        delayMs: frame.delay_ms ?? DEFAULT_DEVICE_DELAY_MS,
+      });
+      if (this.isClosed) return;
+      this.device = pairing.device;
+      this.project = pairing.project;
+      this.send({
+        type: 'welcome',
+        v: PROTOCOL_VERSION,
+        device_id: pairing.device.deviceKey,
+        device_token: pairing.deviceToken,
+        project_id: String(pairing.project.id),
+        delay_ms: pairing.device.delayMs,
+        heartbeat_ms: this.deps.heartbeatMs,
+        message_queue_paused: pairing.device.isMessageQueuePaused,
+        call_queue_paused: pairing.device.isCallQueuePaused,
+      });
+      this.isWelcomed = true;
+      await this.deps.onWelcomed(this);
+    } catch (error) {
+      if (error instanceof PairingRefusedError) return this.refuse(error.reason, error.message);
+      throw error;
+    }
+  }
+
+  private async dispatch(frame: Exclude<DeviceFrame, HelloFrame>): Promise<void> {
+    switch (frame.type) {
+      case 'status':
+        this.device = { ...this.device, lastStatus: { battery: frame.battery, charging: frame.charging, wifi: frame.wifi, internet: frame.internet, freeDiskMb: frame.free_disk_mb, queueMessages: frame.queue_messages, queueCalls: frame.queue_calls, cloudRegistered: frame.cloud_registered } };
+        await this.deps.devices.heartbeat(this.device.id, this.device.lastStatus);
+        return;
+      case 'ack':
+        return;
+      case 'sent':
+        await this.report(frame.msg_id, ['submitted']);
+        return;
+      case 'delivered':
+        // Delivered implies sent: a lost `sent` must not strand the message in `sending`.
+        await this.report(frame.msg_id, ['submitted', 'delivered']);
+        return;
+      case 'failed':
+        await this.report(frame.msg_id, [frame.retryable ? 'queued' : 'failed'], frame.reason || 'failed on the device');
+        return;
+      case 'inbound':
+        await this.inbound(frame);
+        return;
+      case 'command_result':
+        return;
+    }
+  }
+
+  /**
+   * Applies a device's report to a message it was given; reports on other messages are refused. The
+   * moves are queued in order but not awaited, so one device's reports share transactions with everyone
+   * else's instead of waiting for a commit each. A repeated report (the device resent it after a
+   * reconnect) finds the message already moved, which is fine.
+   */
+  private async report(msgId: string, moves: ('submitted' | 'delivered' | 'queued' | 'failed')[], error = ''): Promise<void> {
+    const messageId = Number(msgId);
+    if (!this.held.has(messageId)) {
+      const message = await this.deps.messages.get(messageId);
+      if (!message || message.deviceId !== this.device.id) {
+        this.send({ type: 'error', reason: 'unknown_message', detail: `message ${msgId} was not sent to this device` });
+        return;
+      }
+    }
+    this.inFlight.delete(messageId);
+    if (moves.at(-1) !== 'submitted') this.held.delete(messageId);
+    for (const to of moves) {
+      this.deps.messages.request({ messageId, to, error }).catch((failure: unknown) => this.deps.logError(failure, `message ${msgId} → ${to}`));
+    }
+    this.deps.onReported(this);
+  }
+
+  private async inbound(frame: InboundFrame): Promise<void> {
+    await this.deps.inbound.receive({
+      projectId: this.project.id,
+      deviceId: this.device.id,
+      channelId: await this.deps.channelIdFor(this.project.id, frame.application),
+      application: frame.application,
+      externalId: frame.id,
+      sender: frame.number,
+      senderName: frame.name ?? '',
+      type: frame.msg_type,
+      text: frame.text ?? '',
+      mediaUrl: frame.media_url ?? '',
+      quotedMsgId: frame.quoted_msg_id ?? '',
+      receivedAt: frame.at ?? this.deps.now(),
+    });
+    this.send({ type: 'inbound_ack', id: frame.id });
+  }
+
+  close(): void {
+    this.socket.close(CLOSE_NORMAL, 'gateway closing');
+  }
+}

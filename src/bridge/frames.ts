@@ -1,0 +1,143 @@
+// The device protocol, version 1: the single definition of every frame that travels between the gateway
+// and a phone (or the reference bridge agent) over the WebSocket at /bridge/v1. docs/device-protocol.md
+// is checked against this file by a test.
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { DEVICE_COMMANDS, type DeviceCommand } from '../core/devices/device-commands.js';
+
+export { DEVICE_COMMANDS, type DeviceCommand };
+
+export const PROTOCOL_VERSION = 1;
+/** Largest frame either side may send, in bytes. */
+export const MAX_FRAME_BYTES = 256 * 1024;
+
+
+const MsgId = Type.String({ pattern: '^[0-9]{1,20}$' });
+const Short = (max: number) => Type.String({ maxLength: max });
+const PhoneApplication = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]);
+
+function frame<T extends string, P extends Record<string, TSchema>>(type: T, properties: P) {
+  return Type.Object({ type: Type.Literal(type), ...properties }, { additionalProperties: false });
+}
+
+// Device → gateway.
+export const HelloFrame = frame('hello', {
+  v: Type.Integer(),
+  license_key: Type.Optional(Short(64)),
+  device_token: Type.Optional(Short(128)),
+  device_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:-]+$' }),
+  phone_name: Type.Optional(Short(64)),
+  app_version: Type.Optional(Short(32)),
+  applications: Type.Array(PhoneApplication, { minItems: 1, maxItems: 4, uniqueItems: true }),
+  delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+});
+export const StatusFrame = frame('status', {
+  battery: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  charging: Type.Optional(Type.Boolean()),
+  wifi: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  internet: Type.Optional(Short(16)),
+  free_disk_mb: Type.Optional(Type.Integer({ minimum: 0 })),
+  queue_messages: Type.Optional(Type.Integer({ minimum: 0 })),
+  queue_calls: Type.Optional(Type.Integer({ minimum: 0 })),
+  cloud_registered: Type.Optional(Type.Boolean()),
+});
+export const AckFrame = frame('ack', { msg_id: MsgId });
+export const SentFrame = frame('sent', { msg_id: MsgId });
+export const DeliveredFrame = frame('delivered', { msg_id: MsgId });
+export const FailedFrame = frame('failed', { msg_id: MsgId, reason: Short(500), retryable: Type.Optional(Type.Boolean()) });
+export const InboundFrame = frame('inbound', {
+  id: Type.String({ minLength: 1, maxLength: 128 }),
+  application: PhoneApplication,
+  number: Type.String({ minLength: 1, maxLength: 64 }),
+  name: Type.Optional(Short(128)),
+  msg_type: Type.Integer({ minimum: 1, maximum: 9 }),
+  text: Type.Optional(Short(65_536)),
+  media_url: Type.Optional(Short(2048)),
+  quoted_msg_id: Type.Optional(Short(64)),
+  at: Type.Optional(Type.Integer({ minimum: 0 })),
+});
+export const CommandResultFrame = frame('command_result', { command_id: Short(64), ok: Type.Boolean(), detail: Type.Optional(Short(500)) });
+
+export const DeviceFrame = Type.Union([HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, CommandResultFrame]);
+export type DeviceFrame = Static<typeof DeviceFrame>;
+export type HelloFrame = Static<typeof HelloFrame>;
+export type StatusFrame = Static<typeof StatusFrame>;
+export type InboundFrame = Static<typeof InboundFrame>;
+
+// Gateway → device.
+export const WelcomeFrame = frame('welcome', {
+  v: Type.Integer(),
+  device_id: Type.String(),
+  device_token: Type.String(),
+  project_id: Type.String(),
+  delay_ms: Type.Integer({ minimum: 0 }),
+  heartbeat_ms: Type.Integer({ minimum: 1000 }),
+  message_queue_paused: Type.Boolean(),
+  call_queue_paused: Type.Boolean(),
+});
+export const REFUSAL_REASONS = ['bad_hello', 'unsupported_version', 'bad_license', 'project_not_active', 'replaced'] as const;
+export const RefusedFrame = frame('refused', { reason: Type.Union(REFUSAL_REASONS.map((reason) => Type.Literal(reason))), detail: Type.String() });
+export const SendFrame = frame('send', {
+  msg_id: MsgId,
+  application: PhoneApplication,
+  number: Type.String(),
+  kind: Type.String(),
+  text: Type.String(),
+  media_url: Type.String(),
+  media_hash: Type.String(),
+  file_name: Type.String(),
+  priority: Type.Integer({ minimum: 0, maximum: 1 }),
+});
+export const InboundAckFrame = frame('inbound_ack', { id: Type.String() });
+export const CommandFrame = frame('command', { command_id: Type.String(), command: Type.Union(DEVICE_COMMANDS.map((command) => Type.Literal(command))) });
+export const ERROR_REASONS = ['invalid_json', 'invalid_frame', 'unknown_type', 'too_large', 'not_ready', 'unknown_message'] as const;
+export const ErrorFrame = frame('error', { reason: Type.Union(ERROR_REASONS.map((reason) => Type.Literal(reason))), detail: Type.String() });
+
+export const GatewayFrame = Type.Union([WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, CommandFrame, ErrorFrame]);
+export type GatewayFrame = Static<typeof GatewayFrame>;
+export type SendFrame = Static<typeof SendFrame>;
+export type CommandFrame = Static<typeof CommandFrame>;
+
+/** Every frame type, by direction: the list docs/device-protocol.md must describe. */
+export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'inbound', 'command_result'] as const;
+export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'inbound_ack', 'command', 'error'] as const;
+
+const deviceChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
+  [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, CommandResultFrame].map((schema) => [
+    (schema.properties.type as { const: string }).const,
+    TypeCompiler.Compile(schema),
+  ]),
+);
+const gatewayChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
+  [WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, CommandFrame, ErrorFrame].map((schema) => [(schema.properties.type as { const: string }).const, TypeCompiler.Compile(schema)]),
+);
+
+export type FrameProblem = { reason: (typeof ERROR_REASONS)[number]; detail: string };
+
+/** Parses and checks one frame; the problem names what is wrong (never throws). */
+function parseWith<F>(checks: Map<string, ReturnType<typeof TypeCompiler.Compile>>, data: string | Buffer): { frame: F } | { problem: FrameProblem } {
+  if (data.length > MAX_FRAME_BYTES) return { problem: { reason: 'too_large', detail: `frames are limited to ${MAX_FRAME_BYTES} bytes` } };
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+  } catch (error) {
+    return { problem: { reason: 'invalid_json', detail: (error as Error).message } };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { problem: { reason: 'invalid_frame', detail: 'a frame is a JSON object' } };
+  const type = (value as { type?: unknown }).type;
+  const check = typeof type === 'string' ? checks.get(type) : undefined;
+  if (!check) return { problem: { reason: 'unknown_type', detail: `unknown frame type ${JSON.stringify(type)}` } };
+  if (!check.Check(value)) {
+    const error = check.Errors(value).First();
+    return { problem: { reason: 'invalid_frame', detail: `${type}: ${error ? `${error.path || '/'} ${error.message}` : 'invalid'}` } };
+  }
+  return { frame: value as F };
+}
+
+export function parseDeviceFrame(data: string | Buffer): { frame: DeviceFrame } | { problem: FrameProblem } {
+  return parseWith<DeviceFrame>(deviceChecks, data);
+}
+
+export function parseGatewayFrame(data: string | Buffer): { frame: GatewayFrame } | { problem: FrameProblem } {
+  return parseWith<GatewayFrame>(gatewayChecks, data);
+}

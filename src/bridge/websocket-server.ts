@@ -1,0 +1,79 @@
+// The one file that uses `ws` on the gateway side: accepts WebSocket upgrades on one path of the HTTP
+// server and exposes each connection as a DeviceSocket.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+export interface DeviceSocket {
+  readonly remoteAddress: string;
+  send(text: string): void;
+  close(code: number, reason: string): void;
+  terminate(): void;
+  onText(handler: (data: Buffer) => void): void;
+  onClose(handler: () => void): void;
+}
+
+export interface SocketServerSettings {
+  path: string;
+  /** Frames up to this size reach the handler (which may refuse them politely); larger ones close the socket. */
+  maxPayloadBytes: number;
+  /** Transport keep-alive: a socket that misses a pong for this long is dropped. */
+  pingIntervalMs: number;
+}
+
+function wrap(socket: WebSocket, request: IncomingMessage): DeviceSocket {
+  return {
+    remoteAddress: request.socket.remoteAddress ?? '',
+    send: (text) => {
+      if (socket.readyState === socket.OPEN) socket.send(text);
+    },
+    close: (code, reason) => socket.close(code, reason),
+    terminate: () => socket.terminate(),
+    onText: (handler) => socket.on('message', (data, isBinary) => handler(isBinary ? Buffer.alloc(0) : (data as Buffer))),
+    onClose: (handler) => socket.on('close', handler),
+  };
+}
+
+export class WebSocketEndpoint {
+  private readonly server: WebSocketServer;
+  private readonly alive = new WeakSet<WebSocket>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(httpServer: Server, settings: SocketServerSettings, onConnection: (socket: DeviceSocket) => void) {
+    this.server = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: false });
+    httpServer.on('upgrade', (request: IncomingMessage, stream: Duplex, head: Buffer) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== settings.path) {
+        stream.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.server.handleUpgrade(request, stream, head, (socket) => {
+        this.alive.add(socket);
+        socket.on('pong', () => this.alive.add(socket));
+        // A device can send anything; a socket error must end that socket only.
+        socket.on('error', () => socket.terminate());
+        onConnection(wrap(socket, request));
+      });
+    });
+    this.timer = setInterval(() => {
+      for (const socket of this.server.clients) {
+        if (!this.alive.has(socket)) socket.terminate();
+        else {
+          this.alive.delete(socket);
+          socket.ping();
+        }
+      }
+    }, settings.pingIntervalMs);
+    this.timer.unref();
+  }
+
+  get connectionCount(): number {
+    return this.server.clients.size;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const socket of this.server.clients) socket.terminate();
+    this.server.close();
+  }
+}

@@ -1,0 +1,43 @@
+// A paired device (a phone running the bridge app, or the reference agent) and what it last reported.
+
+export interface DeviceStatus {
+  battery?: number;
+  charging?: boolean;
+  /** 0 = not connected; 1-100 signal strength. */
+  wifi?: number;
+  internet?: string;
+  freeDiskMb?: number;
+  queueMessages?: number;
+  queueCalls?: number;
+  cloudRegistered?: boolean;
+}
+
+export interface Device {
+  id: number;
+  projectId: number;
+  /** The device's own stable id (`device_id` in the protocol). */
+  deviceKey: string;
+  tokenHash: string;
+  phoneName: string;
+  appVersion: string;
+  applications: number[];
+  delayMs: number;
+  lastStatus: DeviceStatus;
+  isOnline: boolean;
+  nodeId: string;
+  lastSeenAt: number;
+  isMessageQueuePaused: boolean;
+  isCallQueuePaused: boolean;
+  createdAt: number;
+}
+
+export interface DeviceHello {
+  projectId: number;
+  deviceKey: string;
+  phoneName: string;
+  appVersion: string;
+  applications: number[];
+  delayMs: number;
+}
+
+export type QueueKind = 'message' | 'call';

@@ -1,0 +1,38 @@
+// Stores what channels receive, once per message, and hands each new one to listeners (the global
+// webhook) inside the same transaction, so that nothing stored is ever left unreported.
+import type { Clock } from '../clock.js';
+import type { Storage, Stores } from '../stores.js';
+import type { InboundMessage, NewInboundMessage } from './inbound-message.js';
+
+export type InboundListener = (message: InboundMessage, stores: Stores) => Promise<void>;
+
+export class InboundService {
+  private readonly listeners: InboundListener[] = [];
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+  ) {}
+
+  onReceived(listener: InboundListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Answers the stored message, and whether this call stored it (false: a duplicate). */
+  receive(message: NewInboundMessage): Promise<{ message: InboundMessage; isNew: boolean }> {
+    return this.storage.transaction(async (stores) => {
+      let contextMessageId: number | null = null;
+      if (/^\d{1,15}$/.test(message.quotedMsgId)) {
+        const quoted = await stores.messages.findById(Number(message.quotedMsgId));
+        if (quoted && quoted.projectId === message.projectId) contextMessageId = quoted.id;
+      }
+      const stored = await stores.inbound.insert({ ...message, contextMessageId }, this.clock.now());
+      if (stored.isNew) for (const listener of this.listeners) await listener(stored.message, stores);
+      return stored;
+    });
+  }
+
+  list(projectId: number, limit: number): Promise<InboundMessage[]> {
+    return this.storage.stores.inbound.listByProject(projectId, limit);
+  }
+}

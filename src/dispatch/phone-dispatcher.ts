@@ -1,0 +1,142 @@
+// The send queue of phone-automation projects: takes queued messages by priority then age, chooses each
+// one's device, honours every device's delay, pause and in-flight window, claims the messages in the
+// database (queued → sending, with the device) and hands them over. The database is the queue: nothing
+// here needs to survive a restart, and a claim that loses a race with another node simply moves on.
+import { PHONE_KINDS, type ChannelService, type Clock, type MessageService, type OutboundMessage, type Storage } from '../core/index.js';
+import type { BridgeChannel, ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
+
+export interface PhoneDispatcherDeps {
+  storage: Storage;
+  messages: MessageService;
+  channels: ChannelService;
+  bridge: BridgeChannel;
+  directory: DeviceDirectory;
+  clock: Clock;
+  logError(error: unknown, context: string): void;
+  /** Queued messages looked at per round. */
+  windowSize?: number;
+}
+
+interface Claim {
+  message: OutboundMessage;
+  device: ConnectedDevice;
+}
+
+export class PhoneDispatcher {
+  private readonly running = new Set<number>();
+  private readonly again = new Set<number>();
+  private readonly scheduled = new Set<number>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private isClosed = false;
+
+  constructor(private readonly deps: PhoneDispatcherDeps) {}
+
+  /** Something changed for the project (new push, device ready, room in a window): look at its queue. */
+  wake(projectId: number): void {
+    if (this.isClosed) return;
+    if (this.running.has(projectId)) {
+      this.again.add(projectId);
+      return;
+    }
+    if (this.scheduled.has(projectId)) return;
+    this.scheduled.add(projectId);
+    // Wakes of the same moment (many reports, many pushes) become one round.
+    setImmediate(() => {
+      this.scheduled.delete(projectId);
+      void this.pump(projectId);
+    });
+  }
+
+  close(): void {
+    this.isClosed = true;
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private wakeAt(projectId: number, at: number): void {
+    if (this.isClosed || this.timers.has(projectId)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(projectId);
+      this.wake(projectId);
+    }, Math.max(0, at - this.deps.clock.now()));
+    timer.unref();
+    this.timers.set(projectId, timer);
+  }
+
+  private async pump(projectId: number): Promise<void> {
+    this.running.add(projectId);
+    try {
+      while (!this.isClosed && (await this.round(projectId)));
+    } catch (error) {
+      this.deps.logError(error, `dispatch for project ${projectId}`);
+      this.wakeAt(projectId, this.deps.clock.now() + 1000);
+    } finally {
+      this.running.delete(projectId);
+      if (this.again.delete(projectId)) this.wake(projectId);
+    }
+  }
+
+  /** One round: answers whether it handed messages over (another round may find more). */
+  private async round(projectId: number): Promise<boolean> {
+    const devices = this.deps.directory.connectedFor(projectId).filter((device) => !device.device.isMessageQueuePaused);
+    if (devices.length === 0) return false;
+    const now = this.deps.clock.now();
+    if (!devices.some((device) => device.canTakeMessage(now))) {
+      this.wakeWhenPaced(projectId, devices, now);
+      return false;
+    }
+    const windowSize = this.deps.windowSize ?? 500;
+    const channelIds = (await this.deps.channels.listForProject(projectId)).filter((channel) => PHONE_KINDS.includes(channel.kind)).map((channel) => channel.id);
+    const queued = await this.deps.storage.stores.messages.nextQueuedForChannels(channelIds, windowSize);
+    if (queued.length === 0) return false;
+
+    // A device that cannot take its next message blocks the rest of its messages this round, so each
+    // device still sends strictly by priority, then age.
+    const blocked = new Set<ConnectedDevice>();
+    const claims: Claim[] = [];
+    for (const message of queued) {
+      const device = this.deps.bridge.pickDevice(message, devices);
+      if (!device || blocked.has(device)) continue;
+      if (!device.canTakeMessage(now)) {
+        blocked.add(device);
+        continue;
+      }
+      device.reserve(message.id, now);
+      claims.push({ message, device });
+      if (device.device.delayMs > 0) blocked.add(device);
+    }
+    if (claims.length === 0) {
+      this.wakeWhenPaced(projectId, devices, now);
+      return false;
+    }
+    await this.handOver(claims);
+    if (blocked.size > 0) this.wakeWhenPaced(projectId, [...blocked], now);
+    return queued.length === windowSize || claims.length === queued.length;
+  }
+
+  private async handOver(claims: Claim[]): Promise<void> {
+    let outcomes;
+    try {
+      outcomes = await this.deps.messages.moveMany(claims.map(({ message, device }) => ({ messageId: message.id, to: 'sending' as const, deviceId: device.device.id })));
+    } catch (error) {
+      for (const { message, device } of claims) device.release(message.id);
+      throw error;
+    }
+    for (const [index, { message, device }] of claims.entries()) {
+      if (!outcomes[index]!.isMoved) {
+        device.release(message.id);
+        continue;
+      }
+      const sent = await this.deps.bridge.send({ ...message, state: 'sending', deviceId: device.device.id });
+      if (sent.outcome === 'failed') {
+        device.release(message.id);
+        void this.deps.messages.request({ messageId: message.id, to: 'queued', error: sent.reason });
+      }
+    }
+  }
+
+  private wakeWhenPaced(projectId: number, devices: ConnectedDevice[], now: number): void {
+    const next = devices.map((device) => device.nextSendAt).filter((at) => at > now);
+    if (next.length > 0) this.wakeAt(projectId, Math.min(...next));
+  }
+}

@@ -1,0 +1,71 @@
+// `device-status` and `device-action` for phone automation, and the download of uploaded media by
+// paired devices.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { PickyError, Status, deviceStatusReport, invalidRequest, isDeviceCommand, DEVICE_COMMANDS, type Device, type DeviceService, type Storage } from '../core/index.js';
+import { registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import { success } from './picky-response.js';
+
+export interface DeviceRouteDeps extends EndpointDeps {
+  devices: DeviceService;
+  storage: Storage;
+}
+
+const PHONE_APPLICATIONS = [1, 2, 3, 4];
+
+/** The device the status shows: the one connected, else the one heard from last. */
+function mainDevice(devices: Device[]): Device | undefined {
+  return [...devices].sort((a, b) => Number(b.isOnline) - Number(a.isOnline) || b.lastSeenAt - a.lastSeenAt)[0];
+}
+
+function checkApplication(application: number | undefined): void {
+  if (application === undefined || PHONE_APPLICATIONS.includes(application)) return;
+  throw new PickyError(Status.noChannel, `application ${application} has no device this gateway can reach`);
+}
+
+export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps): void {
+  registerPickyEndpoint(app, deps, {
+    name: 'device-status',
+    auth: 'project',
+    schema: Type.Object({ token: Type.String(), application: Type.Optional(Type.Integer()) }),
+    async handle(input, { project }) {
+      checkApplication(input.application);
+      const devices = await deps.devices.list(project.id);
+      const device = mainDevice(devices);
+      if (!device) throw new PickyError(Status.deviceNotFound, 'no device is paired with this project');
+      const queued = await deps.devices.pendingCount(project.id);
+      return {
+        ...success(),
+        ...deviceStatusReport(project, device, queued, 0),
+        devices: devices.map((each) => deviceStatusReport(project, each, queued, 0)),
+      };
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'device-action',
+    auth: 'project',
+    schema: Type.Object({ token: Type.String(), command: Type.String(), application: Type.Optional(Type.Integer()), device_id: Type.Optional(Type.String()) }),
+    async handle(input, { project }) {
+      checkApplication(input.application);
+      if (!isDeviceCommand(input.command)) throw invalidRequest(`command must be one of ${DEVICE_COMMANDS.join(', ')}`);
+      let devices = await deps.devices.list(project.id);
+      if (input.device_id !== undefined) devices = devices.filter((device) => device.deviceKey === input.device_id);
+      if (devices.length === 0) throw new PickyError(Status.noChannel, input.device_id ? `no device ${input.device_id} is paired` : 'no device is paired with this project');
+      const result = await deps.devices.execute(project, devices, input.command);
+      return success({ command: input.command, devices_reached: result.delivered, messages_cancelled: result.cancelled });
+    },
+  });
+
+  // Devices fetch media uploaded as base64 with a push; they authenticate with their device token.
+  app.get('/bridge/v1/media/:mediaId', async (request, reply) => {
+    const header = request.headers.authorization ?? '';
+    const device = header.startsWith('Bearer ') ? await deps.devices.authenticate(header.slice(7)) : undefined;
+    const mediaId = Number((request.params as { mediaId: string }).mediaId);
+    if (!device) return reply.code(401).send({ status: 401, message: 'Authentication Failed' });
+    const media = Number.isSafeInteger(mediaId) ? await deps.storage.stores.pushes.findMedia(mediaId, true) : undefined;
+    const push = media ? await deps.storage.stores.pushes.findById(media.pushId) : undefined;
+    if (!media || !push || push.projectId !== device.projectId) return reply.code(404).send({ status: 410, message: 'Invalid Request', detail: 'no such media' });
+    return reply.type(media.mime).header('content-disposition', `inline; filename="${media.fileName.replace(/"/g, '')}"`).send(media.data);
+  });
+}
