@@ -200,10 +200,10 @@ export class DeviceSession implements ConnectedDevice {
     }
     this.inFlight.delete(messageId);
     if (moves.at(-1) !== 'submitted') this.held.delete(messageId);
-    for (const to of moves) {
-      this.deps.messages.request({ messageId, to, error }).catch((failure: unknown) => this.deps.logError(failure, `message ${msgId} → ${to}`));
-    }
-    this.deps.onReported(this);
+    const applied = moves.map((to) => this.deps.messages.request({ messageId, to, error }).catch((failure: unknown) => this.deps.logError(failure, `message ${msgId} → ${to}`)));
+    // The dispatcher looks again once the moves are committed: a message put back in the queue must be
+    // visible to its query, which on PostgreSQL runs on another connection.
+    void Promise.all(applied).then(() => this.deps.onReported(this));
   }
 
   private async inbound(frame: InboundFrame): Promise<void> {

@@ -39,6 +39,14 @@ export class UsageError extends Error {
   }
 }
 
+/** An expected failure (a refusal, an unreachable server): printed as one line, exit code 1. */
+export class CommandFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandFailedError';
+  }
+}
+
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { CONFIG_KEYS, ConfigError, flagName, loadConfig } from '../config/index.js';
 import { PickyError } from '../core/index.js';
-import { UsageError, type Command, type OptionSpecs } from './command.js';
+import { CommandFailedError, UsageError, type Command, type OptionSpecs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { commandHelp, groupHelp, programHelp } from './help-text.js';
 
@@ -68,6 +68,10 @@ export async function main(args: string[], env: Record<string, string | undefine
     if (error instanceof ConfigError) {
       io.stderr(error.message);
       return 2;
+    }
+    if (error instanceof CommandFailedError) {
+      io.stderr(`switchboard ${command.words.join(' ')}: ${error.message}`);
+      return 1;
     }
     if (error instanceof PickyError) {
       const answer = { status: error.code, message: error.message };

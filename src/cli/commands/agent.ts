@@ -1,10 +1,10 @@
 // `switchboard agent`: runs the reference bridge agent (a simulated phone) against a gateway until
 // SIGINT or SIGTERM. Events are JSON lines on stdout, stdin takes JSON lines, logs go to stderr.
 import { hostname } from 'node:os';
-import { AgentInputError, AgentRefusedError, BridgeAgent, attachLineInput, bridgeUrl, eventLineWriter, simulateDriver, type BridgeAgentOptions } from '../../agent/index.js';
+import { AgentInputError, BridgeAgent, attachLineInput, bridgeUrl, eventLineWriter, simulateDriver, type BridgeAgentOptions } from '../../agent/index.js';
 import { createLogger } from '../../app/index.js';
 import { parsePairingUri } from '../../qr/index.js';
-import { UsageError, integerArgument, stringOption, type Command, type OptionValues } from '../command.js';
+import { CommandFailedError, UsageError, integerArgument, stringOption, type Command, type OptionValues } from '../command.js';
 
 const DRIVERS = ['simulate'];
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -125,7 +125,7 @@ export const agentCommand: Command = {
     input.close();
     process.stdin.pause();
     await agent.stop();
-    if (end?.refusal) throw new AgentRefusedError(end.refusal.reason, end.refusal.detail);
+    if (end?.refusal) throw new CommandFailedError(`the gateway refused this device: ${end.refusal.reason} (${end.refusal.detail})`);
     return undefined;
   },
 };
