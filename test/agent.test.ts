@@ -1,18 +1,15 @@
 // The reference bridge agent against a real local WebSocket server playing the gateway: hello, welcome,
 // sends and deduplication, heartbeat, inbound until acked, commands, refusals, reconnects, and the CLI.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentRefusedError, BridgeAgent, bridgeUrl, type AgentEvent, type BridgeAgentOptions } from '../src/agent/index.js';
 import { ReconnectBackoff } from '../src/agent/reconnect-backoff.js';
+import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { parseDeviceFrame, type DeviceFrame, type HelloFrame } from '../src/bridge/frames.js';
 
-const ROOT = new URL('..', import.meta.url).pathname;
 const WAIT = { timeout: 10_000, interval: 20 };
 type Received = DeviceFrame & { conn: number };
 
@@ -189,21 +186,14 @@ describe('bridge agent', () => {
 });
 
 describe('switchboard agent (CLI)', () => {
-  let buildDir: string;
+  let cli: BuiltCli;
   beforeAll(async () => {
-    // Built apart from dist/ so that a concurrent build or test of the checkout is not disturbed.
-    mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
-    buildDir = mkdtempSync(join(ROOT, 'node_modules/.cache/agent-test-'));
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    await promisify(execFile)(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', join(buildDir, 'dist')]).catch(() => undefined);
-    expect(existsSync(join(buildDir, 'dist/cli/commands/agent.js'))).toBe(true);
-    mkdirSync(join(buildDir, 'bin'));
-    copyFileSync(join(ROOT, 'bin/switchboard.js'), join(buildDir, 'bin/switchboard.js'));
+    cli = await buildCli();
   }, 120_000);
-  afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
+  afterAll(() => cli.remove());
 
   function runAgent(...args: string[]): { child: ChildProcess; lines: Record<string, unknown>[]; stderr: string[] } {
-    const child = spawn(process.execPath, [join(buildDir, 'bin/switchboard.js'), 'agent', ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [cli.bin, 'agent', ...args], { env: { ...process.env, LOG_LEVEL: 'warn' } });
     const lines: Record<string, unknown>[] = [];
     const stderr: string[] = [];
     let rest = '';

@@ -62,6 +62,8 @@ export interface Gateway {
   storage: SqlStorage;
   services: GatewayServices;
   http: HttpServer;
+  /** The devices connected to this node. */
+  bridge: BridgeHub;
   /** The URL clients and phones use; known for certain once the server listens. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -175,6 +177,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     storage,
     services,
     http,
+    bridge: hub,
     publicUrl: currentPublicUrl,
     async listen() {
       await http.listen({ port: config.port, host: config.host });

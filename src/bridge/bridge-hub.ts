@@ -78,6 +78,11 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     this.deps.onWork(projectId);
   }
 
+  /** Cuts every device connection at once (they reconnect and resume); close() also uses it. */
+  dropConnections(): void {
+    for (const session of this.sessions.values()) session.socket.terminate();
+  }
+
   close(): void {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const session of this.sessions.values()) session.close();
