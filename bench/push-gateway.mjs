@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { createGateway, ensureAccount } from '../dist/app/index.js';
 import { loadConfig } from '../dist/config/index.js';
 
+// Exit cleanly on SIGTERM so that profilers (--cpu-prof) can write their output.
+process.on('SIGTERM', () => process.exit(0));
+
 const config = loadConfig({
   env: {
     PORT: process.argv[2] ?? '0',
@@ -14,10 +17,12 @@ const config = loadConfig({
     SWITCHBOARD_INITIAL_CREDITS: '100000000',
     SWITCHBOARD_AUTH_FAILURE_LIMIT: '0',
     LOG_LEVEL: 'warn',
+    SWITCHBOARD_PUBLIC_URL: '',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
   },
 });
 const gateway = await createGateway({ config });
 const report = await ensureAccount(gateway);
 const url = await gateway.listen();
-process.stdout.write(`${JSON.stringify({ ready: true, port: new URL(url).port, token: report.demo.apiToken })}\n`);
+const project = await gateway.storage.stores.projects.findById(report.demo.projectId);
+process.stdout.write(`${JSON.stringify({ ready: true, port: new URL(url).port, token: report.demo.apiToken, licenseKey: project.licenseKey, pid: process.pid })}\n`);

@@ -149,6 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     clock,
     settings: { heartbeatMs: config.deviceHeartbeatMs, offlineAfterMs: config.deviceOfflineMs, maxInFlight: config.deviceMaxInFlight },
     onWork: (projectId) => dispatcher?.wake(projectId),
+    onRoomFreed: (projectId) => dispatcher?.roomFreed(projectId),
     logError,
   });
   const bridgeChannel = new BridgeChannel({ devices: hub, storage, publicUrl: currentPublicUrl });

@@ -27,6 +27,8 @@ export interface BridgeHubDeps {
   settings: BridgeSettings;
   /** Wakes the dispatcher for a project. */
   onWork(projectId: number): void;
+  /** A device's window has room again; the dispatcher looks if messages are waiting. */
+  onRoomFreed(projectId: number): void;
   logError(error: unknown, context: string): void;
 }
 
@@ -100,7 +102,7 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
       now: () => deps.clock.now(),
       onWelcomed: (session) => this.welcomed(session),
       onClosed: (session) => this.closed(session),
-      onReported: (session) => deps.onWork(session.project.id),
+      onReported: (session, isRequeued) => (isRequeued ? deps.onWork(session.project.id) : deps.onRoomFreed(session.project.id)),
       channelIdFor: async (projectId, application) => (await deps.channels.listForProject(projectId)).find((channel) => channel.kind === application)?.id ?? null,
       logError: deps.logError,
     });

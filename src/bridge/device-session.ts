@@ -16,8 +16,8 @@ export interface SessionDeps {
   /** Called once welcomed: the hub registers the session, resends held messages, wakes the dispatcher. */
   onWelcomed(session: DeviceSession): Promise<void>;
   onClosed(session: DeviceSession): void;
-  /** A report freed room in the device's window: the dispatcher may send more. */
-  onReported(session: DeviceSession): void;
+  /** A report freed room in the device's window (or put its message back in the queue): send more. */
+  onReported(session: DeviceSession, isRequeued: boolean): void;
   channelIdFor(projectId: number, application: number): Promise<number | null>;
   logError(error: unknown, context: string): void;
 }
@@ -60,6 +60,11 @@ export class DeviceSession implements ConnectedDevice {
 
   canTakeMessage(now: number): boolean {
     return this.isWelcomed && !this.isClosed && !this.device.isMessageQueuePaused && this.inFlight.size < this.deps.maxInFlight && now >= this.nextSendAt;
+  }
+
+  freeSlots(now: number): number {
+    if (!this.canTakeMessage(now)) return 0;
+    return this.device.delayMs > 0 ? 1 : this.deps.maxInFlight - this.inFlight.size;
   }
 
   reserve(messageId: number, now: number): void {
@@ -203,7 +208,7 @@ export class DeviceSession implements ConnectedDevice {
     const applied = moves.map((to) => this.deps.messages.request({ messageId, to, error }).catch((failure: unknown) => this.deps.logError(failure, `message ${msgId} → ${to}`)));
     // The dispatcher looks again once the moves are committed: a message put back in the queue must be
     // visible to its query, which on PostgreSQL runs on another connection.
-    void Promise.all(applied).then(() => this.deps.onReported(this));
+    void Promise.all(applied).then(() => this.deps.onReported(this, moves.includes('queued')));
   }
 
   private async inbound(frame: InboundFrame): Promise<void> {

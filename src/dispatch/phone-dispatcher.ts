@@ -2,7 +2,7 @@
 // one's device, honours every device's delay, pause and in-flight window, claims the messages in the
 // database (queued → sending, with the device) and hands them over. The database is the queue: nothing
 // here needs to survive a restart, and a claim that loses a race with another node simply moves on.
-import { PHONE_KINDS, type ChannelService, type Clock, type MessageService, type OutboundMessage, type Storage } from '../core/index.js';
+import { PHONE_KINDS, type ChannelService, type Clock, type MessageService, type QueuedHead, type Storage } from '../core/index.js';
 import type { BridgeChannel, ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
 
 export interface PhoneDispatcherDeps {
@@ -18,7 +18,7 @@ export interface PhoneDispatcherDeps {
 }
 
 interface Claim {
-  message: OutboundMessage;
+  message: QueuedHead;
   device: ConnectedDevice;
 }
 
@@ -27,6 +27,8 @@ export class PhoneDispatcher {
   private readonly again = new Set<number>();
   private readonly scheduled = new Set<number>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Projects whose last round left messages in the queue (window full, paced, paused devices). */
+  private readonly backlog = new Set<number>();
   private isClosed = false;
 
   constructor(private readonly deps: PhoneDispatcherDeps) {}
@@ -45,6 +47,14 @@ export class PhoneDispatcher {
       this.scheduled.delete(projectId);
       void this.pump(projectId);
     });
+  }
+
+  /**
+   * A device reported on a message, freeing room in its window: that matters only when messages are
+   * waiting, so projects with an empty queue are not scanned again for every report.
+   */
+  roomFreed(projectId: number): void {
+    if (this.backlog.has(projectId)) this.wake(projectId);
   }
 
   close(): void {
@@ -79,16 +89,24 @@ export class PhoneDispatcher {
   /** One round: answers whether it handed messages over (another round may find more). */
   private async round(projectId: number): Promise<boolean> {
     const devices = this.deps.directory.connectedFor(projectId).filter((device) => !device.device.isMessageQueuePaused);
+    // Until a round proves the queue empty, assume there is work waiting.
+    this.backlog.add(projectId);
     if (devices.length === 0) return false;
     const now = this.deps.clock.now();
     if (!devices.some((device) => device.canTakeMessage(now))) {
       this.wakeWhenPaced(projectId, devices, now);
       return false;
     }
-    const windowSize = this.deps.windowSize ?? 500;
+    // Read no more of the queue than the devices can take now (plus slack for recipients whose device is
+    // busy): a long backlog must not be re-read in full on every round.
+    const room = devices.reduce((sum, device) => sum + device.freeSlots(now), 0);
+    const windowSize = Math.min(this.deps.windowSize ?? 500, room + 20);
     const channelIds = (await this.deps.channels.listForProject(projectId)).filter((channel) => PHONE_KINDS.includes(channel.kind)).map((channel) => channel.id);
-    const queued = await this.deps.storage.stores.messages.nextQueuedForChannels(channelIds, windowSize);
-    if (queued.length === 0) return false;
+    const queued = await this.deps.storage.stores.messages.peekQueued(channelIds, windowSize);
+    if (queued.length === 0) {
+      this.backlog.delete(projectId);
+      return false;
+    }
 
     // A device that cannot take its next message blocks the rest of its messages this round, so each
     // device still sends strictly by priority, then age.
@@ -111,7 +129,11 @@ export class PhoneDispatcher {
     }
     await this.handOver(claims);
     if (blocked.size > 0) this.wakeWhenPaced(projectId, [...blocked], now);
-    return queued.length === windowSize || claims.length === queued.length;
+    if (claims.length === queued.length && queued.length < windowSize) {
+      this.backlog.delete(projectId);
+      return false;
+    }
+    return true;
   }
 
   private async handOver(claims: Claim[]): Promise<void> {
@@ -123,11 +145,12 @@ export class PhoneDispatcher {
       throw error;
     }
     for (const [index, { message, device }] of claims.entries()) {
-      if (!outcomes[index]!.isMoved) {
+      const outcome = outcomes[index]!;
+      if (!outcome.isMoved) {
         device.release(message.id);
         continue;
       }
-      const sent = await this.deps.bridge.send({ ...message, state: 'sending', deviceId: device.device.id });
+      const sent = await this.deps.bridge.send(outcome.transitions[0]!.message);
       if (sent.outcome === 'failed') {
         device.release(message.id);
         void this.deps.messages.request({ messageId: message.id, to: 'queued', error: sent.reason });

@@ -1,8 +1,14 @@
 // Outbound messages, their queue order and their timeline, in SQL.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { MessageDetails, MessageEvent, MessageKind, MessageState, OutboundMessage } from '../core/messages/message.js';
-import type { MessageStore, StateUpdate } from '../core/stores.js';
+import type { MessageStore, QueuedHead, StateUpdate } from '../core/stores.js';
 import type { MessageRow, Schema } from './schema.js';
+
+/**
+ * The queue index's condition, written into the SQL rather than bound: with a bound value the planner
+ * can use the partial index (`where state = 'queued'`) only by recompiling the statement on every run.
+ */
+const QUEUED = sql<string>`'queued'`;
 
 export function toMessage(row: MessageRow): OutboundMessage {
   return {
@@ -47,7 +53,7 @@ export class SqlMessageStore implements MessageStore {
       .selectFrom('messages')
       .selectAll()
       .where('channel_id', '=', channelId)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .orderBy('priority', 'desc')
       .orderBy('id')
       .limit(limit)
@@ -60,7 +66,7 @@ export class SqlMessageStore implements MessageStore {
       .selectFrom('messages')
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .where('channel_id', '=', channelId)
-      .where('state', '=', 'queued')
+      .where('state', '=', QUEUED)
       .executeTakeFirst();
     return Number(row?.count ?? 0);
   }
@@ -75,18 +81,34 @@ export class SqlMessageStore implements MessageStore {
     return found;
   }
 
+  /**
+   * One ordered scan of the queue index per channel, merged here: a single query with `channel_id IN`
+   * cannot read the index in order and sorts the whole backlog on every call.
+   */
   async nextQueuedForChannels(channelIds: readonly number[], limit: number): Promise<OutboundMessage[]> {
-    if (channelIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('channel_id', 'in', channelIds)
-      .where('state', '=', 'queued')
-      .orderBy('priority', 'desc')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
-    return rows.map(toMessage);
+    const lists = await Promise.all(channelIds.map((channelId) => this.nextQueued(channelId, limit)));
+    const merged = lists.flat();
+    if (lists.filter((list) => list.length > 0).length > 1) merged.sort((a, b) => b.priority - a.priority || a.id - b.id);
+    return merged.slice(0, limit);
+  }
+
+  async peekQueued(channelIds: readonly number[], limit: number): Promise<QueuedHead[]> {
+    const lists = await Promise.all(
+      channelIds.map((channelId) =>
+        this.db
+          .selectFrom('messages')
+          .select(['id', 'recipient', 'application', 'priority'])
+          .where('channel_id', '=', channelId)
+          .where('state', '=', QUEUED)
+          .orderBy('priority', 'desc')
+          .orderBy('id')
+          .limit(limit)
+          .execute(),
+      ),
+    );
+    const merged = lists.flat();
+    if (lists.filter((list) => list.length > 0).length > 1) merged.sort((a, b) => b.priority - a.priority || a.id - b.id);
+    return merged.slice(0, limit);
   }
 
   async countPending(channelIds: readonly number[]): Promise<number> {

@@ -47,7 +47,7 @@ export class BridgeChannel implements Channel {
    * Rendezvous hashing: each recipient prefers the same device among those that carry its application,
    * so a conversation stays on one phone while the set of devices stays the same.
    */
-  pickDevice(message: OutboundMessage, candidates: readonly ConnectedDevice[]): ConnectedDevice | undefined {
+  pickDevice(message: Pick<OutboundMessage, 'recipient' | 'application'>, candidates: readonly ConnectedDevice[]): ConnectedDevice | undefined {
     let best: ConnectedDevice | undefined;
     let bestScore = -1;
     for (const candidate of candidates) {

@@ -6,6 +6,8 @@ export interface ConnectedDevice {
   readonly device: Device;
   /** Ready to take one more message now: welcomed, not paused, paced, within its in-flight window. */
   canTakeMessage(now: number): boolean;
+  /** How many messages it could take right now (its window's room; one for a paced device). */
+  freeSlots(now: number): number;
   /** When pacing next lets it take a message (epoch ms). */
   readonly nextSendAt: number;
   /** Books the device for one message: starts its delay and counts it in flight. */

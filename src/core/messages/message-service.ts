@@ -43,7 +43,7 @@ export class IllegalTransitionError extends Error {
 }
 
 /** Another writer moved a message between our read and our write; the moves are evaluated again. */
-class ConcurrentChangeError extends Error {}
+export class ConcurrentChangeError extends Error {}
 
 interface Pending {
   original: MessageState;
@@ -96,15 +96,19 @@ export class MessageService {
     }
   }
 
-  /** Applies moves in order, in one transaction; illegal ones are reported and skipped. */
-  moveMany(moves: readonly MoveRequest[], stores?: Stores): Promise<MoveOutcome[]> {
-    if (stores) return this.applyIn(stores, moves);
-    return this.storage.transaction((inner) => this.applyIn(inner, moves));
+  /**
+   * Applies moves in order, in one transaction; illegal ones are reported and skipped. A caller that has
+   * just read the messages may pass them as `known` to save reading them again: the conditional update
+   * still refuses any that changed meanwhile (ConcurrentChangeError, and nothing is written).
+   */
+  moveMany(moves: readonly MoveRequest[], stores?: Stores, known?: readonly OutboundMessage[]): Promise<MoveOutcome[]> {
+    if (stores) return this.applyIn(stores, moves, known);
+    return this.storage.transaction((inner) => this.applyIn(inner, moves, known));
   }
 
-  private async applyIn(stores: Stores, moves: readonly MoveRequest[]): Promise<MoveOutcome[]> {
+  private async applyIn(stores: Stores, moves: readonly MoveRequest[], known?: readonly OutboundMessage[]): Promise<MoveOutcome[]> {
     const at = this.clock.now();
-    const found = await stores.messages.findByIds([...new Set(moves.map((move) => move.messageId))]);
+    const found = known ?? (await stores.messages.findByIds([...new Set(moves.map((move) => move.messageId))]));
     const pending = new Map<number, Pending>(found.map((message) => [message.id, { original: message.state, message, error: '', deviceId: undefined, isAttempt: false }]));
     const transitions: MessageTransition[] = [];
     const refunds: OutboundMessage[] = [];
@@ -120,13 +124,13 @@ export class MessageService {
         entry.message = { ...entry.message, state: to, lastError: error || entry.message.lastError };
         moved.push({ message: entry.message, from: previous, to, at, error });
       };
-      step(move.to);
-      if (error) entry.error = error;
       if (move.to === 'sending') {
         entry.isAttempt = true;
         entry.deviceId = move.deviceId;
-        entry.message = { ...entry.message, attempts: entry.message.attempts + 1 };
+        entry.message = { ...entry.message, attempts: entry.message.attempts + 1, deviceId: move.deviceId ?? entry.message.deviceId };
       }
+      step(move.to);
+      if (error) entry.error = error;
       if ((move.to === 'failed' || move.to === 'cancelled') && isRefundableFailure(from)) {
         refunds.push(entry.message);
         step('refunded');
