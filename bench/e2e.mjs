@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { BridgeAgent } from '../dist/agent/index.js';
@@ -89,17 +90,29 @@ async function startAgents(count, port, licenseKey, onMessage, prefix) {
   return agents;
 }
 
-async function push(port, token, data) {
-  const response = await fetch(`http://127.0.0.1:${port}/api/v2/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token, application: 1, globalmessage: 'Hello from the benchmark', data }) });
-  const answer = await response.json();
-  if (answer.status !== 100) throw new Error(`push refused: ${JSON.stringify(answer)}`);
-  return answer;
+// node:http with keep-alive: fetch costs several times more CPU per request in this process, which also
+// runs the phones, and that cost would land inside the latency being measured.
+const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
+function push(port, token, data) {
+  const body = JSON.stringify({ token, application: 1, globalmessage: 'Hello from the benchmark', data });
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/api/v2/push', method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const chunks = [];
+      res.on('data', (chunk) => chunks.push(chunk));
+      res.on('end', () => {
+        const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        if (answer.status !== 100) reject(new Error(`push refused: ${JSON.stringify(answer)}`));
+        else resolve(answer);
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 async function gatewayBench() {
   const gateway = await startServer('./push-gateway.mjs');
-  const { port, token, licenseKey, pid } = gateway.info;
-  const baselineRss = rssMb(pid);
+  const { port, token, licenseKey } = gateway.info;
 
   // 1. Latency at a fixed rate: one single-recipient push per message, unique numbers.
   const pushedAt = new Map();
@@ -141,25 +154,34 @@ async function gatewayBench() {
   const seconds = (performance.now() - started) / 1000;
   for (const agent of agents) await agent.stop();
 
-  // 3. Memory of idle devices.
-  await sleep(1000);
-  const beforeIdle = rssMb(pid);
-  const idle = await startAgents(IDLE_DEVICES, port, licenseKey, () => undefined, 'idle');
-  await sleep(3000);
-  const withIdle = rssMb(pid);
-  for (const agent of idle) await agent.stop();
   gateway.child.kill();
   return {
     latency: summary(latencies),
     throughput: { messages: THROUGHPUT_MESSAGES, seconds: +seconds.toFixed(2), messages_per_s: Math.round(THROUGHPUT_MESSAGES / seconds), push_accept_s: +accepted.toFixed(2) },
-    memory: { baseline_rss_mb: Math.round(baselineRss), before_idle_rss_mb: Math.round(beforeIdle), with_idle_rss_mb: Math.round(withIdle), idle_devices: IDLE_DEVICES, extra_mb: Math.round(withIdle - beforeIdle), per_device_kb: +(((withIdle - beforeIdle) * 1024) / IDLE_DEVICES).toFixed(1) },
   };
+}
+
+/** 3. On a fresh gateway process (no garbage from earlier phases to reuse): RSS before and with the devices. */
+async function idleMemoryBench() {
+  const gateway = await startServer('./push-gateway.mjs');
+  const { port, licenseKey, pid } = gateway.info;
+  // One device first, so that what every connection needs once (code paths, caches) is not counted.
+  const first = await startAgents(1, port, licenseKey, () => undefined, 'first');
+  await sleep(2000);
+  const before = rssMb(pid);
+  const idle = await startAgents(IDLE_DEVICES, port, licenseKey, () => undefined, 'idle');
+  await sleep(3000);
+  const withIdle = rssMb(pid);
+  for (const agent of [...first, ...idle]) await agent.stop();
+  gateway.child.kill();
+  return { idle_devices: IDLE_DEVICES, before_rss_mb: Math.round(before), with_idle_rss_mb: Math.round(withIdle), extra_mb: Math.round(withIdle - before), per_device_kb: +(((withIdle - before) * 1024) / IDLE_DEVICES).toFixed(1) };
 }
 
 const echo = await echoBench();
 const gateway = await gatewayBench();
+const memory = await idleMemoryBench();
 console.log(`raw WebSocket echo   latency at ${RATE}/s: p50 ${echo.latency.p50_ms} ms  p99 ${echo.latency.p99_ms} ms   throughput ${echo.messages_per_s} msg/s (10 connections)`);
 console.log(`push → device        latency at ${RATE}/s: p50 ${gateway.latency.p50_ms} ms  p99 ${gateway.latency.p99_ms} ms   (${gateway.latency.count} messages)`);
 console.log(`end to end           ${gateway.throughput.messages_per_s} msg/s across ${DEVICES} devices (${gateway.throughput.messages} messages in ${gateway.throughput.seconds} s)`);
-console.log(`idle devices         ${gateway.memory.idle_devices} connected: +${gateway.memory.extra_mb} MB RSS (${gateway.memory.per_device_kb} KB each)`);
-console.log(JSON.stringify({ rate: RATE, devices: DEVICES, echo, gateway }));
+console.log(`idle devices         ${memory.idle_devices} connected: +${memory.extra_mb} MB RSS (${memory.per_device_kb} KB each; ${memory.before_rss_mb} → ${memory.with_idle_rss_mb} MB)`);
+console.log(JSON.stringify({ rate: RATE, devices: DEVICES, echo, gateway, memory }));

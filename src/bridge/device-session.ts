@@ -175,7 +175,7 @@ export class DeviceSession implements ConnectedDevice {
         return;
       case 'delivered':
         // Delivered implies sent: a lost `sent` must not strand the message in `sending`.
-        await this.report(frame.msg_id, ['submitted', 'delivered']);
+        await this.report(frame.msg_id, this.inFlight.has(Number(frame.msg_id)) || !this.held.has(Number(frame.msg_id)) ? ['submitted', 'delivered'] : ['delivered']);
         return;
       case 'failed':
         await this.report(frame.msg_id, [frame.retryable ? 'queued' : 'failed'], frame.reason || 'failed on the device');

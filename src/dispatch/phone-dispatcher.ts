@@ -101,7 +101,11 @@ export class PhoneDispatcher {
     // busy): a long backlog must not be re-read in full on every round.
     const room = devices.reduce((sum, device) => sum + device.freeSlots(now), 0);
     const windowSize = Math.min(this.deps.windowSize ?? 500, room + 20);
-    const channelIds = (await this.deps.channels.listForProject(projectId)).filter((channel) => PHONE_KINDS.includes(channel.kind)).map((channel) => channel.id);
+    // Only the channels some connected device carries: their queues are the ones that can move.
+    const carried = new Set(devices.flatMap((device) => device.device.applications));
+    const channelIds = (await this.deps.channels.listForProject(projectId))
+      .filter((channel) => PHONE_KINDS.includes(channel.kind) && carried.has(channel.kind))
+      .map((channel) => channel.id);
     const queued = await this.deps.storage.stores.messages.peekQueued(channelIds, windowSize);
     if (queued.length === 0) {
       this.backlog.delete(projectId);
