@@ -2,28 +2,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePairingUri } from '../src/qr/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
+import type { TestGateway } from './support/test-gateway.js';
 
+let g: ListeningGateway;
 let t: TestGateway;
 let url: string;
 let licenseKey: string;
-const agents: TestAgent[] = [];
 
 beforeEach(async () => {
-  t = await startTestGateway({ env: { PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_PUBLIC_URL: '' } });
-  await t.gateway.listen();
-  url = `http://127.0.0.1:${(t.gateway.http.server.address() as { port: number }).port}`;
-  licenseKey = (await t.gateway.storage.stores.projects.findById(t.projectId))!.licenseKey;
+  g = await startListeningGateway();
+  ({ t, url, licenseKey } = g);
 });
-afterEach(async () => {
-  for (const { agent } of agents.splice(0)) await agent.stop();
-  await t.gateway.close();
-  await t.test.close().catch(() => undefined);
-});
+afterEach(() => g.close());
 
 async function startAgent(deviceId: string, extra: Record<string, unknown> = {}): Promise<TestAgent> {
   const agent = createTestAgent({ serverUrl: url, licenseKey, deviceId, delayMs: 0, ...extra });
-  agents.push(agent);
+  g.track(() => agent.agent.stop());
   await agent.agent.start();
   return agent;
 }
@@ -39,7 +34,7 @@ describe('a paired simulated phone', () => {
     const low = await push({ globalmessage: 'bulk low', data: [{ number: '15550001111' }, { number: '15550002222' }] });
     const high = await push({ priority: 1, globalmessage: 'single high', data: [{ number: '15550003333' }] });
     const phone = createTestAgent({ serverUrl: pairing.serverUrl, licenseKey: pairing.licenseKey, deviceId: 'qr-phone', delayMs: 0 });
-    agents.push(phone);
+    g.track(() => phone.agent.stop());
     await phone.agent.start();
     await phone.waitFor(() => phone.messages().length === 3);
     expect(phone.messages().map((m) => m.text)).toEqual(['single high', 'bulk low', 'bulk low']);

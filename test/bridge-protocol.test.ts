@@ -2,28 +2,23 @@
 // message reports, inbound messages, resume, and bad frames that must never hurt the gateway.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
+import type { TestGateway } from './support/test-gateway.js';
 
+let g: ListeningGateway;
 let t: TestGateway;
 let url: string;
 let licenseKey: string;
-const devices: RawDevice[] = [];
 
 beforeEach(async () => {
-  t = await startTestGateway({ env: { PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_PUBLIC_URL: '' } });
-  await t.gateway.listen();
-  url = `http://127.0.0.1:${(t.gateway.http.server.address() as { port: number }).port}`;
-  licenseKey = (await t.gateway.storage.stores.projects.findById(t.projectId))!.licenseKey;
+  g = await startListeningGateway();
+  ({ t, url, licenseKey } = g);
 });
-afterEach(async () => {
-  for (const device of devices.splice(0)) await device.close();
-  await t.gateway.close();
-  await t.test.close().catch(() => undefined);
-});
+afterEach(() => g.close());
 
 async function device(): Promise<RawDevice> {
   const connected = await connectRawDevice(url);
-  devices.push(connected);
+  g.track(() => connected.close());
   return connected;
 }
 

@@ -46,6 +46,8 @@ export function firstStartBlock(report: FirstStartReport, url: string): string {
     const body = JSON.stringify({ token: report.demo.apiToken, application: 1, globalmessage: 'Hello from Switchboard', data: [{ number: '15550001111' }] });
     lines.push('', '  Send a message (it waits in the queue until a phone is paired):', '');
     lines.push(`  curl -s -X POST ${url}/api/v2/push -H 'Content-Type: application/json' -d '${body}'`);
+    lines.push('', '  Pair a simulated phone (in another terminal) to see it sent:', '');
+    lines.push(`  npx switchboard agent --server ${url} --license ${report.demo.licenseKey} --delay-ms 0`);
   }
   lines.push('');
   return lines.join('\n');

@@ -1,16 +1,8 @@
 // A push ready to be written: validated, routed, priced. The store writes a batch of these at once.
-import type { MessageDetails, MessageKind } from '../messages/message.js';
-import type { PushUpload } from './push-request.js';
+import type { MessageDraft, PushUpload } from './push-request.js';
 
-export interface MessageToWrite {
-  recipient: string;
-  kind: MessageKind;
-  text: string;
-  mediaUrl: string;
-  upload: number | undefined;
-  details: MessageDetails;
-  referenceNumber: string;
-  quoted: string;
+/** A resolved message with its price. */
+export interface MessageToWrite extends MessageDraft {
   credit: number;
 }
 
