@@ -174,8 +174,11 @@ export class DeviceSession implements ConnectedDevice {
         await this.report(frame.msg_id, ['submitted']);
         return;
       case 'delivered':
-        // Delivered implies sent: a lost `sent` must not strand the message in `sending`.
-        await this.report(frame.msg_id, this.inFlight.has(Number(frame.msg_id)) || !this.held.has(Number(frame.msg_id)) ? ['submitted', 'delivered'] : ['delivered']);
+        // Delivered implies sent: a lost `sent` must not strand the message in `sending`. Always both
+        // moves: on PostgreSQL the `sent` move may still be uncommitted in another batch, and a lone
+        // `delivered` would read `sending` and be refused; paired, the two batches conflict on the row
+        // instead, and the loser is evaluated again on the committed state.
+        await this.report(frame.msg_id, ['submitted', 'delivered']);
         return;
       case 'failed':
         await this.report(frame.msg_id, [frame.retryable ? 'queued' : 'failed'], frame.reason || 'failed on the device');

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Device, DeviceHello, DeviceStatus, QueueKind } from '../core/devices/device.js';
 import type { DeviceStore } from '../core/stores.js';
+import { SENDING } from './message-store.js';
 import type { DeviceRow, Schema } from './schema.js';
 
 function toDevice(row: Omit<DeviceRow, 'id'> & { id: number }): Device {
@@ -113,7 +114,7 @@ export class SqlDeviceStore implements DeviceStore {
       .selectAll()
       .where('is_online', '=', 0)
       .where('last_seen_at', '<', before)
-      .where((eb) => eb.exists(eb.selectFrom('messages').select('messages.id').whereRef('messages.device_id', '=', 'devices.id').where('messages.state', '=', 'sending')))
+      .where((eb) => eb.exists(eb.selectFrom('messages').select('messages.id').whereRef('messages.device_id', '=', 'devices.id').where('messages.state', '=', SENDING)))
       .execute();
     return rows.map(toDevice);
   }

@@ -9,6 +9,8 @@ import type { MessageRow, Schema } from './schema.js';
  * can use the partial index (`where state = 'queued'`) only by recompiling the statement on every run.
  */
 const QUEUED = sql<string>`'queued'`;
+/** The held-messages index's condition, inlined for the same reason. */
+export const SENDING = sql<string>`'sending'`;
 
 export function toMessage(row: MessageRow): OutboundMessage {
   return {
@@ -123,7 +125,7 @@ export class SqlMessageStore implements MessageStore {
   }
 
   async listSendingForDevice(deviceId: number): Promise<OutboundMessage[]> {
-    const rows = await this.db.selectFrom('messages').selectAll().where('device_id', '=', deviceId).where('state', '=', 'sending').orderBy('priority', 'desc').orderBy('id').execute();
+    const rows = await this.db.selectFrom('messages').selectAll().where('device_id', '=', deviceId).where('state', '=', SENDING).orderBy('priority', 'desc').orderBy('id').execute();
     return rows.map(toMessage);
   }
 

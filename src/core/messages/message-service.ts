@@ -63,7 +63,11 @@ export class MessageService {
     private readonly wallet: WalletService,
     writeConcurrency = 1,
   ) {
-    this.batcher = new WriteBatcher((moves) => this.moveMany(moves), () => 1, { maxWeight: 2000, concurrency: writeConcurrency });
+    this.batcher = new WriteBatcher((moves) => this.moveMany(moves), () => 1, {
+      maxWeight: 2000,
+      concurrency: writeConcurrency,
+      keyOf: (move) => move.messageId,
+    });
   }
 
   onTransition(listener: TransitionListener): void {

@@ -2,34 +2,42 @@
 // one push or a hundred, so under load batches grow by themselves and throughput follows; when idle, a
 // write waits only for the current turn of the event loop.
 
-export interface BatchSettings {
+export interface BatchSettings<T> {
   /** Stop adding items once a batch holds this much weight (messages, for pushes). */
   maxWeight: number;
   /** Batches written at the same time: 1 on SQLite (one writer), more on PostgreSQL. */
   concurrency: number;
+  /**
+   * Items with the same key are never in two batches written at the same time, and keep their order:
+   * a later item waits for the batch holding an earlier one. (A message's second move must see its first
+   * one committed, not race it in another transaction.)
+   */
+  keyOf?: (item: T) => string | number;
 }
 
 interface Pending<T, R> {
   item: T;
   weight: number;
+  key: string | number | undefined;
   resolve(result: R): void;
   reject(error: unknown): void;
 }
 
 export class WriteBatcher<T, R> {
   private readonly queue: Pending<T, R>[] = [];
+  private readonly busyKeys = new Map<string | number, number>();
   private running = 0;
   private isScheduled = false;
 
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
     private readonly weigh: (item: T) => number,
-    private readonly settings: BatchSettings,
+    private readonly settings: BatchSettings<T>,
   ) {}
 
   submit(item: T): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ item, weight: this.weigh(item), resolve, reject });
+      this.queue.push({ item, weight: this.weigh(item), key: this.settings.keyOf?.(item), resolve, reject });
       this.schedule();
     });
   }
@@ -45,13 +53,33 @@ export class WriteBatcher<T, R> {
   }
 
   private takeBatch(): Pending<T, R>[] {
+    const batch: Pending<T, R>[] = [];
+    const blocked = new Set<string | number>();
     let weight = 0;
-    let count = 0;
-    while (count < this.queue.length && (count === 0 || weight + this.queue[count]!.weight <= this.settings.maxWeight)) {
-      weight += this.queue[count]!.weight;
-      count += 1;
+    for (let index = 0; index < this.queue.length; ) {
+      const pending = this.queue[index]!;
+      if (batch.length > 0 && weight + pending.weight > this.settings.maxWeight) break;
+      if (pending.key !== undefined && (this.busyKeys.has(pending.key) || blocked.has(pending.key))) {
+        // Held back, and so is every later item with its key, to keep their order.
+        blocked.add(pending.key);
+        index += 1;
+        continue;
+      }
+      batch.push(pending);
+      weight += pending.weight;
+      this.queue.splice(index, 1);
     }
-    return this.queue.splice(0, count);
+    for (const { key } of batch) if (key !== undefined) this.busyKeys.set(key, (this.busyKeys.get(key) ?? 0) + 1);
+    return batch;
+  }
+
+  private releaseKeys(batch: Pending<T, R>[]): void {
+    for (const { key } of batch) {
+      if (key === undefined) continue;
+      const count = (this.busyKeys.get(key) ?? 1) - 1;
+      if (count === 0) this.busyKeys.delete(key);
+      else this.busyKeys.set(key, count);
+    }
   }
 
   private async flush(): Promise<void> {
@@ -63,6 +91,7 @@ export class WriteBatcher<T, R> {
     try {
       await this.writeSettled(batch);
     } finally {
+      this.releaseKeys(batch);
       this.running -= 1;
       this.schedule();
     }
