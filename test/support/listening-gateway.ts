@@ -11,8 +11,8 @@ export interface ListeningGateway {
   close(): Promise<void>;
 }
 
-export async function startListeningGateway(): Promise<ListeningGateway> {
-  const t = await startTestGateway({ env: { PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_PUBLIC_URL: '' } });
+export async function startListeningGateway(env: Record<string, string> = {}): Promise<ListeningGateway> {
+  const t = await startTestGateway({ env: { PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_PUBLIC_URL: '', ...env } });
   await t.gateway.listen();
   const url = `http://127.0.0.1:${(t.gateway.http.server.address() as { port: number }).port}`;
   const licenseKey = (await t.gateway.storage.stores.projects.findById(t.projectId))!.licenseKey;
