@@ -160,8 +160,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     services.devices.resumeAfterPush(projectId).catch((error: unknown) => logError(error, 'resume after push'));
     dispatcher?.wake(projectId);
   });
-  hub.attach(http.server);
-  await services.devices.forgetPreviousSessions();
 
   const timers: NodeJS.Timeout[] = [];
   const forgetOldKeys = () =>
@@ -181,6 +179,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     bridge: hub,
     publicUrl: currentPublicUrl,
     async listen() {
+      // Only a serving gateway owns device sessions: one-shot CLI commands build the same services but
+      // must not touch devices that a running gateway holds.
+      await services.devices.forgetPreviousSessions();
+      hub.attach(http.server);
       await http.listen({ port: config.port, host: config.host });
       listeningPort = (http.server.address() as AddressInfo).port;
       return currentPublicUrl();
