@@ -1,5 +1,5 @@
-// A device that stops heart-beating is marked offline after SWITCHBOARD_DEVICE_OFFLINE_MS, and what it
-// held goes to another device of the project.
+// Devices that say nothing: one that never says hello is refused; one that stops heart-beating is marked
+// offline after SWITCHBOARD_DEVICE_OFFLINE_MS, and what it held goes to another device of the project.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitUntil } from './support/agents.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
@@ -7,7 +7,7 @@ import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js
 
 let g: ListeningGateway;
 beforeEach(async () => {
-  g = await startListeningGateway({ SWITCHBOARD_DEVICE_OFFLINE_MS: '1000', SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000' });
+  g = await startListeningGateway({ SWITCHBOARD_DEVICE_OFFLINE_MS: '1000', SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000', SWITCHBOARD_DEVICE_HELLO_TIMEOUT_MS: '300' });
 });
 afterEach(() => g.close());
 
@@ -20,6 +20,13 @@ async function paired(deviceId: string): Promise<RawDevice> {
 }
 
 describe('silent devices', () => {
+  it('are refused when they never say hello', async () => {
+    const mute = await connectRawDevice(g.url);
+    g.track(() => mute.close());
+    expect(await mute.next('refused')).toMatchObject({ reason: 'bad_hello', detail: 'no hello within 300 ms' });
+    await mute.closed;
+  });
+
   it('are disconnected and marked offline, and their unsent messages go to another device', async () => {
     const silent = await paired('silent-phone');
     const answer = await g.t.post('push', { token: g.t.apiToken, application: 1, globalmessage: 'held', data: [{ number: '15550001111' }] });

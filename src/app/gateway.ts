@@ -147,7 +147,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     channels: services.channels,
     frameFor: (message) => bridgeChannel.frameFor(message),
     clock,
-    settings: { heartbeatMs: config.deviceHeartbeatMs, offlineAfterMs: config.deviceOfflineMs, maxInFlight: config.deviceMaxInFlight },
+    settings: { heartbeatMs: config.deviceHeartbeatMs, offlineAfterMs: config.deviceOfflineMs, maxInFlight: config.deviceMaxInFlight, helloTimeoutMs: config.deviceHelloTimeoutMs },
     onWork: (projectId) => dispatcher?.wake(projectId),
     onRoomFreed: (projectId) => dispatcher?.roomFreed(projectId),
     logError,

@@ -14,6 +14,7 @@ export interface BridgeSettings {
   /** A device silent this long is offline; the messages it held go back to the queue. */
   offlineAfterMs: number;
   maxInFlight: number;
+  helloTimeoutMs: number;
 }
 
 export interface BridgeHubDeps {
@@ -99,6 +100,7 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
       inbound: deps.inbound,
       heartbeatMs: deps.settings.heartbeatMs,
       maxInFlight: deps.settings.maxInFlight,
+      helloTimeoutMs: deps.settings.helloTimeoutMs,
       now: () => deps.clock.now(),
       onWelcomed: (session) => this.welcomed(session),
       onClosed: (session) => this.closed(session),

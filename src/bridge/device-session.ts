@@ -12,6 +12,8 @@ export interface SessionDeps {
   inbound: InboundService;
   heartbeatMs: number;
   maxInFlight: number;
+  /** A connection that has not said hello by then is closed: unauthenticated sockets must not linger. */
+  helloTimeoutMs: number;
   now: () => number;
   /** Called once welcomed: the hub registers the session, resends held messages, wakes the dispatcher. */
   onWelcomed(session: DeviceSession): Promise<void>;
@@ -52,7 +54,12 @@ export class DeviceSession implements ConnectedDevice {
       this.lastFrameAt = deps.now();
       this.chain = this.chain.then(() => this.handle(data)).catch((error: unknown) => deps.logError(error, 'device frame'));
     });
+    const helloDeadline = setTimeout(() => {
+      if (!this.isWelcomed && !this.isClosed) this.refuse('bad_hello', `no hello within ${deps.helloTimeoutMs} ms`);
+    }, deps.helloTimeoutMs);
+    helloDeadline.unref();
     socket.onClose(() => {
+      clearTimeout(helloDeadline);
       this.isClosed = true;
       deps.onClosed(this);
     });

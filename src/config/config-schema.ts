@@ -165,6 +165,12 @@ export const CONFIG_KEYS = {
     default: 90_000,
     description: 'A device silent this long is marked offline and disconnected; messages it held unsent go back to the queue for another device.',
   }),
+  deviceHelloTimeoutMs: key({
+    env: 'SWITCHBOARD_DEVICE_HELLO_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 100 }),
+    default: 10_000,
+    description: 'A device connection that sends no `hello` within this time is refused and closed.',
+  }),
   deviceMaxInFlight: key({
     env: 'SWITCHBOARD_DEVICE_MAX_IN_FLIGHT',
     schema: Type.Integer({ minimum: 1, maximum: 10_000 }),
