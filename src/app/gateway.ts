@@ -183,6 +183,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // must not touch devices that a running gateway holds.
       await services.devices.forgetPreviousSessions();
       hub.attach(http.server);
+      dispatcher?.poll(config.dispatchPollMs, () => hub.connectedProjects());
       await http.listen({ port: config.port, host: config.host });
       listeningPort = (http.server.address() as AddressInfo).port;
       return currentPublicUrl();

@@ -66,6 +66,11 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     return [...(this.byProject.get(projectId) ?? [])].filter((session) => session.isWelcomed && !session.isClosed);
   }
 
+  /** Projects with at least one device connected here. */
+  connectedProjects(): number[] {
+    return [...this.byProject].filter(([, sessions]) => sessions.size > 0).map(([projectId]) => projectId);
+  }
+
   sendCommand(deviceId: number, command: DeviceCommand): boolean {
     const session = this.connected(deviceId) as DeviceSession | undefined;
     if (!session) return false;

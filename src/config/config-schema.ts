@@ -177,6 +177,12 @@ export const CONFIG_KEYS = {
     default: 100,
     description: 'Messages sent to one device and not yet reported sent, at most (flow control).',
   }),
+  dispatchPollMs: key({
+    env: 'SWITCHBOARD_DISPATCH_POLL_MS',
+    schema: Type.Integer({ minimum: 50 }),
+    default: 1000,
+    description: 'How often each gateway looks at the queues of projects whose devices it holds, besides the immediate wake-ups; with several nodes on one PostgreSQL, the longest a push accepted by another node waits.',
+  }),
   billingIntervalMs: key({
     env: 'SWITCHBOARD_BILLING_INTERVAL_MS',
     schema: Type.Integer({ minimum: 1000 }),

@@ -29,6 +29,7 @@ export class PhoneDispatcher {
   private readonly timers = new Map<number, NodeJS.Timeout>();
   /** Projects whose last round left messages in the queue (window full, paced, paused devices). */
   private readonly backlog = new Set<number>();
+  private readonly pollTimers: NodeJS.Timeout[] = [];
   private isClosed = false;
 
   constructor(private readonly deps: PhoneDispatcherDeps) {}
@@ -57,8 +58,22 @@ export class PhoneDispatcher {
     if (this.backlog.has(projectId)) this.wake(projectId);
   }
 
+  /**
+   * Looks at every listed project's queue every `intervalMs`. Wake-ups are in-process: with several
+   * gateway nodes on one PostgreSQL, a push accepted by another node reaches this node's devices by this
+   * poll, within `intervalMs`.
+   */
+  poll(intervalMs: number, projects: () => Iterable<number>): void {
+    const timer = setInterval(() => {
+      for (const projectId of projects()) this.wake(projectId);
+    }, intervalMs);
+    timer.unref();
+    this.pollTimers.push(timer);
+  }
+
   close(): void {
     this.isClosed = true;
+    for (const timer of this.pollTimers) clearInterval(timer);
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }

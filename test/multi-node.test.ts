@@ -1,0 +1,52 @@
+// Two gateway nodes on one PostgreSQL: a push accepted by one node reaches a phone connected to the
+// other, exactly once. (SQLite serves one node by design, so this suite runs only on PostgreSQL.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
+import { createLogger } from '../src/app/logger.js';
+import { loadConfig } from '../src/config/index.js';
+import { openStorage } from '../src/storage/index.js';
+import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
+import { openTestStorage, POSTGRES_URL, type TestStorage } from './support/test-storage.js';
+
+describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
+  let shared: TestStorage;
+  const nodes: Gateway[] = [];
+  let agent: TestAgent;
+
+  beforeAll(async () => {
+    shared = await openTestStorage();
+    const env = { PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_MASTER_TOKEN: 'multi-node-master-token-0123', SWITCHBOARD_DISPATCH_POLL_MS: '100', LOG_LEVEL: 'silent' };
+    const schema = new URL(shared.databaseUrl).searchParams.get('options')!.replace('-c search_path=', '');
+    for (let index = 0; index < 2; index += 1) {
+      const storage = index === 0 ? shared.storage : await openStorage({ databaseUrl: POSTGRES_URL!, dataDir: '', poolSize: 5, schema });
+      const gateway = await createGateway({ config: loadConfig({ env }), storage, logger: createLogger('silent') });
+      await gateway.listen();
+      nodes.push(gateway);
+    }
+  });
+  afterAll(async () => {
+    await agent?.agent.stop();
+    for (const node of nodes) await node.close().catch(() => undefined);
+    await shared.close().catch(() => undefined);
+  });
+
+  const urlOf = (node: Gateway) => `http://127.0.0.1:${(node.http.server.address() as { port: number }).port}`;
+
+  it('delivers a push taken by node A to a phone held by node B', async () => {
+    const report = await ensureAccount(nodes[0]!);
+    await ensureAccount(nodes[1]!);
+    const project = (await nodes[0]!.storage.stores.projects.findById(report.demo!.projectId))!;
+    agent = createTestAgent({ serverUrl: urlOf(nodes[1]!), licenseKey: project.licenseKey, deviceId: 'phone-on-b', delayMs: 0 });
+    await agent.agent.start();
+
+    const response = await fetch(`${urlOf(nodes[0]!)}/api/v2/push`, {
+      method: 'POST',
+      body: JSON.stringify({ token: report.demo!.apiToken, application: 1, globalmessage: 'across nodes', data: [{ number: '15550001111' }, { number: '15550002222' }] }),
+    });
+    const answer = (await response.json()) as { status: number; push_id: string };
+    expect(answer.status).toBe(100);
+    await agent.waitFor(() => agent.messages().length === 2);
+    await waitUntil(async () => (await nodes[0]!.storage.stores.messages.listByPush(Number(answer.push_id))).every((m) => m.state === 'delivered'));
+    expect(new Set(agent.messages().map((m) => m.msg_id)).size).toBe(2);
+  });
+});
