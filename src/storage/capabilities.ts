@@ -1,4 +1,5 @@
 // What the two SQL dialects can and cannot do, in one place; everything else in storage is shared.
+import type { ColumnDefinitionBuilder } from 'kysely';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -40,3 +41,9 @@ export const POSTGRES_CAPABILITIES: DialectCapabilities = {
   binaryColumnType: 'bytea',
   maxParameters: 60_000,
 };
+
+/** An auto-incrementing integer primary key in the dialect's own form, for migrations. */
+export function autoIncrementId(capabilities: DialectCapabilities): [type: 'integer' | 'bigserial', build: (column: ColumnDefinitionBuilder) => ColumnDefinitionBuilder] {
+  const type = capabilities.autoIncrementIdType;
+  return [type, (column) => (type === 'integer' ? column.primaryKey().autoIncrement() : column.primaryKey())];
+}

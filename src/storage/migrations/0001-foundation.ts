@@ -1,9 +1,9 @@
 // Accounts, the wallet and its ledger, projects and API tokens.
 import { sql, type Kysely, type Migration } from 'kysely';
-import type { DialectCapabilities } from '../capabilities.js';
+import { autoIncrementId, type DialectCapabilities } from '../capabilities.js';
 
 export function foundationMigration(capabilities: DialectCapabilities): Migration {
-  const id = capabilities.autoIncrementIdType;
+  const [id, idColumn] = autoIncrementId(capabilities);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
@@ -25,7 +25,7 @@ export function foundationMigration(capabilities: DialectCapabilities): Migratio
 
       await db.schema
         .createTable('wallet_entries')
-        .addColumn('id', id, (c) => (id === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id, idColumn)
         .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id'))
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('amount', 'bigint', (c) => c.notNull())
@@ -39,7 +39,7 @@ export function foundationMigration(capabilities: DialectCapabilities): Migratio
 
       await db.schema
         .createTable('projects')
-        .addColumn('id', id, (c) => (id === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id, idColumn)
         .addColumn('account_id', 'integer', (c) => c.notNull().references('accounts.id'))
         .addColumn('name', 'text', (c) => c.notNull())
         .addColumn('number', 'text', (c) => c.notNull())
@@ -64,7 +64,7 @@ export function foundationMigration(capabilities: DialectCapabilities): Migratio
 
       await db.schema
         .createTable('api_tokens')
-        .addColumn('id', id, (c) => (id === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', id, idColumn)
         .addColumn('project_id', 'bigint', (c) => c.notNull().references('projects.id'))
         .addColumn('token_hash', 'text', (c) => c.notNull().unique())
         .addColumn('hint', 'text', (c) => c.notNull())

@@ -1,6 +1,6 @@
 // Channels, pushes with their messages, uploaded media, the per-message timeline and idempotency keys.
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
-import type { DialectCapabilities } from '../capabilities.js';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { autoIncrementId, type DialectCapabilities } from '../capabilities.js';
 
 /** Channel ids start above every application number, so `application` can never mean both. */
 const FIRST_CHANNEL_ID = 1001;
@@ -12,8 +12,7 @@ const PHONE_CHANNELS = [
 ] as const;
 
 export function pushMigration(capabilities: DialectCapabilities): Migration {
-  const id = capabilities.autoIncrementIdType;
-  const idColumn = (c: ColumnDefinitionBuilder) => (id === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey());
+  const [id, idColumn] = autoIncrementId(capabilities);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema

@@ -1,11 +1,10 @@
 // Paired devices (phones and bridge agents), the messages they forward to us, and which device a
 // message was handed to.
-import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
-import type { DialectCapabilities } from '../capabilities.js';
+import { sql, type Kysely, type Migration } from 'kysely';
+import { autoIncrementId, type DialectCapabilities } from '../capabilities.js';
 
 export function bridgeMigration(capabilities: DialectCapabilities): Migration {
-  const id = capabilities.autoIncrementIdType;
-  const idColumn = (c: ColumnDefinitionBuilder) => (id === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey());
+  const [id, idColumn] = autoIncrementId(capabilities);
   return {
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema
