@@ -95,6 +95,8 @@ describe('bad frames', () => {
       [JSON.stringify({ type: 'status', internet: 'x'.repeat(300_000) }), 'too_large'],
       [JSON.stringify({ type: 'sent', msg_id: '999999' }), 'unknown_message'],
       [JSON.stringify(hello(licenseKey, 'phone-1')), 'invalid_frame'],
+      [`{"type":"status","internet":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`, 'invalid_frame'],
+      [`{"type":"inbound","id":"x","application":1,"number":"1","msg_type":1,"extra":${'['.repeat(20_000)}${']'.repeat(20_000)}}`, 'invalid_frame'],
     ];
     for (const [data, reason] of bad) {
       phone.sendRaw(data);

@@ -108,6 +108,15 @@ describe('push', () => {
     expect(refused).toMatchObject({ status: 410, detail: expect.stringContaining('uploaded media') });
   });
 
+  it('answers 410 to bodies nested deeper than any endpoint needs, without overflowing', async () => {
+    const deep = '{"a":'.repeat(50_000) + '1' + '}'.repeat(50_000);
+    for (const payload of [deep, `{"token":"${t.apiToken}","application":1,"interactive_globalbuttons":[${deep}],"data":[{"number":"15550001111"}]}`]) {
+      const response = await t.inject({ method: 'POST', url: '/api/v2/push', headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ status: 410, detail: 'body is nested deeper than 32 levels' });
+    }
+  });
+
   it('answers a large push with one id per recipient', async () => {
     const data = Array.from({ length: 2000 }, (_, index) => ({ number: String(15550000000 + index) }));
     const answer = await push({ application: 1, globalmessage: 'Bulk', data });

@@ -7,6 +7,22 @@ import { readMultipartFields } from './multipart-fields.js';
 export type PickyInput = Record<string, unknown>;
 
 const MAX_KEY_DEPTH = 4;
+/** Deeper bodies are refused: later code (schema checks, JSON.stringify) recurses, and must not overflow. */
+export const MAX_BODY_DEPTH = 32;
+
+/** The nesting depth of a parsed value, measured without recursion. */
+function depthOf(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const inner of Object.values(value)) if (inner !== null && typeof inner === 'object') stack.push([inner, depth + 1]);
+  }
+  return deepest;
+}
 
 function parseJsonObject(text: string, where: string): PickyInput {
   let parsed: unknown;
@@ -18,6 +34,7 @@ function parseJsonObject(text: string, where: string): PickyInput {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw invalidRequest(`${where} must be a JSON object`);
   }
+  if (depthOf(parsed) > MAX_BODY_DEPTH) throw invalidRequest(`${where} is nested deeper than ${MAX_BODY_DEPTH} levels`);
   return parsed as PickyInput;
 }
 
