@@ -114,9 +114,12 @@ export function checkProjectFields(input: ProjectInput): CheckedProjectFields {
 
   const tokenIpAddresses = (input.tokenIpAddresses ?? []).map((ip) => ip.trim());
   if (tokenIpAddresses.length > PROJECT_LIMITS.ipAddresses) problems.add('token_ip_address', `lists more than ${PROJECT_LIMITS.ipAddresses} addresses`);
-  for (const entry of tokenIpAddresses) {
-    const problem = allowListEntryProblem(entry);
-    if (problem) problems.add('token_ip_address', problem);
+  // Entries are checked only within the limit, so a huge list cannot make a huge answer.
+  else {
+    for (const entry of tokenIpAddresses) {
+      const problem = allowListEntryProblem(entry);
+      if (problem) problems.add('token_ip_address', problem);
+    }
   }
   problems.throwIfAny();
   return { name, number, companyName, country, timeZone, dateFormat: dateFormat!, service: service as Service, billingPlan, tokenIpAddresses, notes };
