@@ -91,6 +91,7 @@ describe('bad frames', () => {
       [JSON.stringify({ type: 'teleport' }), 'unknown_type'],
       [JSON.stringify({ type: 'status', battery: 500 }), 'invalid_frame'],
       [JSON.stringify({ type: 'sent', msg_id: 'abc' }), 'invalid_frame'],
+      [JSON.stringify({ type: 'sent', msg_id: '99999999999999999999' }), 'invalid_frame'],
       [JSON.stringify({ type: 'ack', msg_id: '1', extra: true }), 'invalid_frame'],
       [JSON.stringify({ type: 'status', internet: 'x'.repeat(300_000) }), 'too_large'],
       [JSON.stringify({ type: 'sent', msg_id: '999999' }), 'unknown_message'],

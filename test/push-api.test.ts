@@ -271,6 +271,14 @@ describe('delivery-report', () => {
     });
   });
 
+  it('answers 410 to ids no database can hold, on both dialects', async () => {
+    for (const pushId of [1e20, '99999999999999999999', 0, -1, 1.5]) {
+      expect(await t.post('delivery-report', { token: t.apiToken, push_id: pushId }), String(pushId)).toMatchObject({ status: 410, detail: expect.stringContaining('push_id') });
+    }
+    expect(await t.post('pm/get-projects', { token: t.masterToken, project_id: 1e20 })).toMatchObject({ status: 410, detail: expect.stringContaining('project_id') });
+    expect(await t.post('pm/change-billing', { token: t.masterToken, project_id: 1, service: 1, plan_id: 1e30 })).toMatchObject({ status: 410, detail: expect.stringContaining('plan_id') });
+  });
+
   it('answers 503 for an unknown push and for a push of another project', async () => {
     expect(await t.post('delivery-report', { token: t.apiToken, push_id: 999 })).toMatchObject({ status: 503, message: 'Invalid PushId' });
     const other = await t.post('pm/create-project', { token: t.masterToken, project_name: 'Other', generate_api_token: true });

@@ -12,7 +12,7 @@ export const PROTOCOL_VERSION = 1;
 export const MAX_FRAME_BYTES = 256 * 1024;
 
 
-const MsgId = Type.String({ pattern: '^[0-9]{1,20}$' });
+const MsgId = Type.String({ pattern: '^[0-9]{1,15}$' });
 const Short = (max: number) => Type.String({ maxLength: max });
 const PhoneApplication = Type.Union([Type.Literal(1), Type.Literal(2), Type.Literal(3), Type.Literal(4)]);
 

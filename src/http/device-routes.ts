@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PickyError, Status, deviceStatusReport, invalidRequest, isDeviceCommand, DEVICE_COMMANDS, type Device, type DeviceService, type Storage } from '../core/index.js';
-import { registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import { SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 
 export interface DeviceRouteDeps extends EndpointDeps {
@@ -27,7 +27,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   registerPickyEndpoint(app, deps, {
     name: 'device-status',
     auth: 'project',
-    schema: Type.Object({ token: Type.String(), application: Type.Optional(Type.Integer()) }),
+    schema: Type.Object({ token: Type.String(), application: Type.Optional(SmallIntegerField) }),
     async handle(input, { project }) {
       checkApplication(input.application);
       const devices = await deps.devices.list(project.id);
@@ -45,7 +45,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   registerPickyEndpoint(app, deps, {
     name: 'device-action',
     auth: 'project',
-    schema: Type.Object({ token: Type.String(), command: Type.String(), application: Type.Optional(Type.Integer()), device_id: Type.Optional(Type.String()) }),
+    schema: Type.Object({ token: Type.String(), command: Type.String(), application: Type.Optional(SmallIntegerField), device_id: Type.Optional(Type.String()) }),
     async handle(input, { project }) {
       checkApplication(input.application);
       if (!isDeviceCommand(input.command)) throw invalidRequest(`command must be one of ${DEVICE_COMMANDS.join(', ')}`);

@@ -1,7 +1,7 @@
 // Registers one Picky endpoint with the conventions every endpoint shares: POST under both path prefixes,
 // input read from JSON / data= / form, authentication by the body's `token`, types checked (numbers may
 // come as numeric strings), and every refusal answered with its documented status code.
-import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PickyError, Status, invalidRequest, type Account, type Authenticator, type ProjectCaller } from '../core/index.js';
@@ -10,6 +10,11 @@ import { readPickyInput, type PickyInput } from './picky-input.js';
 import { failure, httpStatusFor, type PickyAnswer } from './picky-response.js';
 
 export const PICKY_PREFIXES = ['/app/api/v2/', '/api/v2/'] as const;
+
+/** A row id: positive, and within what both databases and JS numbers hold exactly. */
+export const IdField = Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER });
+/** A small number (application, plan, action…): bounded, so that no database ever sees an out-of-range value. */
+export const SmallIntegerField = Type.Integer({ minimum: -2_147_483_648, maximum: 2_147_483_647 });
 
 /** For endpoints that read their own input (push, on the hot path): passed through unconverted. */
 export const RAW_INPUT = Type.Record(Type.String(), Type.Unknown());
@@ -46,8 +51,28 @@ export function fieldName(path: string): string {
 }
 
 /** Converts numeric strings (and the like) to the schema's types, then checks; 410 names the first bad field. */
+/** Whether a schema (or the integer branch of a union) asks for a whole number. */
+function wantsInteger(schema: TSchema): boolean {
+  const { type, anyOf } = schema as TSchema & { type?: string; anyOf?: TSchema[] };
+  return type === 'integer' && !anyOf;
+}
+
+/**
+ * Value.Convert would truncate 1.5 to 1; a whole-number field given a fraction, or a string that is no
+ * whole number, is refused instead.
+ */
+function refuseFractions(schema: TObject, input: PickyInput): void {
+  for (const [name, property] of Object.entries(schema.properties)) {
+    if (!wantsInteger(property)) continue;
+    const value = input[name];
+    const isWhole = value === undefined || (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && /^\s*-?\d+\s*$/.test(value));
+    if (!isWhole) throw invalidRequest(`${name}: Expected integer`);
+  }
+}
+
 export function checkInput<S extends TObject | typeof RAW_INPUT>(schema: S, input: PickyInput): Static<S> {
   if (schema === RAW_INPUT) return input as Static<S>;
+  refuseFractions(schema as TObject, input);
   const converted = Value.Convert(schema, input);
   if (Value.Check(schema, converted)) return converted as Static<S>;
   const error = Value.Errors(schema, converted).First();

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { TOKEN_ACTIONS, checkAllowList, creditsAsNumber, formatCredits, invalidRequest, type ApiTokenService, type ProjectService, type WalletService } from '../core/index.js';
-import { registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import { IdField, SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 import { nextBillingDate, projectView } from './project-view.js';
 
@@ -14,13 +14,13 @@ export interface PmRouteDeps extends EndpointDeps {
 }
 
 const Token = Type.String();
-const ProjectId = Type.Integer({ minimum: 1 });
+const ProjectId = IdField;
 const Text = Type.String();
 const Webhooks = {
   global_webhook: Type.Optional(Text),
   event_webhook: Type.Optional(Text),
   smart_reply_webhook: Type.Optional(Text),
-  webhook_format: Type.Optional(Type.Union([Type.Integer(), Text])),
+  webhook_format: Type.Optional(Type.Union([SmallIntegerField, Text])),
 };
 
 const CreateProject = Type.Object({
@@ -30,9 +30,9 @@ const CreateProject = Type.Object({
   company_name: Type.Optional(Text),
   country: Type.Optional(Text),
   time_zone: Type.Optional(Text),
-  date_format: Type.Optional(Type.Union([Type.Integer(), Text])),
-  service: Type.Optional(Type.Integer()),
-  billing_plan: Type.Optional(Type.Integer()),
+  date_format: Type.Optional(Type.Union([SmallIntegerField, Text])),
+  service: Type.Optional(SmallIntegerField),
+  billing_plan: Type.Optional(SmallIntegerField),
   generate_api_token: Type.Optional(Type.Boolean()),
   token_ip_address: Type.Optional(Type.Array(Text)),
   notes: Type.Optional(Text),
@@ -72,7 +72,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
   registerPickyEndpoint(app, deps, {
     name: 'pm/get-projects',
     auth: 'master',
-    schema: Type.Object({ token: Token, project_id: Type.Optional(Type.Integer({ minimum: 0 })) }),
+    schema: Type.Object({ token: Token, project_id: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) }),
     async handle(input, account) {
       const list = input.project_id ? [await projects.get(account.id, input.project_id)] : await projects.list(account.id);
       const data = [];
@@ -98,7 +98,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
   registerPickyEndpoint(app, deps, {
     name: 'pm/manage-api-token',
     auth: 'master',
-    schema: Type.Object({ token: Token, project_id: ProjectId, api_token: Text, action: Type.Integer() }),
+    schema: Type.Object({ token: Token, project_id: ProjectId, api_token: Text, action: SmallIntegerField }),
     async handle(input, account) {
       const status = TOKEN_ACTIONS[input.action];
       if (!status) throw invalidRequest('action must be 1 (disable), 2 (enable) or 3 (delete)');
@@ -112,7 +112,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
   registerPickyEndpoint(app, deps, {
     name: 'pm/change-billing',
     auth: 'master',
-    schema: Type.Object({ token: Token, project_id: ProjectId, service: Type.Integer(), plan_id: Type.Integer() }),
+    schema: Type.Object({ token: Token, project_id: ProjectId, service: SmallIntegerField, plan_id: SmallIntegerField }),
     async handle(input, account) {
       const change = await projects.changeBilling(account.id, input.project_id, input.service, input.plan_id);
       return success({

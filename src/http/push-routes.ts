@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { PickyError, Status, deliveryReport, type PushService, type Storage } from '../core/index.js';
-import { RAW_INPUT, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import { IdField, RAW_INPUT, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import type { PushRateLimit } from './push-rate-limit.js';
 
 export interface PushRouteDeps extends EndpointDeps {
@@ -33,7 +33,7 @@ export function registerPushRoutes(app: FastifyInstance, deps: PushRouteDeps): v
   registerPickyEndpoint(app, deps, {
     name: 'delivery-report',
     auth: 'project',
-    schema: Type.Object({ token: Type.String(), push_id: Type.Integer({ minimum: 1 }) }),
+    schema: Type.Object({ token: Type.String(), push_id: IdField }),
     async handle(input, caller) {
       const push = await deps.storage.stores.pushes.findById(input.push_id);
       if (!push || push.projectId !== caller.project.id) throw new PickyError(Status.invalidPushId, `push ${input.push_id} is not a push of this project`);
