@@ -111,6 +111,21 @@ describe('bad frames', () => {
   });
 });
 
+describe('a flooding device', () => {
+  it('is disconnected, and the gateway keeps serving others', async () => {
+    const calm = await paired('calm-phone', { applications: [3] });
+    const flood = await paired('flood-phone');
+    const frame = JSON.stringify({ type: 'sent', msg_id: '424242' });
+    const count = 20_000;
+    for (let index = 0; index < count; index += 1) flood.sendRaw(frame);
+    const answer = await push({ application: 3, globalmessage: 'still here', data: [{ number: '15550001111' }] });
+    expect((await calm.next('send', 10_000)).msg_id).toBe(answer.data[0].msg_id);
+    // Cut off for its refused frames (1008), or for falling 2 000 frames behind (terminated: 1006).
+    expect([1006, 1008]).toContain((await flood.closed).code);
+    expect(flood.frames.filter((f) => f.type === 'error').length).toBeLessThan(count);
+  });
+});
+
 describe('messages', () => {
   it('hands a pushed message to the device and follows its reports to delivered', async () => {
     const phone = await paired();

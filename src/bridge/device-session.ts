@@ -29,6 +29,11 @@ const CLOSE_POLICY = 1008;
 const TOUCH_EVERY_MS = 5000;
 /** Reports for older messages are checked against the database instead. */
 const MAX_HELD = 50_000;
+/** Frames received and not yet handled, at most: a device that floods the gateway is disconnected. */
+const MAX_QUEUED_FRAMES = 2000;
+/** Refused frames allowed per window before the device is disconnected as misbehaving. */
+const MAX_REFUSED_FRAMES = 100;
+const REFUSED_WINDOW_MS = 10_000;
 
 export class DeviceSession implements ConnectedDevice {
   device!: Device;
@@ -44,6 +49,9 @@ export class DeviceSession implements ConnectedDevice {
   private lastTouchAt = 0;
   /** Frames are handled one at a time, in order: a `delivered` must not overtake its `sent`. */
   private chain: Promise<void> = Promise.resolve();
+  private queuedFrames = 0;
+  private refusedFrames = 0;
+  private refusedWindowStart = 0;
 
   constructor(
     readonly socket: DeviceSocket,
@@ -52,7 +60,15 @@ export class DeviceSession implements ConnectedDevice {
     this.lastFrameAt = deps.now();
     socket.onText((data) => {
       this.lastFrameAt = deps.now();
-      this.chain = this.chain.then(() => this.handle(data)).catch((error: unknown) => deps.logError(error, 'device frame'));
+      if (this.queuedFrames >= MAX_QUEUED_FRAMES) {
+        if (!this.isClosed) this.socket.terminate();
+        return;
+      }
+      this.queuedFrames += 1;
+      this.chain = this.chain
+        .then(() => this.handle(data))
+        .catch((error: unknown) => deps.logError(error, 'device frame'))
+        .finally(() => (this.queuedFrames -= 1));
     });
     const helloDeadline = setTimeout(() => {
       if (!this.isWelcomed && !this.isClosed) this.refuse('bad_hello', `no hello within ${deps.helloTimeoutMs} ms`);
@@ -103,6 +119,24 @@ export class DeviceSession implements ConnectedDevice {
     this.socket.send(JSON.stringify(frame));
   }
 
+  /**
+   * Answers a refused frame. A device that keeps sending them (a broken app, or an attack) is cut off:
+   * checking each one costs the gateway work that other devices are waiting for.
+   */
+  private refuseFrame(reason: Extract<GatewayFrame, { type: 'error' }>['reason'], detail: string): void {
+    const now = this.deps.now();
+    if (now - this.refusedWindowStart >= REFUSED_WINDOW_MS) {
+      this.refusedWindowStart = now;
+      this.refusedFrames = 0;
+    }
+    this.refusedFrames += 1;
+    this.send({ type: 'error', reason, detail });
+    if (this.refusedFrames > MAX_REFUSED_FRAMES) {
+      this.isClosed = true;
+      this.socket.close(CLOSE_POLICY, 'too many refused frames');
+    }
+  }
+
   /** Ends the session with a reason the device can read. */
   refuse(reason: Extract<GatewayFrame, { type: 'refused' }>['reason'], detail: string): void {
     this.send({ type: 'refused', reason, detail });
@@ -113,13 +147,13 @@ export class DeviceSession implements ConnectedDevice {
     if (this.isClosed) return;
     const parsed = parseDeviceFrame(data);
     if ('problem' in parsed) {
-      this.send({ type: 'error', reason: parsed.problem.reason, detail: parsed.problem.detail });
+      this.refuseFrame(parsed.problem.reason, parsed.problem.detail);
       return;
     }
     const frame = parsed.frame;
     if (frame.type === 'hello') return this.hello(frame);
     if (!this.isWelcomed) {
-      this.send({ type: 'error', reason: 'not_ready', detail: 'send hello first' });
+      this.refuseFrame('not_ready', 'send hello first');
       return;
     }
     await this.dispatch(frame);
@@ -132,7 +166,7 @@ export class DeviceSession implements ConnectedDevice {
 
   private async hello(frame: HelloFrame): Promise<void> {
     if (this.isWelcomed) {
-      this.send({ type: 'error', reason: 'invalid_frame', detail: 'hello was already accepted' });
+      this.refuseFrame('invalid_frame', 'hello was already accepted');
       return;
     }
     if (frame.v !== PROTOCOL_VERSION) return this.refuse('unsupported_version', `this gateway speaks version ${PROTOCOL_VERSION}`);
@@ -209,7 +243,7 @@ export class DeviceSession implements ConnectedDevice {
     if (!this.held.has(messageId)) {
       const message = await this.deps.messages.get(messageId);
       if (!message || message.deviceId !== this.device.id) {
-        this.send({ type: 'error', reason: 'unknown_message', detail: `message ${msgId} was not sent to this device` });
+        this.refuseFrame('unknown_message', `message ${msgId} was not sent to this device`);
         return;
       }
     }
