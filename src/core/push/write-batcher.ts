@@ -24,7 +24,7 @@ interface Pending<T, R> {
 }
 
 export class WriteBatcher<T, R> {
-  private readonly queue: Pending<T, R>[] = [];
+  private queue: Pending<T, R>[] = [];
   private readonly busyKeys = new Map<string | number, number>();
   private running = 0;
   private isScheduled = false;
@@ -52,23 +52,26 @@ export class WriteBatcher<T, R> {
     });
   }
 
+  /** One pass over the queue: what goes into this batch, and what stays (in order) for the next. */
   private takeBatch(): Pending<T, R>[] {
     const batch: Pending<T, R>[] = [];
+    const kept: Pending<T, R>[] = [];
     const blocked = new Set<string | number>();
     let weight = 0;
-    for (let index = 0; index < this.queue.length; ) {
+    let index = 0;
+    for (; index < this.queue.length; index += 1) {
       const pending = this.queue[index]!;
       if (batch.length > 0 && weight + pending.weight > this.settings.maxWeight) break;
       if (pending.key !== undefined && (this.busyKeys.has(pending.key) || blocked.has(pending.key))) {
         // Held back, and so is every later item with its key, to keep their order.
         blocked.add(pending.key);
-        index += 1;
+        kept.push(pending);
         continue;
       }
       batch.push(pending);
       weight += pending.weight;
-      this.queue.splice(index, 1);
     }
+    this.queue = index === this.queue.length ? kept : kept.concat(this.queue.slice(index));
     for (const { key } of batch) if (key !== undefined) this.busyKeys.set(key, (this.busyKeys.get(key) ?? 0) + 1);
     return batch;
   }
