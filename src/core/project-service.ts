@@ -6,7 +6,7 @@ import type { ChannelService } from './channels/channel-service.js';
 import { findPlan, periodEnd, planServiceMismatch, type Service } from './billing-plans.js';
 import type { Clock } from './clock.js';
 import type { PriceTable } from './price-table.js';
-import type { Project } from './project.js';
+import type { Project, ProjectChanges } from './project.js';
 import { checkProjectFields, checkWebhooks, type ProjectInput, type WebhookInput } from './project-rules.js';
 import { newLicenseKey } from './secrets.js';
 import { PickyError, Status, invalidRequest } from './status-codes.js';
@@ -154,7 +154,7 @@ export class ProjectService {
     return { renewed, expired };
   }
 
-  private async update(projectId: number, changes: Parameters<Storage['stores']['projects']['update']>[1]): Promise<Project> {
+  private async update(projectId: number, changes: ProjectChanges): Promise<Project> {
     const updated = await this.deps.storage.stores.projects.update(projectId, changes, this.deps.clock.now());
     this.deps.authenticator.forgetProject(projectId);
     if (!updated) throw invalidRequest(`project_id ${projectId} does not exist`);

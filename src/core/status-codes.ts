@@ -47,10 +47,6 @@ export const Status = {
   tooManyContacts: 506,
 } as const satisfies Record<string, StatusCode>;
 
-export function statusMessage(code: StatusCode): string {
-  return STATUS_MESSAGES[code];
-}
-
 /**
  * A request the gateway refuses with a documented Picky status. `detail` says what exactly was wrong
  * (which field, which entry); the HTTP layer sends it beside the unchanged documented `message`.

@@ -1,4 +1,4 @@
-// The one file that uses the `qrcode` package: PNG (base64) and terminal renderings of a text.
+// The one file that uses the `qrcode` package: PNG renderings (base64) of a text.
 import QRCode from 'qrcode';
 
 const pngCache = new Map<string, string>();
@@ -13,9 +13,4 @@ export async function qrPngBase64(text: string): Promise<string> {
   if (pngCache.size >= MAX_CACHED) pngCache.delete(pngCache.keys().next().value!);
   pngCache.set(text, encoded);
   return encoded;
-}
-
-/** The QR code drawn with Unicode half blocks, for printing in a terminal. */
-export function qrTerminal(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'utf8', errorCorrectionLevel: 'L', margin: 1 });
 }

@@ -25,10 +25,6 @@ export function isRefundableFailure(from: MessageState): boolean {
   return from === 'queued' || from === 'sending';
 }
 
-export function isFinal(state: MessageState): boolean {
-  return LEGAL_MOVES[state].length === 0 || state === 'failed' || state === 'cancelled';
-}
-
 /** `delivery-report` status: 0 unknown (not yet delivered), 1 delivered, 2 failed, 3 read. */
 export function reportStatus(state: MessageState): number {
   switch (state) {
