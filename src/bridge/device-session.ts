@@ -40,6 +40,7 @@ export class DeviceSession implements ConnectedDevice {
   project!: Project;
   isWelcomed = false;
   isClosed = false;
+  private hasSaidHello = false;
   nextSendAt = 0;
   lastFrameAt: number;
   /** Messages handed to the device and not yet reported sent or failed: the flow-control window. */
@@ -71,7 +72,8 @@ export class DeviceSession implements ConnectedDevice {
         .finally(() => (this.queuedFrames -= 1));
     });
     const helloDeadline = setTimeout(() => {
-      if (!this.isWelcomed && !this.isClosed) this.refuse('bad_hello', `no hello within ${deps.helloTimeoutMs} ms`);
+      // Only silence is refused: a hello that arrived and is still being paired (a busy database) is not.
+      if (!this.hasSaidHello && !this.isClosed) this.refuse('bad_hello', `no hello within ${deps.helloTimeoutMs} ms`);
     }, deps.helloTimeoutMs);
     helloDeadline.unref();
     socket.onClose(() => {
@@ -151,7 +153,10 @@ export class DeviceSession implements ConnectedDevice {
       return;
     }
     const frame = parsed.frame;
-    if (frame.type === 'hello') return this.hello(frame);
+    if (frame.type === 'hello') {
+      this.hasSaidHello = true;
+      return this.hello(frame);
+    }
     if (!this.isWelcomed) {
       this.refuseFrame('not_ready', 'send hello first');
       return;
