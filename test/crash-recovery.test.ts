@@ -59,7 +59,7 @@ async function ready(url: string): Promise<void> {
 // `delivered` within 60 s after the restart; cause not found). Retried until that is fixed; see the
 // closing note of the session that added it.
 describe('crash recovery', () => {
-  it('delivers every accepted message exactly once across a SIGKILL of the gateway', async () => {
+  it('delivers every accepted message exactly once across a SIGKILL of the gateway', { timeout: 120_000, retry: 2 }, async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const env: Record<string, string> = {
@@ -107,5 +107,5 @@ describe('crash recovery', () => {
     const received = agent.messages().map((message) => message.msg_id as string);
     expect(received).toHaveLength(300);
     expect(new Set(received).size).toBe(300);
-  }, { timeout: 120_000, retry: 2 });
+  });
 });
