@@ -131,6 +131,24 @@ describe('bridge agent', () => {
     expect(() => agent.injectInbound({ number: '', type: 1, application: 1 })).toThrow(/invalid inbound/);
   });
 
+  it('resends the newest delivery report of a message after reconnects until the gateway acks it', async () => {
+    const gateway = await startGateway();
+    const { agent } = newAgent(gateway);
+    await agent.start();
+    gateway.send(send('51'));
+    await vi.waitFor(() => expect(gateway.frames('delivered', 0)).toHaveLength(1), WAIT);
+    gateway.send({ type: 'report_ack', msg_id: '51', report: 'sent' }, 0);
+    await vi.waitFor(() => expect(agent.state.unackedReports).toBe(1), WAIT);
+    gateway.sockets[0]!.terminate();
+    await vi.waitFor(() => expect(gateway.frames('delivered', 1)).toMatchObject([{ msg_id: '51' }]), WAIT);
+    expect(gateway.frames('sent', 1)).toEqual([]);
+    gateway.send({ type: 'report_ack', msg_id: '51', report: 'delivered' }, 1);
+    await vi.waitFor(() => expect(agent.state.unackedReports).toBe(0), WAIT);
+    gateway.sockets[1]!.terminate();
+    await vi.waitFor(() => expect(gateway.frames('status', 2)).toHaveLength(1), WAIT);
+    expect(gateway.frames('delivered', 2)).toEqual([]);
+  });
+
   it('obeys restart, reset, and the queue commands, answering each', async () => {
     const gateway = await startGateway();
     const { agent, named } = newAgent(gateway);

@@ -137,6 +137,12 @@ describe('messages', () => {
     phone.send({ type: 'sent', msg_id: frame.msg_id });
     phone.send({ type: 'delivered', msg_id: frame.msg_id });
     await until(async () => (await stateOf(frame.msg_id)) === 'delivered');
+    // Each report is acknowledged once committed, so the device may forget it.
+    expect(await phone.next('report_ack')).toEqual({ type: 'report_ack', msg_id: frame.msg_id, report: 'sent' });
+    expect(await phone.next('report_ack')).toEqual({ type: 'report_ack', msg_id: frame.msg_id, report: 'delivered' });
+    // A report resent after a reconnect is acknowledged again and changes nothing.
+    phone.send({ type: 'delivered', msg_id: frame.msg_id });
+    expect(await phone.next('report_ack')).toMatchObject({ msg_id: frame.msg_id, report: 'delivered' });
     const report = await t.post('delivery-report', { token: t.apiToken, push_id: answer.push_id });
     expect(report.data[0]).toMatchObject({ status: '1', state: 'delivered' });
   });
@@ -187,6 +193,7 @@ describe('messages', () => {
     const frame = await owner.next('send');
     other.send({ type: 'sent', msg_id: frame.msg_id });
     expect(await other.next('error')).toMatchObject({ reason: 'unknown_message' });
+    expect(await other.next('report_ack')).toMatchObject({ msg_id: frame.msg_id, report: 'sent' });
     expect(await stateOf(frame.msg_id)).toBe('sending');
   });
 });

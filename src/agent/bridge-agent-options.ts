@@ -66,5 +66,7 @@ export interface AgentState {
   isCallQueuePaused: boolean;
   dedupRecords: number;
   unackedInbound: number;
+  /** Delivery reports not yet acknowledged by the gateway (resent after each welcome). */
+  unackedReports: number;
   projectId: string;
 }

@@ -1,7 +1,7 @@
 // The reference bridge agent: one simulated (or, through a driver, real) phone speaking the device
 // protocol to a gateway — hello, heartbeat, reconnects with backoff, deduplicated sends, commands and
 // inbound messages kept until acked. Many can run in one process (tests, benchmarks).
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, parseDeviceFrame, parseGatewayFrame, type CommandFrame, type DeviceFrame, type GatewayFrame, type HelloFrame } from '../bridge/frames.js';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, parseDeviceFrame, parseGatewayFrame, type CommandFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type ReportFrame } from '../bridge/frames.js';
 import type { AgentEvent } from './agent-events.js';
 import { AgentInputError } from './agent-input-error.js';
 import { AgentRefusedError, type AgentEnd, type AgentState, type BridgeAgentOptions } from './bridge-agent-options.js';
@@ -12,6 +12,7 @@ import { DEFAULT_LEDGER_LIMIT, DeliveryLedger } from './delivery-ledger.js';
 import { outgoingMessage, type Driver, type DriverHost } from './driver.js';
 import { InboundOutbox, type InboundInput } from './inbound-outbox.js';
 import { DEFAULT_BACKOFF, ReconnectBackoff } from './reconnect-backoff.js';
+import { ReportOutbox } from './report-outbox.js';
 import { SessionTimers } from './session-timers.js';
 import { simulateDriver } from './simulate-driver.js';
 import { openWebSocket, type WebSocketConnection } from './websocket-connection.js';
@@ -32,10 +33,11 @@ export class BridgeAgent {
   private readonly queues = new DeviceQueues();
   private readonly ledger: DeliveryLedger;
   private readonly outbox: InboundOutbox;
+  private readonly reports: ReportOutbox;
   private readonly backoff: ReconnectBackoff;
   private readonly timers = new SessionTimers();
-  /** Reports made while no session is open, sent after the next welcome (a `delivered` must not be lost). */
-  private pendingReports: DeviceFrame[] = [];
+  /** Other answers (`ack`, `command_result`) made while no session is open, sent after the next welcome. */
+  private pendingAnswers: DeviceFrame[] = [];
   private connection: WebSocketConnection | undefined;
   private generation = 0;
   private isOpen = false;
@@ -69,6 +71,7 @@ export class BridgeAgent {
     this.status = {};
     this.applyStatus(options.status ?? DEFAULT_STATUS);
     this.ledger = new DeliveryLedger(options.dedupLimit);
+    this.reports = new ReportOutbox(options.dedupLimit ?? DEFAULT_LEDGER_LIMIT);
     this.outbox = new InboundOutbox(options.deviceId, options.now ?? Date.now);
     this.backoff = new ReconnectBackoff({ ...DEFAULT_BACKOFF, ...options.backoff }, options.random);
   }
@@ -119,6 +122,7 @@ export class BridgeAgent {
       isCallQueuePaused: this.queues.isCallQueuePaused,
       dedupRecords: this.ledger.size,
       unackedInbound: this.outbox.size,
+      unackedReports: this.reports.size,
       projectId: this.projectId,
     };
   }
@@ -186,6 +190,8 @@ export class BridgeAgent {
         return this.handleRefused(frame.reason, frame.detail);
       case 'send':
         return this.handleSend(frame);
+      case 'report_ack':
+        return this.reports.acknowledge(frame.msg_id, frame.report);
       case 'inbound_ack':
         if (this.outbox.acknowledge(frame.id)) this.emit({ event: 'inbound_acked', id: frame.id });
         return;
@@ -208,9 +214,10 @@ export class BridgeAgent {
     this.emit({ event: 'ready', device_id: frame.device_id, project_id: frame.project_id });
     this.sendStatus();
     this.timers.startHeartbeat(this.heartbeatMs, () => this.sendStatus());
-    const reports = this.pendingReports;
-    this.pendingReports = [];
-    for (const report of reports) this.send(report);
+    const answers = this.pendingAnswers;
+    this.pendingAnswers = [];
+    for (const answer of answers) this.send(answer);
+    for (const report of this.reports.unacked()) this.send(report);
     for (const inbound of this.outbox.unacked()) this.send(inbound);
     if (!this.queues.isMessageQueuePaused) this.sendHeld();
     this.welcomeWaiter?.resolve();
@@ -259,6 +266,7 @@ export class BridgeAgent {
       case 'reset':
         // The gateway cancels this device's unsent messages itself; the device forgets everything.
         this.ledger.clear();
+        this.reports.clear();
         this.queues.clearMessages();
         this.queues.clearCalls();
         break;
@@ -325,11 +333,16 @@ export class BridgeAgent {
     if (this.isWelcomed) this.send({ type: 'status', ...this.status, ...this.queues.sizes() });
   }
 
-  /** A delivery report or command answer: sent now, or after the next welcome. */
+  /**
+   * A delivery report or command answer: sent now if a session is open. Delivery reports are also kept
+   * until acked (resent after each welcome); other answers wait for the next welcome only if unsent.
+   */
   private report(frame: DeviceFrame): void {
+    if (isReport(frame)) this.reports.add(frame);
     if (this.isWelcomed) return this.send(frame);
-    this.pendingReports.push(frame);
-    if (this.pendingReports.length > (this.options.dedupLimit ?? DEFAULT_LEDGER_LIMIT)) this.pendingReports.shift();
+    if (isReport(frame)) return;
+    this.pendingAnswers.push(frame);
+    if (this.pendingAnswers.length > (this.options.dedupLimit ?? DEFAULT_LEDGER_LIMIT)) this.pendingAnswers.shift();
   }
 
   private send(frame: DeviceFrame): void {
@@ -360,4 +373,8 @@ export class BridgeAgent {
   private log(level: 'info' | 'warn', fields: object, message: string): void {
     this.options.log?.[level]({ device_id: this.deviceId, ...fields }, message);
   }
+}
+
+function isReport(frame: DeviceFrame): frame is ReportFrame {
+  return frame.type === 'sent' || frame.type === 'delivered' || frame.type === 'failed';
 }

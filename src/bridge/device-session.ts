@@ -3,7 +3,7 @@
 import type { Device, DeviceService, InboundService, MessageService, Project } from '../core/index.js';
 import { PairingRefusedError, DEFAULT_DEVICE_DELAY_MS } from '../core/index.js';
 import type { ConnectedDevice } from '../channels/bridge/index.js';
-import { PROTOCOL_VERSION, parseDeviceFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type InboundFrame, type SendFrame } from './frames.js';
+import { PROTOCOL_VERSION, parseDeviceFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
 import type { DeviceSocket } from './websocket-server.js';
 
 export interface SessionDeps {
@@ -217,17 +217,17 @@ export class DeviceSession implements ConnectedDevice {
       case 'ack':
         return;
       case 'sent':
-        await this.report(frame.msg_id, ['submitted']);
+        await this.report(frame, ['submitted']);
         return;
       case 'delivered':
         // Delivered implies sent: a lost `sent` must not strand the message in `sending`. Always both
         // moves: on PostgreSQL the `sent` move may still be uncommitted in another batch, and a lone
         // `delivered` would read `sending` and be refused; paired, the two batches conflict on the row
         // instead, and the loser is evaluated again on the committed state.
-        await this.report(frame.msg_id, ['submitted', 'delivered']);
+        await this.report(frame, ['submitted', 'delivered']);
         return;
       case 'failed':
-        await this.report(frame.msg_id, [frame.retryable ? 'queued' : 'failed'], frame.reason || 'failed on the device');
+        await this.report(frame, [frame.retryable ? 'queued' : 'failed'], frame.reason || 'failed on the device');
         return;
       case 'inbound':
         await this.inbound(frame);
@@ -241,23 +241,39 @@ export class DeviceSession implements ConnectedDevice {
    * Applies a device's report to a message it was given; reports on other messages are refused. The
    * moves are queued in order but not awaited, so one device's reports share transactions with everyone
    * else's instead of waiting for a commit each. A repeated report (the device resent it after a
-   * reconnect) finds the message already moved, which is fine.
+   * reconnect) finds the message already moved, which is fine. `report_ack` goes out only once the
+   * moves are committed: a report the gateway had not stored when it died is resent by the device.
    */
-  private async report(msgId: string, moves: ('submitted' | 'delivered' | 'queued' | 'failed')[], error = ''): Promise<void> {
+  private async report(frame: ReportFrame, moves: ('submitted' | 'delivered' | 'queued' | 'failed')[], error = ''): Promise<void> {
+    const msgId = frame.msg_id;
     const messageId = Number(msgId);
+    const settled = (): void => this.send({ type: 'report_ack', msg_id: msgId, report: frame.type });
     if (!this.held.has(messageId)) {
       const message = await this.deps.messages.get(messageId);
       if (!message || message.deviceId !== this.device.id) {
         this.refuseFrame('unknown_message', `message ${msgId} was not sent to this device`);
+        // Acked all the same, so that the device stops resending a report nothing can apply.
+        settled();
         return;
       }
     }
     this.inFlight.delete(messageId);
     if (moves.at(-1) !== 'submitted') this.held.delete(messageId);
-    const applied = moves.map((to) => this.deps.messages.request({ messageId, to, error }).catch((failure: unknown) => this.deps.logError(failure, `message ${msgId} → ${to}`)));
+    const applied = moves.map((to) =>
+      this.deps.messages.request({ messageId, to, error }).then(
+        () => true,
+        (failure: unknown) => {
+          this.deps.logError(failure, `message ${msgId} → ${to}`);
+          return false;
+        },
+      ),
+    );
     // The dispatcher looks again once the moves are committed: a message put back in the queue must be
     // visible to its query, which on PostgreSQL runs on another connection.
-    void Promise.all(applied).then(() => this.deps.onReported(this, moves.includes('queued')));
+    void Promise.all(applied).then((outcomes) => {
+      if (outcomes.every(Boolean) && !this.isClosed) settled();
+      this.deps.onReported(this, moves.includes('queued'));
+    });
   }
 
   private async inbound(frame: InboundFrame): Promise<void> {

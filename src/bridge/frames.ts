@@ -89,18 +89,21 @@ export const SendFrame = frame('send', {
   priority: Type.Integer({ minimum: 0, maximum: 1 }),
 });
 export const InboundAckFrame = frame('inbound_ack', { id: Type.String() });
+export const REPORT_TYPES = ['sent', 'delivered', 'failed'] as const;
+export const ReportAckFrame = frame('report_ack', { msg_id: MsgId, report: Type.Union(REPORT_TYPES.map((report) => Type.Literal(report))) });
 export const CommandFrame = frame('command', { command_id: Type.String(), command: Type.Union(DEVICE_COMMANDS.map((command) => Type.Literal(command))) });
 export const ERROR_REASONS = ['invalid_json', 'invalid_frame', 'unknown_type', 'too_large', 'not_ready', 'unknown_message'] as const;
 export const ErrorFrame = frame('error', { reason: Type.Union(ERROR_REASONS.map((reason) => Type.Literal(reason))), detail: Type.String() });
 
-export const GatewayFrame = Type.Union([WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, CommandFrame, ErrorFrame]);
+export const GatewayFrame = Type.Union([WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame]);
 export type GatewayFrame = Static<typeof GatewayFrame>;
 export type SendFrame = Static<typeof SendFrame>;
 export type CommandFrame = Static<typeof CommandFrame>;
+export type ReportFrame = Extract<DeviceFrame, { type: (typeof REPORT_TYPES)[number] }>;
 
 /** Every frame type, by direction: the list docs/device-protocol.md must describe. */
 export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'inbound', 'command_result'] as const;
-export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'inbound_ack', 'command', 'error'] as const;
+export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'inbound_ack', 'report_ack', 'command', 'error'] as const;
 
 const deviceChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
   [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, CommandResultFrame].map((schema) => [
@@ -109,7 +112,7 @@ const deviceChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
   ]),
 );
 const gatewayChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
-  [WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, CommandFrame, ErrorFrame].map((schema) => [(schema.properties.type as { const: string }).const, TypeCompiler.Compile(schema)]),
+  [WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame].map((schema) => [(schema.properties.type as { const: string }).const, TypeCompiler.Compile(schema)]),
 );
 
 export type FrameProblem = { reason: (typeof ERROR_REASONS)[number]; detail: string };
