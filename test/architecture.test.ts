@@ -29,6 +29,7 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   kysely: ['storage/'],
   '@sinclair/typebox': ['http/', 'config/', 'bridge/frames.ts'],
   ws: ['bridge/websocket-server.ts', 'agent/websocket-connection.ts'],
+  undici: ['dispatch/undici-webhook-poster.ts'],
 };
 
 function packageName(specifier: string): string {

@@ -63,7 +63,7 @@ describe('Authenticator cache', () => {
     const clock = new ManualClock();
     await test.storage.stores.accounts.create('h', 1);
     const project = await test.storage.stores.projects.create(
-      { accountId: 1, name: 'P', number: '', companyName: '', country: '', timeZone: 'UTC', dateFormat: 'DD-MM-YYYY', service: 1, billingPlan: 1, status: 'Active', licenseKey: 'k', globalWebhook: '', eventWebhook: '', smartReplyWebhook: '', webhookFormat: 'json', notes: '', nextBillingAt: null },
+      { accountId: 1, name: 'P', number: '', companyName: '', country: '', timeZone: 'UTC', dateFormat: 'DD-MM-YYYY', service: 1, billingPlan: 1, status: 'Active', licenseKey: 'k', globalWebhook: '', eventWebhook: '', smartReplyWebhook: '', webhookFormat: 'json', webhookSecret: 'whsec_test', webhookRetrySchedule: '', notes: '', nextBillingAt: null },
       1,
     );
     const nodeA = new Authenticator(test.storage, clock, 5000);

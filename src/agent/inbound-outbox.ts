@@ -14,7 +14,17 @@ export interface InboundInput {
   name?: string;
   media_url?: string;
   quoted_msg_id?: string;
+  /** Type-specific parts, passed on as the protocol names them (location, contacts, payload, interactive, group_id, group_name, mentions). */
+  location?: InboundFrame['location'];
+  contacts?: InboundFrame['contacts'];
+  payload?: string;
+  interactive?: InboundFrame['interactive'];
+  group_id?: string;
+  group_name?: string;
+  mentions?: string[];
 }
+
+const OPTIONAL_FIELDS = ['text', 'name', 'media_url', 'quoted_msg_id', 'location', 'contacts', 'payload', 'interactive', 'group_id', 'group_name', 'mentions'] as const;
 
 export class InboundOutbox {
   private readonly pending = new Map<string, InboundFrame>();
@@ -37,10 +47,7 @@ export class InboundOutbox {
       number: input.number,
       msg_type: input.type,
       at: this.now(),
-      ...(input.text === undefined ? {} : { text: input.text }),
-      ...(input.name === undefined ? {} : { name: input.name }),
-      ...(input.media_url === undefined ? {} : { media_url: input.media_url }),
-      ...(input.quoted_msg_id === undefined ? {} : { quoted_msg_id: input.quoted_msg_id }),
+      ...Object.fromEntries(OPTIONAL_FIELDS.filter((field) => input[field] !== undefined).map((field) => [field, input[field]])),
     };
     const parsed = parseDeviceFrame(JSON.stringify(frame));
     if ('problem' in parsed) throw new AgentInputError(`invalid inbound message: ${parsed.problem.detail}`);

@@ -16,7 +16,7 @@ export interface LineTarget {
   setStatus(update: Partial<DeviceStatus>): void;
 }
 
-const INBOUND_FIELDS = new Set(['number', 'text', 'type', 'application', 'name', 'media_url', 'quoted_msg_id']);
+const INBOUND_FIELDS = new Set(['number', 'text', 'type', 'application', 'name', 'media_url', 'quoted_msg_id', 'location', 'contacts', 'payload', 'interactive', 'group_id', 'group_name', 'mentions']);
 
 /** Turns events into lines for `write` (which adds the newline). */
 export function eventLineWriter(write: (line: string) => void): (event: LineEvent) => void {

@@ -16,6 +16,10 @@ import {
   InboundService,
   UrlPolicy,
   WalletService,
+  WebhookCaller,
+  WebhookService,
+  InstantReplySender,
+  parseRetrySchedule,
   systemClock,
   type Channel,
   type Clock,
@@ -25,7 +29,7 @@ import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '.
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { BridgeHub } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
-import { PhoneDispatcher } from '../dispatch/index.js';
+import { PhoneDispatcher, WebhookDispatcher, createWebhookPoster } from '../dispatch/index.js';
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
 
@@ -54,6 +58,8 @@ export interface GatewayServices {
   pushes: PushService;
   devices: DeviceService;
   inbound: InboundService;
+  webhooks: WebhookService;
+  webhookCaller: WebhookCaller;
 }
 
 export interface Gateway {
@@ -64,6 +70,8 @@ export interface Gateway {
   http: HttpServer;
   /** The devices connected to this node. */
   bridge: BridgeHub;
+  /** Works the webhook outbox (started by `listen`). */
+  webhookDispatcher: WebhookDispatcher;
   /** The URL clients and phones use; known for certain once the server listens. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -90,6 +98,11 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   const nodeId = storage.capabilities.supportsConcurrentWriters ? `node-${randomBytes(6).toString('hex')}` : 'local';
   const devices = new DeviceService(storage, clock, messages, nodeId);
   const inbound = new InboundService(storage, clock);
+  const webhooks = new WebhookService({ storage, clock, settings: { retrySchedule: parseRetrySchedule(config.webhookRetrySchedule)!, batchMs: config.webhookBatchMs, batchMax: config.webhookBatchMax } });
+  inbound.onReceived(webhooks.enqueueInbound);
+  messages.onTransition(webhooks.enqueueReports);
+  const poster = createWebhookPoster({ connections: config.webhookConcurrency, allowPrivate: config.allowPrivateUrls });
+  const webhookCaller = new WebhookCaller({ poster, urlPolicy, clock, timeoutMs: config.webhookTimeoutMs });
   const pushes = new PushService({
     storage,
     clock,
@@ -103,7 +116,7 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
       writeConcurrency,
     },
   });
-  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound };
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller };
 }
 
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
@@ -134,6 +147,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     storage,
     pushRateLimit: new PushRateLimit(clock, config.pushRateLimit),
     devices: services.devices,
+    webhooks: services.webhooks,
+    webhookCaller: services.webhookCaller,
+    clock,
+    onWebhookWork: () => webhookDispatcher.wake(),
   });
 
   const logError = (error: unknown, context: string) => logger.error({ err: error, context }, 'background work failed');
@@ -144,6 +161,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     devices: services.devices,
     messages: services.messages,
     inbound: services.inbound,
+    webhooks: services.webhooks,
     channels: services.channels,
     frameFor: (message) => bridgeChannel.frameFor(message),
     clock,
@@ -161,6 +179,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     dispatcher?.wake(projectId);
   });
 
+  const webhookDispatcher = new WebhookDispatcher({
+    storage,
+    webhooks: services.webhooks,
+    caller: services.webhookCaller,
+    replies: new InstantReplySender({ storage, pushes: services.pushes }),
+    clock,
+    settings: { concurrency: config.webhookConcurrency, timeoutMs: config.webhookTimeoutMs, pollMs: config.webhookPollMs, batchMs: config.webhookBatchMs },
+    logError,
+  });
+  services.inbound.onStored(() => webhookDispatcher.wake());
+
   const timers: NodeJS.Timeout[] = [];
   const forgetOldKeys = () =>
     storage.stores.pushes.deleteIdempotencyKeysBefore(clock.now() - config.idempotencyTtlMs).catch((error: unknown) => logger.error({ err: error }, 'idempotency key clean-up failed'));
@@ -177,6 +206,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     services,
     http,
     bridge: hub,
+    webhookDispatcher,
     publicUrl: currentPublicUrl,
     async listen() {
       // Only a serving gateway owns device sessions: one-shot CLI commands build the same services but
@@ -184,6 +214,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await services.devices.forgetPreviousSessions();
       hub.attach(http.server);
       dispatcher?.poll(config.dispatchPollMs, () => hub.connectedProjects());
+      // A single node restarting holds no calls any more: what it held is due at once, not after the lease.
+      if (!storage.capabilities.supportsConcurrentWriters) await services.webhooks.releaseClaims();
+      webhookDispatcher.start();
       await http.listen({ port: config.port, host: config.host });
       listeningPort = (http.server.address() as AddressInfo).port;
       return currentPublicUrl();
@@ -200,6 +233,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       dispatcher?.close();
       hub.close();
       await http.close();
+      await webhookDispatcher.close();
+      await services.webhookCaller.close();
       await storage.close();
     },
   };

@@ -1,7 +1,7 @@
 // The devices connected to this node: it accepts their sockets, keeps one session per device, resends
 // what a device held when it comes back, reaches devices with commands, and notices silent ones.
 import type { Server } from 'node:http';
-import type { ChannelService, Clock, DeviceCommand, DeviceLink, DeviceService, InboundService, MessageService, OutboundMessage } from '../core/index.js';
+import type { ChannelService, Clock, DeviceCommand, DeviceLink, DeviceService, InboundService, MessageService, OutboundMessage, WebhookService } from '../core/index.js';
 import type { ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
 import { DeviceSession } from './device-session.js';
 import { MAX_FRAME_BYTES, type SendFrame } from './frames.js';
@@ -21,6 +21,7 @@ export interface BridgeHubDeps {
   devices: DeviceService;
   messages: MessageService;
   inbound: InboundService;
+  webhooks: WebhookService;
   channels: ChannelService;
   /** Builds the `send` frame of a message (the bridge channel knows how). */
   frameFor(message: OutboundMessage): Promise<SendFrame>;
@@ -103,6 +104,7 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
       devices: deps.devices,
       messages: deps.messages,
       inbound: deps.inbound,
+      webhooks: deps.webhooks,
       heartbeatMs: deps.settings.heartbeatMs,
       maxInFlight: deps.settings.maxInFlight,
       helloTimeoutMs: deps.settings.helloTimeoutMs,

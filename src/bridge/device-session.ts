@@ -1,15 +1,16 @@
 // One device connection: the hello/welcome handshake, then every frame the device sends, checked
 // against the protocol schema and turned into message moves, heartbeats and inbound messages.
-import type { Device, DeviceService, InboundService, MessageService, Project } from '../core/index.js';
+import type { Device, DeviceService, InboundDetails, InboundService, MessageService, Project, WebhookService } from '../core/index.js';
 import { PairingRefusedError, DEFAULT_DEVICE_DELAY_MS } from '../core/index.js';
 import type { ConnectedDevice } from '../channels/bridge/index.js';
-import { PROTOCOL_VERSION, parseDeviceFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
+import { PROTOCOL_VERSION, parseDeviceFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type GroupEventFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
 import type { DeviceSocket } from './websocket-server.js';
 
 export interface SessionDeps {
   devices: DeviceService;
   messages: MessageService;
   inbound: InboundService;
+  webhooks: WebhookService;
   heartbeatMs: number;
   maxInFlight: number;
   /** A connection that has not said hello by then is closed: unauthenticated sockets must not linger. */
@@ -232,6 +233,9 @@ export class DeviceSession implements ConnectedDevice {
       case 'inbound':
         await this.inbound(frame);
         return;
+      case 'group_event':
+        await this.groupEvent(frame);
+        return;
       case 'command_result':
         return;
     }
@@ -289,7 +293,23 @@ export class DeviceSession implements ConnectedDevice {
       text: frame.text ?? '',
       mediaUrl: frame.media_url ?? '',
       quotedMsgId: frame.quoted_msg_id ?? '',
+      details: inboundDetails(frame),
       receivedAt: frame.at ?? this.deps.now(),
+    });
+    this.send({ type: 'inbound_ack', id: frame.id });
+  }
+
+  /** A member joined or left a group: reported to the event webhook once, acked like an inbound message. */
+  private async groupEvent(frame: GroupEventFrame): Promise<void> {
+    await this.deps.webhooks.groupEvent({
+      projectId: this.project.id,
+      deviceId: this.device.id,
+      externalId: frame.id,
+      application: frame.application,
+      groupId: frame.group_id,
+      groupSubject: frame.group_subject,
+      number: frame.number,
+      action: frame.action,
     });
     this.send({ type: 'inbound_ack', id: frame.id });
   }
@@ -297,4 +317,17 @@ export class DeviceSession implements ConnectedDevice {
   close(): void {
     this.socket.close(CLOSE_NORMAL, 'gateway closing');
   }
+}
+
+/** The type-specific parts of an inbound frame, under the domain's names; absent ones are left out. */
+function inboundDetails(frame: InboundFrame): InboundDetails {
+  const details: InboundDetails = {};
+  if (frame.location) details.location = frame.location;
+  if (frame.contacts) details.contacts = frame.contacts;
+  if (frame.payload !== undefined) details.payload = frame.payload;
+  if (frame.interactive) details.interactive = frame.interactive;
+  if (frame.group_id) details.groupId = frame.group_id;
+  if (frame.group_name !== undefined) details.groupName = frame.group_name;
+  if (frame.mentions) details.mentions = frame.mentions;
+  return details;
 }

@@ -55,14 +55,36 @@ export const InboundFrame = frame('inbound', {
   media_url: Type.Optional(Short(2048)),
   quoted_msg_id: Type.Optional(Short(64)),
   at: Type.Optional(Type.Integer({ minimum: 0 })),
+  location: Type.Optional(
+    Type.Object(
+      { lat: Type.Number({ minimum: -90, maximum: 90 }), long: Type.Number({ minimum: -180, maximum: 180 }), name: Type.Optional(Short(256)), address: Type.Optional(Short(512)), url: Type.Optional(Short(2048)) },
+      { additionalProperties: false },
+    ),
+  ),
+  contacts: Type.Optional(Type.Array(Type.Record(Type.String({ maxLength: 64 }), Short(256)), { maxItems: 20 })),
+  payload: Type.Optional(Short(1024)),
+  interactive: Type.Optional(Type.Object({ type: Type.Union([Type.Literal(1), Type.Literal(2)]), id: Short(256), description: Short(1024) }, { additionalProperties: false })),
+  group_id: Type.Optional(Short(128)),
+  group_name: Type.Optional(Short(256)),
+  mentions: Type.Optional(Type.Array(Short(64), { maxItems: 256 })),
+});
+export const GroupEventFrame = frame('group_event', {
+  id: Type.String({ minLength: 1, maxLength: 128 }),
+  application: PhoneApplication,
+  group_id: Type.String({ minLength: 1, maxLength: 128 }),
+  group_subject: Short(256),
+  number: Type.String({ minLength: 1, maxLength: 64 }),
+  /** 1 joined, 2 left. */
+  action: Type.Union([Type.Literal(1), Type.Literal(2)]),
 });
 export const CommandResultFrame = frame('command_result', { command_id: Short(64), ok: Type.Boolean(), detail: Type.Optional(Short(500)) });
 
-export const DeviceFrame = Type.Union([HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, CommandResultFrame]);
+export const DeviceFrame = Type.Union([HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame]);
 export type DeviceFrame = Static<typeof DeviceFrame>;
 export type HelloFrame = Static<typeof HelloFrame>;
 export type StatusFrame = Static<typeof StatusFrame>;
 export type InboundFrame = Static<typeof InboundFrame>;
+export type GroupEventFrame = Static<typeof GroupEventFrame>;
 
 // Gateway → device.
 export const WelcomeFrame = frame('welcome', {
@@ -102,11 +124,11 @@ export type CommandFrame = Static<typeof CommandFrame>;
 export type ReportFrame = Extract<DeviceFrame, { type: (typeof REPORT_TYPES)[number] }>;
 
 /** Every frame type, by direction: the list docs/device-protocol.md must describe. */
-export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'inbound', 'command_result'] as const;
+export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'inbound', 'group_event', 'command_result'] as const;
 export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'inbound_ack', 'report_ack', 'command', 'error'] as const;
 
 const deviceChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
-  [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, CommandResultFrame].map((schema) => [
+  [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame].map((schema) => [
     (schema.properties.type as { const: string }).const,
     TypeCompiler.Compile(schema),
   ]),

@@ -1,7 +1,7 @@
 // Every configuration key: its type, default, environment name and description. docs/configuration.md
 // is checked against this list by a test.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { APPLICATION_IDS, BILLING_PLANS, parseCredits } from '../core/index.js';
+import { APPLICATION_IDS, BILLING_PLANS, DEFAULT_RETRY_SCHEDULE, SCHEDULE_PATTERN, parseCredits } from '../core/index.js';
 
 export interface ConfigKey<T extends TSchema = TSchema> {
   /** Environment variable; the CLI flag is derived from it (SWITCHBOARD_DATA_DIR → --data-dir). */
@@ -182,6 +182,42 @@ export const CONFIG_KEYS = {
     schema: Type.Integer({ minimum: 50 }),
     default: 1000,
     description: 'How often each gateway looks at the queues of projects whose devices it holds, besides the immediate wake-ups; with several nodes on one PostgreSQL, the longest a push accepted by another node waits.',
+  }),
+  webhookRetrySchedule: key({
+    env: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE',
+    schema: Type.String({ pattern: SCHEDULE_PATTERN }),
+    default: DEFAULT_RETRY_SCHEDULE,
+    description: "Waits between webhook attempts after a failure, e.g. `1m,15m,2h,6h` (units ms, s, m, h, d); after the last the delivery is `exhausted`. A project may set its own (`webhook_retry_schedule`).",
+  }),
+  webhookTimeoutMs: key({
+    env: 'SWITCHBOARD_WEBHOOK_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 100, maximum: 600_000 }),
+    default: 30_000,
+    description: 'A webhook call that has not been answered within this time is a failed attempt.',
+  }),
+  webhookConcurrency: key({
+    env: 'SWITCHBOARD_WEBHOOK_CONCURRENCY',
+    schema: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    default: 256,
+    description: 'Webhook calls in flight at most on each gateway process (also the keep-alive connections per receiving origin).',
+  }),
+  webhookPollMs: key({
+    env: 'SWITCHBOARD_WEBHOOK_POLL_MS',
+    schema: Type.Integer({ minimum: 20 }),
+    default: 1000,
+    description: 'How often due webhook retries and delayed instant replies are looked for (new calls are sent at once).',
+  }),
+  webhookBatchMs: key({
+    env: 'SWITCHBOARD_WEBHOOK_BATCH_MS',
+    schema: Type.Integer({ minimum: 0, maximum: 60_000 }),
+    default: 1000,
+    description: 'Delivery reports of one project wait at most this long to travel together in one event webhook call.',
+  }),
+  webhookBatchMax: key({
+    env: 'SWITCHBOARD_WEBHOOK_BATCH_MAX',
+    schema: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    default: 100,
+    description: 'Delivery reports in one event webhook call at most.',
   }),
   billingIntervalMs: key({
     env: 'SWITCHBOARD_BILLING_INTERVAL_MS',

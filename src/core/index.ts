@@ -25,3 +25,4 @@ export * from './messages/index.js';
 export * from './push/index.js';
 export * from './devices/index.js';
 export * from './inbound/index.js';
+export * from './webhooks/index.js';

@@ -7,6 +7,7 @@ import type { WebhookFormat } from './project.js';
 import { DATE_FORMATS, isTimeZone, type DateFormat } from './project-time.js';
 import { invalidRequest } from './status-codes.js';
 import type { UrlPolicy } from './url-policy.js';
+import { parseRetrySchedule } from './webhooks/retry-schedule.js';
 
 export const PROJECT_LIMITS = {
   projectName: 20,
@@ -22,6 +23,7 @@ export interface WebhookInput {
   eventWebhook?: string | undefined;
   smartReplyWebhook?: string | undefined;
   webhookFormat?: string | number | undefined;
+  webhookRetrySchedule?: string | undefined;
 }
 
 export interface ProjectInput extends WebhookInput {
@@ -130,6 +132,7 @@ export interface CheckedWebhooks {
   eventWebhook?: string;
   smartReplyWebhook?: string;
   webhookFormat?: WebhookFormat;
+  webhookRetrySchedule?: string;
 }
 
 /** Checks the webhook fields that were given (an empty string clears one) against the URL policy. */
@@ -156,6 +159,11 @@ export async function checkWebhooks(input: WebhookInput, policy: UrlPolicy): Pro
     const format = parseWebhookFormat(input.webhookFormat);
     if (format) checked.webhookFormat = format;
     else problems.add('webhook_format', "must be 1 ('json') or 2 ('post')");
+  }
+  const schedule = input.webhookRetrySchedule?.trim();
+  if (schedule !== undefined) {
+    if (schedule === '' || parseRetrySchedule(schedule)) checked.webhookRetrySchedule = schedule;
+    else problems.add('webhook_retry_schedule', "must be waits like '1m,15m,2h,6h' (units ms, s, m, h, d; at most 20 steps of at most 30 days)");
   }
   problems.throwIfAny();
   return checked;

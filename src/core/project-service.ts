@@ -9,6 +9,7 @@ import type { PriceTable } from './price-table.js';
 import type { Project, ProjectChanges } from './project.js';
 import { checkProjectFields, checkWebhooks, type ProjectInput, type WebhookInput } from './project-rules.js';
 import { newLicenseKey } from './secrets.js';
+import { newWebhookSecret } from './webhooks/webhook-signature.js';
 import { PickyError, Status, invalidRequest } from './status-codes.js';
 import type { Storage } from './stores.js';
 import type { UrlPolicy } from './url-policy.js';
@@ -65,6 +66,8 @@ export class ProjectService {
           eventWebhook: webhooks.eventWebhook ?? '',
           smartReplyWebhook: webhooks.smartReplyWebhook ?? '',
           webhookFormat: webhooks.webhookFormat ?? 'json',
+          webhookSecret: newWebhookSecret(),
+          webhookRetrySchedule: webhooks.webhookRetrySchedule ?? '',
           notes: fields.notes,
           nextBillingAt: periodEnd(plan.period, now) ?? null,
         },
@@ -99,6 +102,12 @@ export class ProjectService {
     await this.getChangeable(accountId, projectId);
     const changes = await checkWebhooks(input, this.deps.urlPolicy);
     return this.update(projectId, changes);
+  }
+
+  /** Replaces the project's webhook signing secret; calls from then on are signed with the new one. */
+  async rotateWebhookSecret(accountId: number, projectId: number): Promise<Project> {
+    await this.getChangeable(accountId, projectId);
+    return this.update(projectId, { webhookSecret: newWebhookSecret() });
   }
 
   /** Moves a project to another plan: the new plan's fee is paid now and starts a new period. */

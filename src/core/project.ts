@@ -23,6 +23,10 @@ export interface Project {
   eventWebhook: string;
   smartReplyWebhook: string;
   webhookFormat: WebhookFormat;
+  /** Signs every webhook call (HMAC-SHA256); shown to the owner, rotatable. */
+  webhookSecret: string;
+  /** This project's webhook retry schedule ("1m,15m,2h,6h"); empty: the gateway's default. */
+  webhookRetrySchedule: string;
   notes: string;
   /** When the paid period ends (epoch ms); null for plans without a period. */
   nextBillingAt: number | null;
@@ -33,7 +37,7 @@ export interface Project {
 export type NewProject = Omit<Project, 'id' | 'createdAt' | 'updatedAt'>;
 
 export type ProjectChanges = Partial<
-  Pick<Project, 'status' | 'billingPlan' | 'service' | 'nextBillingAt' | 'globalWebhook' | 'eventWebhook' | 'smartReplyWebhook' | 'webhookFormat'>
+  Pick<Project, 'status' | 'billingPlan' | 'service' | 'nextBillingAt' | 'globalWebhook' | 'eventWebhook' | 'smartReplyWebhook' | 'webhookFormat' | 'webhookSecret' | 'webhookRetrySchedule'>
 >;
 
 export type ApiTokenStatus = 'active' | 'disabled' | 'deleted';

@@ -3,6 +3,7 @@ import type { Account, LedgerEntry, NewLedgerEntry } from './account.js';
 import type { ChannelRecord } from './channels/channel.js';
 import type { Device, DeviceHello, DeviceStatus, QueueKind } from './devices/device.js';
 import type { InboundMessage, NewInboundMessage } from './inbound/inbound-message.js';
+import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, WebhookDelivery } from './webhooks/webhook-delivery.js';
 import type { MessageEvent, MessageState, OutboundMessage } from './messages/message.js';
 import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
 import type { PushDraft, PushMedia, PushRecord, PushWriteResult } from './push/push-draft.js';
@@ -127,6 +128,42 @@ export interface DeviceStore {
 export interface InboundStore {
   insert(message: NewInboundMessage & { contextMessageId: number | null }, at: number): Promise<{ message: InboundMessage; isNew: boolean }>;
   listByProject(projectId: number, limit: number): Promise<InboundMessage[]>;
+  findById(id: number): Promise<InboundMessage | undefined>;
+}
+
+/** What one attempt changes on its delivery (the instant reply is set apart, once). */
+export interface AttemptRecord {
+  state: DeliveryState;
+  nextAttemptAt: number;
+  lastError: string;
+  responseCode: number | null;
+  latencyMs: number | null;
+  deliveredAt: number | null;
+}
+
+export interface WebhookStore {
+  /** Answers the new id, or undefined when a delivery with this event id exists (an event reported twice). */
+  insert(delivery: NewWebhookDelivery, at: number): Promise<number | undefined>;
+  addEventItems(items: { projectId: number; item: string }[], at: number): Promise<void>;
+  /** Projects with report items waiting to be batched: how many, and since when. */
+  eventBacklog(): Promise<{ projectId: number; count: number; oldestAt: number }[]>;
+  /** Removes and answers up to `limit` items of a project, oldest first; concurrent takers never share one. */
+  takeEventItems(projectId: number, limit: number): Promise<string[]>;
+  /** Due pending deliveries, oldest due first, held until `claimedUntil` and counted as an attempt. */
+  claimDue(now: number, claimedUntil: number, limit: number): Promise<WebhookDelivery[]>;
+  recordAttempt(id: number, record: AttemptRecord, at: number): Promise<void>;
+  /** Sets the instant reply unless the delivery already has one (a retried delivery never replies twice). */
+  setReplyOnce(id: number, reply: InstantReply, dueAt: number, at: number): Promise<boolean>;
+  /** Instant replies due, held until `claimedUntil`. */
+  claimDueReplies(now: number, claimedUntil: number, limit: number): Promise<WebhookDelivery[]>;
+  settleReply(id: number, state: ReplyState, pushId: string, error: string, dueAt: number | null, at: number): Promise<void>;
+  /** Makes deliveries held by a worker due now (a single node's restart: its workers are gone). */
+  releaseClaims(now: number): Promise<number>;
+  findById(id: number): Promise<WebhookDelivery | undefined>;
+  /** Newest first, before `beforeId` when given. */
+  listByProject(projectId: number, limit: number, beforeId?: number): Promise<WebhookDelivery[]>;
+  /** Sends a delivery again from now, with a fresh retry schedule; its event id stays the same. */
+  replay(id: number, now: number): Promise<void>;
 }
 
 export interface Stores {
@@ -139,6 +176,7 @@ export interface Stores {
   messages: MessageStore;
   devices: DeviceStore;
   inbound: InboundStore;
+  webhooks: WebhookStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -1,2 +1,4 @@
-// Background work driven by rows in the database: the send queue.
+// Background work driven by rows in the database: the send queue and the webhook outbox.
 export { PhoneDispatcher, type PhoneDispatcherDeps } from './phone-dispatcher.js';
+export { WebhookDispatcher, type WebhookDispatcherDeps, type WebhookDispatcherSettings } from './webhook-dispatcher.js';
+export { createWebhookPoster } from './undici-webhook-poster.js';

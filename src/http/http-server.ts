@@ -8,11 +8,12 @@ import { failure } from './picky-response.js';
 import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
 import { registerPushRoutes, type PushRouteDeps } from './push-routes.js';
 import { registerDeviceRoutes, type DeviceRouteDeps } from './device-routes.js';
+import { registerWebhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
-export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps {
+export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -61,5 +62,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerPmRoutes(app, deps);
   registerPushRoutes(app, deps);
   registerDeviceRoutes(app, deps);
+  registerWebhookRoutes(app, deps);
   return app;
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { TOKEN_ACTIONS, checkAllowList, creditsAsNumber, formatCredits, invalidRequest, type ApiTokenService, type ProjectService, type WalletService } from '../core/index.js';
 import { IdField, SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
-import { nextBillingDate, projectView } from './project-view.js';
+import { nextBillingDate, projectView, webhookView } from './project-view.js';
 
 export interface PmRouteDeps extends EndpointDeps {
   projects: ProjectService;
@@ -21,6 +21,7 @@ const Webhooks = {
   event_webhook: Type.Optional(Text),
   smart_reply_webhook: Type.Optional(Text),
   webhook_format: Type.Optional(Type.Union([SmallIntegerField, Text])),
+  webhook_retry_schedule: Type.Optional(Text),
 };
 
 const CreateProject = Type.Object({
@@ -62,6 +63,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
         eventWebhook: input.event_webhook,
         smartReplyWebhook: input.smart_reply_webhook,
         webhookFormat: input.webhook_format,
+        webhookRetrySchedule: input.webhook_retry_schedule,
         notes: input.notes,
       });
       const view = await projectView(created.project, { publicUrl: deps.publicUrl(), issuedTokens: created.tokens });
@@ -135,14 +137,9 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
         eventWebhook: input.event_webhook,
         smartReplyWebhook: input.smart_reply_webhook,
         webhookFormat: input.webhook_format,
+        webhookRetrySchedule: input.webhook_retry_schedule,
       });
-      return success({
-        project_id: String(project.id),
-        global_webhook: project.globalWebhook,
-        event_webhook: project.eventWebhook,
-        smart_reply_webhook: project.smartReplyWebhook,
-        webhook_format: project.webhookFormat === 'json' ? 1 : 2,
-      });
+      return success({ project_id: String(project.id), ...webhookView(project) });
     },
   });
 

@@ -36,11 +36,20 @@ export async function projectView(project: Project, options: ProjectViewOptions)
     license_key: project.licenseKey,
     qr_code_base64: await qrPngBase64(pairingUri(options.publicUrl, project.licenseKey)),
     api_tokens: tokens,
+    ...webhookView(project),
+    next_billing_date: nextBillingDate(project),
+    notes: project.notes,
+  };
+}
+
+/** A project's webhook settings as the PM API shows them, the signing secret included (owner only). */
+export function webhookView(project: Project): Record<string, unknown> {
+  return {
     global_webhook: project.globalWebhook,
     event_webhook: project.eventWebhook,
     smart_reply_webhook: project.smartReplyWebhook,
     webhook_format: project.webhookFormat === 'json' ? 1 : 2,
-    next_billing_date: nextBillingDate(project),
-    notes: project.notes,
+    webhook_retry_schedule: project.webhookRetrySchedule,
+    webhook_secret: project.webhookSecret,
   };
 }

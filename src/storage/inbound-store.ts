@@ -1,6 +1,6 @@
 // Inbound messages in SQL, stored once per (device, device's own message id).
 import type { Kysely } from 'kysely';
-import type { InboundMessage, NewInboundMessage } from '../core/inbound/inbound-message.js';
+import type { InboundDetails, InboundMessage, NewInboundMessage } from '../core/inbound/inbound-message.js';
 import type { InboundStore } from '../core/stores.js';
 import type { InboundMessageRow, Schema } from './schema.js';
 
@@ -18,6 +18,7 @@ function toInbound(row: Omit<InboundMessageRow, 'id'> & { id: number }): Inbound
     text: row.body,
     mediaUrl: row.media_url,
     quotedMsgId: row.quoted_msg_id,
+    details: JSON.parse(row.details) as InboundDetails,
     contextMessageId: row.context_message_id,
     receivedAt: row.received_at,
     createdAt: row.created_at,
@@ -42,6 +43,7 @@ export class SqlInboundStore implements InboundStore {
         body: message.text,
         media_url: message.mediaUrl,
         quoted_msg_id: message.quotedMsgId,
+        details: JSON.stringify(message.details),
         context_message_id: message.contextMessageId,
         received_at: message.receivedAt,
         created_at: at,
@@ -57,6 +59,11 @@ export class SqlInboundStore implements InboundStore {
       .where('external_id', '=', message.externalId)
       .executeTakeFirstOrThrow();
     return { message: toInbound(existing), isNew: false };
+  }
+
+  async findById(id: number): Promise<InboundMessage | undefined> {
+    const row = await this.db.selectFrom('inbound_messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toInbound(row) : undefined;
   }
 
   async listByProject(projectId: number, limit: number): Promise<InboundMessage[]> {

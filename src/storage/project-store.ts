@@ -26,6 +26,8 @@ function toProject(row: StoredProjectRow): Project {
     eventWebhook: row.event_webhook,
     smartReplyWebhook: row.smart_reply_webhook,
     webhookFormat: row.webhook_format as WebhookFormat,
+    webhookSecret: row.webhook_secret,
+    webhookRetrySchedule: row.webhook_retry_schedule,
     notes: row.notes,
     nextBillingAt: row.next_billing_at,
     createdAt: row.created_at,
@@ -42,6 +44,8 @@ const CHANGE_COLUMNS: Record<keyof ProjectChanges, keyof ProjectRow> = {
   eventWebhook: 'event_webhook',
   smartReplyWebhook: 'smart_reply_webhook',
   webhookFormat: 'webhook_format',
+  webhookSecret: 'webhook_secret',
+  webhookRetrySchedule: 'webhook_retry_schedule',
 };
 
 export class SqlProjectStore implements ProjectStore {
@@ -66,6 +70,8 @@ export class SqlProjectStore implements ProjectStore {
         event_webhook: project.eventWebhook,
         smart_reply_webhook: project.smartReplyWebhook,
         webhook_format: project.webhookFormat,
+        webhook_secret: project.webhookSecret,
+        webhook_retry_schedule: project.webhookRetrySchedule,
         notes: project.notes,
         next_billing_at: project.nextBillingAt,
         created_at: at,

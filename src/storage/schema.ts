@@ -45,6 +45,9 @@ export interface ProjectRow {
   event_webhook: string;
   smart_reply_webhook: string;
   webhook_format: string;
+  webhook_secret: string;
+  /** Empty: the gateway's default schedule. */
+  webhook_retry_schedule: string;
   notes: string;
   next_billing_at: number | null;
   created_at: number;
@@ -163,6 +166,8 @@ export interface InboundMessageRow {
   media_url: string;
   quoted_msg_id: string;
   context_message_id: number | null;
+  /** JSON of InboundDetails. */
+  details: string;
   received_at: number;
   created_at: number;
 }
@@ -182,6 +187,43 @@ export interface IdempotencyKeyRow {
   created_at: number;
 }
 
+export interface WebhookDeliveryRow {
+  id: Generated<number>;
+  project_id: number;
+  kind: string;
+  event_id: string;
+  url: string;
+  format: string;
+  payload: string;
+  inbound_id: number | null;
+  /** JSON array of milliseconds. */
+  retry_schedule: string;
+  state: string;
+  attempts: number;
+  next_attempt_at: number;
+  /** Set while a worker holds the delivery; it is due again after this time if that worker died. */
+  claimed_until: number | null;
+  last_error: string;
+  response_code: number | null;
+  latency_ms: number | null;
+  delivered_at: number | null;
+  /** JSON of InstantReply, or ''. */
+  reply: string;
+  reply_state: string;
+  reply_due_at: number | null;
+  reply_push_id: string;
+  reply_error: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WebhookEventItemRow {
+  id: Generated<number>;
+  project_id: number;
+  item: string;
+  created_at: number;
+}
+
 export interface Schema {
   accounts: AccountRow;
   wallets: WalletRow;
@@ -196,4 +238,6 @@ export interface Schema {
   idempotency_keys: IdempotencyKeyRow;
   devices: DeviceRow;
   inbound_messages: InboundMessageRow;
+  webhook_deliveries: WebhookDeliveryRow;
+  webhook_event_items: WebhookEventItemRow;
 }

@@ -14,6 +14,7 @@ import { migrationProvider } from './migrations/index.js';
 import { SqlProjectStore } from './project-store.js';
 import type { Schema } from './schema.js';
 import { SqlWalletStore } from './wallet-store.js';
+import { SqlWebhookStore } from './webhook-store.js';
 
 export interface MigrationReport {
   applied: string[];
@@ -31,6 +32,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores
     messages: new SqlMessageStore(db),
     devices: new SqlDeviceStore(db),
     inbound: new SqlInboundStore(db),
+    webhooks: new SqlWebhookStore(db, capabilities),
   };
 }
 

@@ -1,5 +1,19 @@
 // A message a channel received for a project (from a phone, a WhatsApp Web session…), stored once.
 
+/** What some message types carry besides text and media; only the fields a message uses are present. */
+export interface InboundDetails {
+  location?: { lat: number; long: number; name?: string; address?: string; url?: string };
+  contacts?: Record<string, string>[];
+  /** The payload of the button the user pressed. */
+  payload?: string;
+  /** An answer to a list (type 1) or quick-reply (type 2) message. */
+  interactive?: { type: number; id: string; description: string };
+  /** Set for messages received in a group: its id, its name, and who was mentioned. */
+  groupId?: string;
+  groupName?: string;
+  mentions?: string[];
+}
+
 export interface InboundMessage {
   id: number;
   projectId: number;
@@ -15,6 +29,7 @@ export interface InboundMessage {
   text: string;
   mediaUrl: string;
   quotedMsgId: string;
+  details: InboundDetails;
   /** Our message the user replied to, when `quotedMsgId` names one of this project's messages. */
   contextMessageId: number | null;
   receivedAt: number;

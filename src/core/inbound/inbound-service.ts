@@ -8,6 +8,7 @@ export type InboundListener = (message: InboundMessage, stores: Stores) => Promi
 
 export class InboundService {
   private readonly listeners: InboundListener[] = [];
+  private readonly storedListeners: (() => void)[] = [];
 
   constructor(
     private readonly storage: Storage,
@@ -18,9 +19,14 @@ export class InboundService {
     this.listeners.push(listener);
   }
 
+  /** Called after a new message is committed (the webhook dispatcher wakes up). */
+  onStored(listener: () => void): void {
+    this.storedListeners.push(listener);
+  }
+
   /** Answers the stored message, and whether this call stored it (false: a duplicate). */
-  receive(message: NewInboundMessage): Promise<{ message: InboundMessage; isNew: boolean }> {
-    return this.storage.transaction(async (stores) => {
+  async receive(message: NewInboundMessage): Promise<{ message: InboundMessage; isNew: boolean }> {
+    const stored = await this.storage.transaction(async (stores) => {
       let contextMessageId: number | null = null;
       if (/^\d{1,15}$/.test(message.quotedMsgId)) {
         const quoted = await stores.messages.findById(Number(message.quotedMsgId));
@@ -30,6 +36,8 @@ export class InboundService {
       if (stored.isNew) for (const listener of this.listeners) await listener(stored.message, stores);
       return stored;
     });
+    if (stored.isNew) for (const listener of this.storedListeners) listener();
+    return stored;
   }
 
   list(projectId: number, limit: number): Promise<InboundMessage[]> {

@@ -62,7 +62,7 @@ export class PushService {
   }
 
   /** Answers the push's JSON response (the stored one, for a retried idempotency key). */
-  async submit(caller: ProjectCaller, raw: Raw, idempotencyKey: string | undefined): Promise<string> {
+  async submit(caller: Pick<ProjectCaller, 'account' | 'project'>, raw: Raw, idempotencyKey: string | undefined): Promise<string> {
     const { storage, clock, settings } = this.deps;
     if (idempotencyKey !== undefined) {
       if (idempotencyKey.length === 0 || idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
@@ -97,7 +97,7 @@ export class PushService {
     return { channel, kind, capabilities: implementation.capabilities(kind) };
   }
 
-  private draft(caller: ProjectCaller, parsed: ParsedPush, route: Route, idempotencyKey: string | undefined): PushDraft {
+  private draft(caller: Pick<ProjectCaller, 'account' | 'project'>, parsed: ParsedPush, route: Route, idempotencyKey: string | undefined): PushDraft {
     const credit = this.deps.prices.messagePrice(caller.project.billingPlan, route.kind);
     const creditText = formatCredits(credit);
     const recipientKey = route.kind === 5 ? 'messenger_id' : 'number';

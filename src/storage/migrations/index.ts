@@ -4,12 +4,14 @@ import type { DialectCapabilities } from '../capabilities.js';
 import { foundationMigration } from './0001-foundation.js';
 import { pushMigration } from './0002-push.js';
 import { bridgeMigration } from './0003-bridge.js';
+import { webhooksMigration } from './0004-webhooks.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_foundation': foundationMigration(capabilities),
     '0002_push': pushMigration(capabilities),
     '0003_bridge': bridgeMigration(capabilities),
+    '0004_webhooks': webhooksMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }

@@ -1,0 +1,43 @@
+// The global webhook's variables for one inbound message, named and shaped as documented, plus the
+// custom variables written into the webhook URL's query string.
+import type { InboundMessage } from '../inbound/inbound-message.js';
+
+/** Phone automation passes the first 2 500 characters of a message on, as documented. */
+export const MAX_WEBHOOK_TEXT = 2500;
+
+export function inboundVariables(message: InboundMessage, webhookUrl: string): Record<string, unknown> {
+  const text = message.text.slice(0, MAX_WEBHOOK_TEXT);
+  const { details } = message;
+  // In groups the documented `number` is "Group Name @Sender".
+  const number = details.groupId ? `${details.groupName ?? details.groupId} @${message.senderName || message.sender}` : message.sender;
+  const documented: Record<string, unknown> = {
+    number,
+    name: message.senderName,
+    'message-in': encodeURIComponent(text),
+    message_in_raw: text,
+    application: message.application,
+    type: message.type,
+    'media-url': message.mediaUrl,
+    'unique-id': message.id,
+    'project-id': String(message.projectId),
+    direction: 0,
+    'group-id': details.groupId ?? '',
+    'group-mentions': details.mentions ?? [],
+    'context-msg-id': message.contextMessageId === null ? '' : String(message.contextMessageId),
+    payload: details.payload ?? '',
+    ...(details.interactive ? { interactive: details.interactive } : {}),
+    ...(details.contacts ? { contact: details.contacts } : {}),
+    ...(details.location ? { Location: { name: '', address: '', url: '', ...details.location } } : {}),
+  };
+  // Custom variables come first so that a query parameter can never hide a documented variable.
+  return { ...customVariables(webhookUrl), ...documented };
+}
+
+/** `https://x/hook?a=1&b=2` → { a: '1', b: '2' }. */
+export function customVariables(webhookUrl: string): Record<string, string> {
+  try {
+    return Object.fromEntries(new URL(webhookUrl).searchParams);
+  } catch {
+    return {};
+  }
+}

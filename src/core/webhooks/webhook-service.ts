@@ -1,0 +1,171 @@
+// The webhook outbox seen from the domain: inbound messages, delivery reports and group events become
+// outbox rows inside the transaction that stored them; report items are batched per project; attempts
+// are recorded against the retry schedule; owners read the log and replay deliveries.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { InboundMessage } from '../inbound/inbound-message.js';
+import type { MessageTransition } from '../messages/message-service.js';
+import type { Project } from '../project.js';
+import { invalidRequest } from '../status-codes.js';
+import type { Storage, Stores } from '../stores.js';
+import { EVENT_DELIVERY_REPORT, EVENT_GROUP_MEMBERSHIP, deliveryReportItem, eventBody } from './event-report.js';
+import { inboundVariables } from './inbound-variables.js';
+import { parseRetrySchedule, nextAttemptAt } from './retry-schedule.js';
+import type { AttemptOutcome, WebhookDelivery } from './webhook-delivery.js';
+
+export interface WebhookSettings {
+  /** The gateway's default retry schedule (ms); a project may have its own. */
+  retrySchedule: number[];
+  /** Delivery reports of one project wait at most this long to travel together… */
+  batchMs: number;
+  /** …and at most this many travel in one call. */
+  batchMax: number;
+}
+
+export interface GroupEvent {
+  projectId: number;
+  deviceId: number;
+  /** The device's own id for the event: the same event reported twice is delivered once. */
+  externalId: string;
+  application: number;
+  groupId: string;
+  groupSubject: string;
+  number: string;
+  /** 1 joined, 2 left. */
+  action: number;
+}
+
+export function newEventId(): string {
+  return `evt_${randomBytes(12).toString('hex')}`;
+}
+
+export class WebhookService {
+  constructor(private readonly deps: { storage: Storage; clock: Clock; settings: WebhookSettings }) {}
+
+  /** The inbound listener: queues the global webhook call (the smart-reply webhook's, when set). */
+  readonly enqueueInbound = async (message: InboundMessage, stores: Stores): Promise<void> => {
+    const project = await stores.projects.findById(message.projectId);
+    const url = project?.smartReplyWebhook || project?.globalWebhook;
+    if (!project || !url) return;
+    await stores.webhooks.insert(
+      { projectId: project.id, kind: 'inbound', eventId: newEventId(), url, format: project.webhookFormat, payload: JSON.stringify(inboundVariables(message, url)), inboundId: message.id, retrySchedule: this.scheduleOf(project) },
+      this.deps.clock.now(),
+    );
+  };
+
+  /** The transition listener: keeps a report item per reported state change, for the batcher. */
+  readonly enqueueReports = async (transitions: MessageTransition[], stores: Stores): Promise<void> => {
+    const byProject = new Map<number, MessageTransition[]>();
+    for (const transition of transitions) {
+      const list = byProject.get(transition.message.projectId);
+      if (list) list.push(transition);
+      else byProject.set(transition.message.projectId, [transition]);
+    }
+    const items: { projectId: number; item: string }[] = [];
+    for (const [projectId, list] of byProject) {
+      const project = await stores.projects.findById(projectId);
+      if (!project?.eventWebhook) continue;
+      for (const { message, to, error, at } of list) {
+        const item = deliveryReportItem(message, to, error, at);
+        if (item) items.push({ projectId, item: JSON.stringify(item) });
+      }
+    }
+    await stores.webhooks.addEventItems(items, this.deps.clock.now());
+  };
+
+  /** A member joined or left a group (event_id 3); one call per event, not batched. */
+  async groupEvent(event: GroupEvent): Promise<void> {
+    await this.deps.storage.transaction(async (stores) => {
+      const project = await stores.projects.findById(event.projectId);
+      if (!project?.eventWebhook) return;
+      const body = { project_id: String(project.id), event_id: EVENT_GROUP_MEMBERSHIP, action: event.action, group_id: event.groupId, group_subject: event.groupSubject, number: event.number, application: event.application };
+      const eventId = `evt_group_${event.deviceId}_${event.externalId}`;
+      await stores.webhooks.insert({ projectId: project.id, kind: 'event', eventId, url: project.eventWebhook, format: 'json', payload: JSON.stringify(body), inboundId: null, retrySchedule: this.scheduleOf(project) }, this.deps.clock.now());
+    });
+  }
+
+  /**
+   * Turns waiting report items into event webhook calls: a project's items go once the oldest has
+   * waited `batchMs` or `batchMax` are waiting (all of them when `force`). Answers the calls made.
+   */
+  async flushEventBatches(force = false): Promise<number> {
+    const { storage, clock, settings } = this.deps;
+    let made = 0;
+    for (const backlog of await storage.stores.webhooks.eventBacklog()) {
+      if (!force && backlog.count < settings.batchMax && clock.now() - backlog.oldestAt < settings.batchMs) continue;
+      let taken: number;
+      do {
+        taken = await storage.transaction(async (stores) => {
+          const items = await stores.webhooks.takeEventItems(backlog.projectId, settings.batchMax);
+          const project = await stores.projects.findById(backlog.projectId);
+          // Items of a project whose event webhook was removed meanwhile are dropped with it.
+          if (items.length === 0 || !project?.eventWebhook) return items.length;
+          const payload = eventBody(project.id, EVENT_DELIVERY_REPORT, items.map((item) => JSON.parse(item) as unknown));
+          await stores.webhooks.insert({ projectId: project.id, kind: 'event', eventId: newEventId(), url: project.eventWebhook, format: 'json', payload, inboundId: null, retrySchedule: this.scheduleOf(project) }, clock.now());
+          made += 1;
+          return items.length;
+        });
+      } while (taken === settings.batchMax);
+    }
+    return made;
+  }
+
+  /** Due deliveries for a worker, held for `leaseMs` (then due again, should the worker die). */
+  claimDue(limit: number, leaseMs: number): Promise<WebhookDelivery[]> {
+    const now = this.deps.clock.now();
+    return this.deps.storage.stores.webhooks.claimDue(now, now + leaseMs, limit);
+  }
+
+  /** Records an attempt: delivered (with its instant reply, set once), retried later, or exhausted. */
+  async recordOutcome(delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {
+    const now = this.deps.clock.now();
+    await this.deps.storage.transaction(async (stores) => {
+      if (outcome.isDelivered) {
+        await stores.webhooks.recordAttempt(delivery.id, { state: 'delivered', nextAttemptAt: now, lastError: '', responseCode: outcome.responseCode, latencyMs: outcome.latencyMs, deliveredAt: now }, now);
+        if (outcome.reply && delivery.kind === 'inbound') await stores.webhooks.setReplyOnce(delivery.id, outcome.reply, now + outcome.reply.delaySeconds * 1000, now);
+        return;
+      }
+      const next = nextAttemptAt(delivery.retrySchedule, delivery.attempts, now);
+      const state = next === undefined ? 'exhausted' : 'pending';
+      await stores.webhooks.recordAttempt(delivery.id, { state, nextAttemptAt: next ?? now, lastError: outcome.error, responseCode: outcome.responseCode, latencyMs: outcome.latencyMs, deliveredAt: null }, now);
+    });
+  }
+
+  /** Instant replies whose time has come, held for `leaseMs`. */
+  claimDueReplies(limit: number, leaseMs: number): Promise<WebhookDelivery[]> {
+    const now = this.deps.clock.now();
+    return this.deps.storage.stores.webhooks.claimDueReplies(now, now + leaseMs, limit);
+  }
+
+  /** Records what became of an instant reply: queued as a push, refused (for good), or tried again later. */
+  settleReply(deliveryId: number, result: { state: 'queued'; pushId: string } | { state: 'failed'; error: string } | { state: 'pending'; retryInMs: number; error: string }): Promise<void> {
+    const now = this.deps.clock.now();
+    const { webhooks } = this.deps.storage.stores;
+    if (result.state === 'queued') return webhooks.settleReply(deliveryId, 'queued', result.pushId, '', null, now);
+    if (result.state === 'failed') return webhooks.settleReply(deliveryId, 'failed', '', result.error, null, now);
+    return webhooks.settleReply(deliveryId, 'pending', '', result.error, now + result.retryInMs, now);
+  }
+
+  /** After a restart of the only node: deliveries its workers held are due at once. */
+  releaseClaims(): Promise<number> {
+    return this.deps.storage.stores.webhooks.releaseClaims(this.deps.clock.now());
+  }
+
+  /** A project's deliveries, newest first. */
+  log(projectId: number, limit: number, beforeId?: number): Promise<WebhookDelivery[]> {
+    return this.deps.storage.stores.webhooks.listByProject(projectId, limit, beforeId);
+  }
+
+  /** Sends a delivery of this project again now, whatever became of it; its event id is kept. */
+  async replay(projectId: number, deliveryId: number): Promise<WebhookDelivery> {
+    const { stores } = this.deps.storage;
+    const delivery = await stores.webhooks.findById(deliveryId);
+    if (!delivery || delivery.projectId !== projectId) throw invalidRequest(`delivery_id: no delivery ${deliveryId} in project ${projectId}`);
+    await stores.webhooks.replay(deliveryId, this.deps.clock.now());
+    return (await stores.webhooks.findById(deliveryId))!;
+  }
+
+  private scheduleOf(project: Project): number[] {
+    return (project.webhookRetrySchedule && parseRetrySchedule(project.webhookRetrySchedule)) || this.deps.settings.retrySchedule;
+  }
+}

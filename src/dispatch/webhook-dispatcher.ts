@@ -1,0 +1,147 @@
+// Works the webhook outbox: turns report items into batched calls, claims due deliveries through the
+// database (nothing waits in memory: a restart resumes from the rows), calls them with a bounded number
+// in flight, records each outcome, and queues the instant replies whose time has come.
+import type { Clock, InstantReplySender, Storage, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
+
+export interface WebhookDispatcherSettings {
+  /** Calls in flight at most, on this node. */
+  concurrency: number;
+  timeoutMs: number;
+  /** How often due retries and delayed replies are looked for, besides the immediate wake-ups. */
+  pollMs: number;
+  batchMs: number;
+}
+
+export interface WebhookDispatcherDeps {
+  storage: Storage;
+  webhooks: WebhookService;
+  caller: WebhookCaller;
+  replies: InstantReplySender;
+  clock: Clock;
+  settings: WebhookDispatcherSettings;
+  logError(error: unknown, context: string): void;
+}
+
+/** A claimed call is due again after its time limit plus this margin, should this node die holding it. */
+const LEASE_MARGIN_MS = 10_000;
+const REPLY_BATCH = 100;
+const REPLY_RETRY_MS = 5_000;
+
+export class WebhookDispatcher {
+  private running = 0;
+  private isPumping = false;
+  private isPumpWanted = false;
+  private isClosed = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly deps: WebhookDispatcherDeps) {}
+
+  start(): void {
+    const { pollMs, batchMs } = this.deps.settings;
+    this.timers.push(setInterval(() => this.wake(), pollMs));
+    // Report batches are looked at several times per window, so none waits much longer than the window.
+    this.timers.push(setInterval(() => void this.flushBatches(), Math.max(20, Math.min(batchMs / 4, 1000))));
+    for (const timer of this.timers) timer.unref();
+    this.wake();
+  }
+
+  /** Something may be due: claim and send it (and due replies). */
+  wake(): void {
+    if (this.isClosed) return;
+    this.track(this.pump());
+    this.track(this.sendDueReplies());
+  }
+
+  /** Tests and the CLI: make report batches, send everything due, and wait until all of it is recorded. */
+  async runDue(forceBatches = false): Promise<void> {
+    await this.flushBatches(forceBatches);
+    await this.pump();
+    await this.settle();
+    await this.sendDueReplies();
+    await this.settle();
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    for (const timer of this.timers) clearInterval(timer);
+    await this.settle();
+  }
+
+  private async settle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.deps.logError(error, 'webhook dispatch')).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  private async flushBatches(force = false): Promise<void> {
+    try {
+      if ((await this.deps.webhooks.flushEventBatches(force)) > 0) void this.pump();
+    } catch (error) {
+      this.deps.logError(error, 'webhook report batches');
+    }
+  }
+
+  private async pump(): Promise<void> {
+    if (this.isPumping) {
+      this.isPumpWanted = true;
+      return;
+    }
+    this.isPumping = true;
+    try {
+      do {
+        this.isPumpWanted = false;
+        const { concurrency, timeoutMs } = this.deps.settings;
+        while (!this.isClosed && this.running < concurrency) {
+          const claimed = await this.deps.webhooks.claimDue(concurrency - this.running, timeoutMs + LEASE_MARGIN_MS);
+          if (claimed.length === 0) break;
+          for (const delivery of claimed) {
+            this.running += 1;
+            this.track(this.deliver(delivery).finally(() => this.finished()));
+          }
+        }
+      } while (this.isPumpWanted && !this.isClosed);
+    } finally {
+      this.isPumping = false;
+    }
+  }
+
+  private finished(): void {
+    this.running -= 1;
+    // A freed slot may take the next due call at once.
+    if (!this.isClosed) void this.pump();
+  }
+
+  private async deliver(delivery: WebhookDelivery): Promise<void> {
+    const project = await this.deps.storage.stores.projects.findById(delivery.projectId);
+    const { outcome } = project
+      ? await this.deps.caller.call({ url: delivery.url, format: delivery.format, payload: delivery.payload, eventId: delivery.eventId, secret: project.webhookSecret, attempt: delivery.attempts })
+      : { outcome: { isDelivered: false as const, error: 'the project no longer exists', responseCode: null, latencyMs: null } };
+    await this.deps.webhooks.recordOutcome(delivery, outcome);
+    if (outcome.isDelivered && outcome.reply && delivery.kind === 'inbound' && outcome.reply.delaySeconds === 0) await this.sendDueReplies();
+  }
+
+  private async sendDueReplies(): Promise<void> {
+    const { webhooks, replies } = this.deps;
+    const { timeoutMs } = this.deps.settings;
+    for (;;) {
+      const due = await webhooks.claimDueReplies(REPLY_BATCH, timeoutMs + LEASE_MARGIN_MS);
+      if (due.length === 0) return;
+      await Promise.all(
+        due.map(async (delivery) => {
+          try {
+            const result = await replies.send(delivery);
+            await webhooks.settleReply(delivery.id, result.isQueued ? { state: 'queued', pushId: result.pushId } : { state: 'failed', error: result.error });
+          } catch (error) {
+            this.deps.logError(error, `instant reply of webhook delivery ${delivery.id}`);
+            await webhooks.settleReply(delivery.id, { state: 'pending', retryInMs: REPLY_RETRY_MS, error: (error as Error).message });
+          }
+        }),
+      );
+      if (due.length < REPLY_BATCH) return;
+    }
+  }
+}

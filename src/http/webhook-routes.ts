@@ -1,0 +1,99 @@
+// Webhook management (`pm/*`, master token): the delivery log, manual replay, a test call to the
+// configured webhook, and rotation of the signing secret.
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { testWebhook, type Clock, type ProjectService, type WebhookCaller, type WebhookDelivery, type WebhookService } from '../core/index.js';
+import { IdField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import { success } from './picky-response.js';
+import { webhookView } from './project-view.js';
+
+export interface WebhookRouteDeps extends EndpointDeps {
+  projects: ProjectService;
+  webhooks: WebhookService;
+  webhookCaller: WebhookCaller;
+  clock: Clock;
+  /** The webhook dispatcher looks at once (a replayed delivery goes now, not at the next poll). */
+  onWebhookWork(): void;
+}
+
+const MAX_LOG_ROWS = 500;
+const iso = (at: number | null) => (at === null ? '' : new Date(at).toISOString());
+
+/** One delivery as the log shows it (the payload as the receiver gets it in JSON). */
+export function deliveryView(delivery: WebhookDelivery): Record<string, unknown> {
+  return {
+    delivery_id: String(delivery.id),
+    event_id: delivery.eventId,
+    kind: delivery.kind,
+    url: delivery.url,
+    state: delivery.state,
+    attempts: delivery.attempts,
+    next_attempt_at: delivery.state === 'pending' ? iso(delivery.nextAttemptAt) : '',
+    last_error: delivery.lastError,
+    response_code: delivery.responseCode,
+    latency_ms: delivery.latencyMs,
+    created_at: iso(delivery.createdAt),
+    delivered_at: iso(delivery.deliveredAt),
+    reply_state: delivery.replyState,
+    reply_push_id: delivery.replyPushId,
+    reply_error: delivery.replyError,
+    payload: JSON.parse(delivery.payload) as unknown,
+  };
+}
+
+export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
+  const { projects, webhooks } = deps;
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/webhook-log',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LOG_ROWS })), before_id: Type.Optional(IdField) }),
+    async handle(input, account) {
+      const project = await projects.get(account.id, input.project_id);
+      const rows = await webhooks.log(project.id, input.limit ?? 50, input.before_id);
+      return success({ project_id: String(project.id), data: rows.map(deliveryView) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/webhook-replay',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField, delivery_id: IdField }),
+    async handle(input, account) {
+      const project = await projects.get(account.id, input.project_id);
+      const delivery = await webhooks.replay(project.id, input.delivery_id);
+      deps.onWebhookWork();
+      return success({ project_id: String(project.id), ...deliveryView(delivery) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/test-webhook',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField }),
+    async handle(input, account) {
+      const project = await projects.get(account.id, input.project_id);
+      const result = await testWebhook(deps.webhookCaller, project, deps.clock.now());
+      return success({
+        project_id: String(project.id),
+        url: result.url,
+        delivered: result.isDelivered,
+        response_code: result.responseCode,
+        latency_ms: result.latencyMs,
+        response_body: result.responseBody,
+        error: result.error,
+        reply: result.reply === null ? null : { 'message-out': result.reply.text, 'media-url': result.reply.mediaUrl, delay: result.reply.delaySeconds, application: result.reply.application },
+      });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/rotate-webhook-secret',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField }),
+    async handle(input, account) {
+      const project = await projects.rotateWebhookSecret(account.id, input.project_id);
+      return success({ project_id: String(project.id), ...webhookView(project) });
+    },
+  });
+}
