@@ -109,6 +109,7 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
     prices,
     registry,
     channels,
+    urlPolicy,
     settings: {
       maxRecipients: config.maxRecipients,
       idempotencyTtlMs: config.idempotencyTtlMs,

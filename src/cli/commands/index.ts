@@ -5,6 +5,7 @@ import { creditAddCommand, creditBalanceCommand, creditHistoryCommand } from './
 import { migrateCommand } from './migrate.js';
 import { projectCreateCommand, projectDeleteCommand, projectListCommand } from './project.js';
 import { serveCommand } from './serve.js';
+import { webhookLogCommand, webhookReplayCommand, webhookSecretCommand, webhookTestCommand } from './webhook.js';
 import { tokenCreateCommand, tokenDeleteCommand, tokenDisableCommand, tokenEnableCommand, tokenListCommand } from './token.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -21,5 +22,9 @@ export const COMMANDS: readonly Command[] = [
   creditAddCommand,
   creditBalanceCommand,
   creditHistoryCommand,
+  webhookLogCommand,
+  webhookReplayCommand,
+  webhookTestCommand,
+  webhookSecretCommand,
   agentCommand,
 ];

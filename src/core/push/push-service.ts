@@ -14,6 +14,7 @@ import type { PriceTable } from '../price-table.js';
 import type { Project } from '../project.js';
 import { PickyError, Status, invalidRequest } from '../status-codes.js';
 import type { Storage } from '../stores.js';
+import type { UrlPolicy } from '../url-policy.js';
 import type { Raw } from './field-reader.js';
 import type { PushDraft, PushWriteResult } from './push-draft.js';
 import { parsePushRequest, type MessageDraft, type ParsedPush } from './push-request.js';
@@ -33,6 +34,8 @@ export interface PushServiceDeps {
   prices: PriceTable;
   registry: ChannelRegistry;
   channels: ChannelService;
+  /** Media URLs are checked like webhook URLs: a push must not make phones or channels fetch private addresses. */
+  urlPolicy: UrlPolicy;
   settings: PushSettings;
 }
 
@@ -74,11 +77,22 @@ export class PushService {
     const parsed = parsePushRequest(raw, settings.maxRecipients);
     const route = await this.route(caller.project, parsed.application);
     for (const [index, message] of parsed.messages.entries()) checkCarriable(route, message, index, parsed);
+    await this.checkMediaUrls(parsed);
     const draft = this.draft(caller, parsed, route, idempotencyKey);
     const result = await this.batcher.submit(draft);
     if (result.outcome === 'insufficient') throw new PickyError(Status.insufficientBalance, `the push costs ${formatCredits(draft.totalCredit)} credits`);
     if (result.outcome === 'written') for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId);
     return result.response;
+  }
+
+  private async checkMediaUrls(parsed: ParsedPush): Promise<void> {
+    const seen = new Set<string>();
+    for (const [index, message] of parsed.messages.entries()) {
+      if (!message.mediaUrl || seen.has(message.mediaUrl)) continue;
+      seen.add(message.mediaUrl);
+      const problem = await this.deps.urlPolicy.problem(message.mediaUrl);
+      if (problem) throw invalidRequest(`data[${index}]: media URL ${problem}`);
+    }
   }
 
   /** `application` names a channel kind, or a channel's own id when the project has several. */
