@@ -11,28 +11,64 @@ import { dropPostgresSchema } from '../src/storage/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
+import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
 
 const MASTER_TOKEN = 'crash-test-master-token-0123456789';
 let cli: BuiltCli;
-const schema = newSchemaName();
+const schemas: string[] = [];
 const children: ChildProcess[] = [];
-let agent: TestAgent | undefined;
+const agents: TestAgent[] = [];
 
 beforeAll(async () => {
   cli = await buildCli();
+}, 120_000);
+afterAll(async () => {
+  for (const agent of agents) await agent.agent.stop();
+  for (const child of children) child.kill('SIGKILL');
+  cli.remove();
+  for (const schema of schemas) await dropPostgresSchema(POSTGRES_URL!, schema);
+});
+
+/** A gateway's environment on its own port, data directory and (with PostgreSQL) schema. */
+async function gatewayEnv(extra: Record<string, string> = {}): Promise<{ url: string; env: Record<string, string> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let databaseUrl: Record<string, string> = {};
   if (POSTGRES_URL) {
+    const schema = newSchemaName();
     const client = new pg.Client({ connectionString: POSTGRES_URL });
     await client.connect();
     await client.query(`CREATE SCHEMA "${schema}"`);
     await client.end();
+    schemas.push(schema);
+    databaseUrl = { DATABASE_URL: urlWithSchema(POSTGRES_URL, schema) };
   }
-}, 120_000);
-afterAll(async () => {
-  await agent?.agent.stop();
-  for (const child of children) child.kill('SIGKILL');
-  cli.remove();
-  if (POSTGRES_URL) await dropPostgresSchema(POSTGRES_URL, schema);
-});
+  const env = {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    SWITCHBOARD_PUBLIC_URL: url,
+    SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN,
+    SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-crash-')),
+    LOG_LEVEL: 'warn',
+    ...databaseUrl,
+    ...extra,
+  };
+  return { url, env };
+}
+
+/** Starts the first gateway of a database and reads the demo project's secrets from its first-start block. */
+async function firstStart(url: string, env: Record<string, string>) {
+  const first = startGateway(env);
+  await ready(url);
+  await waitUntil(() => first.stdout.join('').includes('Demo license key'));
+  const block = first.stdout.join('');
+  return { child: first.child, apiToken: /Demo project API token:\s+(\w+)/.exec(block)![1]!, licenseKey: /Demo license key:\s+(\w+)/.exec(block)![1]! };
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.once('exit', resolve));
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -57,25 +93,11 @@ async function ready(url: string): Promise<void> {
 
 describe('crash recovery', () => {
   it('delivers every accepted message exactly once across a SIGKILL of the gateway', { timeout: 120_000 }, async () => {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const env: Record<string, string> = {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SWITCHBOARD_PUBLIC_URL: url,
-      SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN,
-      SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-crash-')),
-      LOG_LEVEL: 'warn',
-      ...(POSTGRES_URL ? { DATABASE_URL: urlWithSchema(POSTGRES_URL, schema) } : {}),
-    };
-    const first = startGateway(env);
-    await ready(url);
-    await waitUntil(() => first.stdout.join('').includes('Demo license key'));
-    const block = first.stdout.join('');
-    const apiToken = /Demo project API token:\s+(\w+)/.exec(block)![1]!;
-    const licenseKey = /Demo license key:\s+(\w+)/.exec(block)![1]!;
-
-    agent = createTestAgent({ serverUrl: url, licenseKey, deviceId: 'crash-phone', delayMs: 5 });
+    const { url, env } = await gatewayEnv();
+    const first = await firstStart(url, env);
+    const { apiToken } = first;
+    const agent = createTestAgent({ serverUrl: url, licenseKey: first.licenseKey, deviceId: 'crash-phone', delayMs: 5 });
+    agents.push(agent);
     await agent.agent.start();
     const pushIds: string[] = [];
     for (let batch = 0; batch < 3; batch += 1) {
@@ -85,9 +107,8 @@ describe('crash recovery', () => {
       expect(answer.status).toBe(100);
       pushIds.push(answer.push_id);
     }
-    await agent.waitFor(() => agent!.messages().length >= 40);
-    first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.once('exit', resolve));
+    await agent.waitFor(() => agent.messages().length >= 40);
+    await kill(first.child);
     const sentBeforeCrash = agent.messages().length;
     expect(sentBeforeCrash).toBeLessThan(300);
 
@@ -109,5 +130,40 @@ describe('crash recovery', () => {
     const received = agent.messages().map((message) => message.msg_id as string);
     expect(received).toHaveLength(300);
     expect(new Set(received).size).toBe(300);
+  });
+
+  it('delivers webhook calls pending at a SIGKILL after the restart, each event at least once and none lost', { timeout: 120_000 }, async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const { url, env } = await gatewayEnv({ SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms', SWITCHBOARD_WEBHOOK_POLL_MS: '100' });
+      const first = await firstStart(url, env);
+      const set = await fetch(`${url}/api/v2/pm/set-webhook`, { method: 'POST', body: JSON.stringify({ token: MASTER_TOKEN, project_id: 1, global_webhook: `${receiver.url}/hook` }) });
+      expect(((await set.json()) as { status: number }).status).toBe(100);
+      // The receiver is down (503) until the gateway has been killed.
+      let isUp = false;
+      const deliveredNumbers = new Set<string>();
+      receiver.respond((call, index, response) => {
+        if (isUp) deliveredNumbers.add(call.fields.number as string);
+        answer(isUp ? 200 : 503)(call, index, response);
+      });
+      const agent = createTestAgent({ serverUrl: url, licenseKey: first.licenseKey, deviceId: 'hook-crash-phone', delayMs: 0 });
+      agents.push(agent);
+      await agent.agent.start();
+      for (let i = 0; i < 20; i += 1) agent.agent.injectInbound({ number: `1555300${String(i).padStart(4, '0')}`, text: `inbound ${i}`, type: 1, application: 1 });
+      await agent.waitFor(() => agent.agent.state.unackedInbound === 0);
+      await receiver.waitForCalls(20);
+      await kill(first.child);
+      isUp = true;
+      startGateway(env);
+      await ready(url);
+      await waitUntil(async () => {
+        const log = await fetch(`${url}/api/v2/pm/webhook-log`, { method: 'POST', body: JSON.stringify({ token: MASTER_TOKEN, project_id: 1, limit: 100 }) });
+        const rows = ((await log.json()) as { data: { state: string }[] }).data;
+        return rows.length === 20 && rows.every((row) => row.state === 'delivered');
+      }, 60_000);
+      expect(deliveredNumbers.size).toBe(20);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -41,7 +41,7 @@ export class WebhookDispatcher {
     const { pollMs, batchMs } = this.deps.settings;
     this.timers.push(setInterval(() => this.wake(), pollMs));
     // Report batches are looked at several times per window, so none waits much longer than the window.
-    this.timers.push(setInterval(() => void this.flushBatches(), Math.max(20, Math.min(batchMs / 4, 1000))));
+    this.timers.push(setInterval(() => this.track(this.flushBatches()), Math.max(20, Math.min(batchMs / 4, 1000))));
     for (const timer of this.timers) timer.unref();
     this.wake();
   }
@@ -79,7 +79,7 @@ export class WebhookDispatcher {
 
   private async flushBatches(force = false): Promise<void> {
     try {
-      if ((await this.deps.webhooks.flushEventBatches(force)) > 0) void this.pump();
+      if ((await this.deps.webhooks.flushEventBatches(force)) > 0) this.track(this.pump());
     } catch (error) {
       this.deps.logError(error, 'webhook report batches');
     }
@@ -111,8 +111,8 @@ export class WebhookDispatcher {
 
   private finished(): void {
     this.running -= 1;
-    // A freed slot may take the next due call at once.
-    if (!this.isClosed) void this.pump();
+    // A freed slot may take the next due call at once (tracked, so that runDue and close wait for it).
+    if (!this.isClosed) this.track(this.pump());
   }
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {
