@@ -9,6 +9,19 @@ import { main } from '../src/cli/main.js';
 import { dropPostgresSchema } from '../src/storage/index.js';
 import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
 import pg from 'pg';
+import { createGateway } from '../src/app/index.js';
+import { loadConfig } from '../src/config/index.js';
+import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
+
+/** Sets project 1's global webhook through the services (the CLI has no command for it; the PM API does). */
+async function withProjectWebhook(environment: Record<string, string>, url: string): Promise<void> {
+  const gateway = await createGateway({ config: loadConfig({ env: environment }) });
+  try {
+    await gateway.services.projects.setWebhooks(1, 1, { globalWebhook: url });
+  } finally {
+    await gateway.close();
+  }
+}
 
 const schema = newSchemaName();
 let env: Record<string, string>;
@@ -61,6 +74,35 @@ describe('switchboard CLI', () => {
     expect(tokens.map((t: { status: string }) => t.status)).toEqual(['active', 'deleted']);
     expect(JSON.stringify(tokens)).not.toContain(token.token);
     expect((await run('project', 'delete', project.project_id)).out).toBe(`project ${project.project_id} deleted`);
+  });
+
+  it('tests the webhook, lists and replays deliveries, and shows and rotates the signing secret', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      receiver.respond(answer(200, JSON.stringify({ 'message-out': 'pong', delay: 5 })));
+      const envWithPrivate = { ...env, SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true' };
+      const runPrivate = async (...args: string[]) => {
+        const out: string[] = [];
+        const code = await main(args, envWithPrivate, { stdout: (text) => out.push(text), stderr: () => undefined });
+        return { code, out: out.join('\n') };
+      };
+      expect((await runPrivate('webhook', 'test', '--project', '1')).code).toBe(1);
+      const secret = (await run('webhook', 'secret', '--project', '1')).out;
+      expect(secret).toMatch(/^whsec_[0-9a-f]{48}$/);
+      const rotated = JSON.parse((await run('webhook', 'secret', '--project', '1', '--rotate', '--json')).out);
+      expect(rotated.webhook_secret).not.toBe(secret);
+      // Configure the webhook the way the PM API does, through the same service.
+      await withProjectWebhook(envWithPrivate, `${receiver.url}/cli`);
+      const tested = await runPrivate('webhook', 'test', '--project', '1');
+      expect(tested.code).toBe(0);
+      expect(tested.out).toContain('HTTP 200');
+      expect(tested.out).toContain('instant reply: "pong", delay 5 s, application 0');
+      expect(receiver.calls).toHaveLength(1);
+      expect((await run('webhook', 'log', '--project', '1')).out).toBe('no webhook deliveries');
+      expect((await run('webhook', 'replay', '--project', '1', '--delivery', '999')).code).toBe(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('tops the wallet up and shows the ledger', async () => {
