@@ -19,10 +19,12 @@ const config = loadConfig({
     LOG_LEVEL: 'warn',
     SWITCHBOARD_PUBLIC_URL: '',
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
+    // bench:webhooks posts to a receiver on 127.0.0.1.
+    ...(process.env.SWITCHBOARD_ALLOW_PRIVATE_URLS ? { SWITCHBOARD_ALLOW_PRIVATE_URLS: process.env.SWITCHBOARD_ALLOW_PRIVATE_URLS } : {}),
   },
 });
 const gateway = await createGateway({ config });
 const report = await ensureAccount(gateway);
 const url = await gateway.listen();
 const project = await gateway.storage.stores.projects.findById(report.demo.projectId);
-process.stdout.write(`${JSON.stringify({ ready: true, port: new URL(url).port, token: report.demo.apiToken, licenseKey: project.licenseKey, pid: process.pid })}\n`);
+process.stdout.write(`${JSON.stringify({ ready: true, port: new URL(url).port, token: report.demo.apiToken, licenseKey: project.licenseKey, projectId: project.id, masterToken: report.masterToken, pid: process.pid })}\n`);

@@ -66,7 +66,7 @@ describe('global webhook', () => {
     });
     expect(call!.fields['unique-id']).toEqual(expect.any(Number));
     const eventId = call!.headers['x-switchboard-event-id'] as string;
-    expect(eventId).toMatch(/^evt_[0-9a-f]{24}$/);
+    expect(eventId).toMatch(/^evt_[0-9a-f]{24}[0-9a-z]{4}$/);
     expect(verifyWebhook(hook.webhook_secret, call!.headers['x-switchboard-timestamp'] as string, call!.body, call!.headers['x-switchboard-signature'] as string)).toBe(true);
     expect(verifyWebhook(hook.webhook_secret, call!.headers['x-switchboard-timestamp'] as string, `${call!.body} `, call!.headers['x-switchboard-signature'] as string)).toBe(false);
     await waitUntil(async () => (await deliveries())[0]?.state === 'delivered');

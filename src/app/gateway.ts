@@ -97,8 +97,8 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   // One gateway process on SQLite is always the same node; on PostgreSQL each process is its own.
   const nodeId = storage.capabilities.supportsConcurrentWriters ? `node-${randomBytes(6).toString('hex')}` : 'local';
   const devices = new DeviceService(storage, clock, messages, nodeId);
-  const inbound = new InboundService(storage, clock);
-  const webhooks = new WebhookService({ storage, clock, settings: { retrySchedule: parseRetrySchedule(config.webhookRetrySchedule)!, batchMs: config.webhookBatchMs, batchMax: config.webhookBatchMax } });
+  const inbound = new InboundService(storage, clock, writeConcurrency);
+  const webhooks = new WebhookService({ storage, clock, settings: { retrySchedule: parseRetrySchedule(config.webhookRetrySchedule)!, batchMs: config.webhookBatchMs, batchMax: config.webhookBatchMax, writeConcurrency }, findProject: (id, stores) => authenticator.findProject(id, stores) });
   inbound.onReceived(webhooks.enqueueInbound);
   messages.onTransition(webhooks.enqueueReports);
   const poster = createWebhookPoster({ connections: config.webhookConcurrency, allowPrivate: config.allowPrivateUrls });
@@ -181,7 +181,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const webhookDispatcher = new WebhookDispatcher({
-    storage,
+    findProject: (id) => services.authenticator.findProject(id),
     webhooks: services.webhooks,
     caller: services.webhookCaller,
     replies: new InstantReplySender({ storage, pushes: services.pushes }),

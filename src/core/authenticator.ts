@@ -9,7 +9,7 @@ import { IpAllowList } from './ip-allow-list.js';
 import type { ApiToken, Project } from './project.js';
 import { hashToken } from './secrets.js';
 import { PickyError, Status } from './status-codes.js';
-import type { Storage } from './stores.js';
+import type { Storage, Stores } from './stores.js';
 import { TtlCache } from './ttl-cache.js';
 
 export interface ProjectCaller {
@@ -100,10 +100,18 @@ export class Authenticator {
     return entry;
   }
 
-  private async lookupProject(projectId: number): Promise<Project | null> {
+  /**
+   * A project, from the cache: local changes show at once (forgetProject), other nodes' within the TTL.
+   * Inside a transaction pass its stores: on SQLite the one connection is the transaction's until it ends.
+   */
+  async findProject(projectId: number, stores?: Stores): Promise<Project | undefined> {
+    return (await this.lookupProject(projectId, stores)) ?? undefined;
+  }
+
+  private async lookupProject(projectId: number, stores: Stores = this.storage.stores): Promise<Project | null> {
     const cached = this.projects.get(projectId);
     if (cached !== undefined) return cached;
-    const project = (await this.storage.stores.projects.findById(projectId)) ?? null;
+    const project = (await stores.projects.findById(projectId)) ?? null;
     this.projects.set(projectId, project);
     return project;
   }

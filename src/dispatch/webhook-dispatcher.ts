@@ -1,7 +1,7 @@
 // Works the webhook outbox: turns report items into batched calls, claims due deliveries through the
 // database (nothing waits in memory: a restart resumes from the rows), calls them with a bounded number
 // in flight, records each outcome, and queues the instant replies whose time has come.
-import type { Clock, InstantReplySender, Storage, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
+import type { Clock, InstantReplySender, Project, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
 
 export interface WebhookDispatcherSettings {
   /** Calls in flight at most, on this node. */
@@ -13,7 +13,8 @@ export interface WebhookDispatcherSettings {
 }
 
 export interface WebhookDispatcherDeps {
-  storage: Storage;
+  /** The project of a delivery (its signing secret), cached. */
+  findProject(projectId: number): Promise<Project | undefined>;
   webhooks: WebhookService;
   caller: WebhookCaller;
   replies: InstantReplySender;
@@ -32,6 +33,11 @@ export class WebhookDispatcher {
   private isPumping = false;
   private isPumpWanted = false;
   private isClosed = false;
+  /** The last claim got all it asked for: more may be due, so a freed slot should look again. */
+  private mayHaveMore = false;
+  private isPumpScheduled = false;
+  private isSendingReplies = false;
+  private areRepliesWanted = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
 
@@ -39,15 +45,20 @@ export class WebhookDispatcher {
 
   start(): void {
     const { pollMs, batchMs } = this.deps.settings;
-    this.timers.push(setInterval(() => this.wake(), pollMs));
+    this.timers.push(setInterval(() => this.poll(), pollMs));
     // Report batches are looked at several times per window, so none waits much longer than the window.
     this.timers.push(setInterval(() => this.track(this.flushBatches()), Math.max(20, Math.min(batchMs / 4, 1000))));
     for (const timer of this.timers) timer.unref();
-    this.wake();
+    this.poll();
   }
 
-  /** Something may be due: claim and send it (and due replies). */
+  /** A new call was queued: claim and send it now. */
   wake(): void {
+    if (!this.isClosed) this.track(this.pump());
+  }
+
+  /** Retries that have come due, and delayed replies whose time has come. */
+  private poll(): void {
     if (this.isClosed) return;
     this.track(this.pump());
     this.track(this.sendDueReplies());
@@ -60,6 +71,16 @@ export class WebhookDispatcher {
     await this.settle();
     await this.sendDueReplies();
     await this.settle();
+  }
+
+  private schedulePump(): void {
+    if (this.isPumpScheduled || this.isClosed) return;
+    this.isPumpScheduled = true;
+    // Slots freed in the same turn of the event loop are filled by one claim, not one claim each.
+    setImmediate(() => {
+      this.isPumpScheduled = false;
+      this.track(this.pump());
+    });
   }
 
   async close(): Promise<void> {
@@ -96,7 +117,9 @@ export class WebhookDispatcher {
         this.isPumpWanted = false;
         const { concurrency, timeoutMs } = this.deps.settings;
         while (!this.isClosed && this.running < concurrency) {
-          const claimed = await this.deps.webhooks.claimDue(concurrency - this.running, timeoutMs + LEASE_MARGIN_MS);
+          const wanted = concurrency - this.running;
+          const claimed = await this.deps.webhooks.claimDue(wanted, timeoutMs + LEASE_MARGIN_MS);
+          this.mayHaveMore = claimed.length === wanted;
           if (claimed.length === 0) break;
           for (const delivery of claimed) {
             this.running += 1;
@@ -111,12 +134,13 @@ export class WebhookDispatcher {
 
   private finished(): void {
     this.running -= 1;
-    // A freed slot may take the next due call at once (tracked, so that runDue and close wait for it).
-    if (!this.isClosed) this.track(this.pump());
+    // A freed slot takes the next due call at once when there is a backlog; otherwise new calls come
+    // with their own wake-up, and retries with the poll.
+    if (this.mayHaveMore) this.schedulePump();
   }
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {
-    const project = await this.deps.storage.stores.projects.findById(delivery.projectId);
+    const project = await this.deps.findProject(delivery.projectId);
     const { outcome } = project
       ? await this.deps.caller.call({ url: delivery.url, format: delivery.format, payload: delivery.payload, eventId: delivery.eventId, secret: project.webhookSecret, attempt: delivery.attempts })
       : { outcome: { isDelivered: false as const, error: 'the project no longer exists', responseCode: null, latencyMs: null } };
@@ -125,6 +149,23 @@ export class WebhookDispatcher {
   }
 
   private async sendDueReplies(): Promise<void> {
+    // One sender at a time; a request meanwhile makes it look once more when done.
+    if (this.isSendingReplies) {
+      this.areRepliesWanted = true;
+      return;
+    }
+    this.isSendingReplies = true;
+    try {
+      do {
+        this.areRepliesWanted = false;
+        await this.sendRepliesDueNow();
+      } while (this.areRepliesWanted && !this.isClosed);
+    } finally {
+      this.isSendingReplies = false;
+    }
+  }
+
+  private async sendRepliesDueNow(): Promise<void> {
     const { webhooks, replies } = this.deps;
     const { timeoutMs } = this.deps.settings;
     for (;;) {

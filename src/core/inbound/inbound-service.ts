@@ -1,6 +1,8 @@
 // Stores what channels receive, once per message, and hands each new one to listeners (the global
-// webhook) inside the same transaction, so that nothing stored is ever left unreported.
+// webhook) inside the same transaction, so that nothing stored is ever left unreported. Messages that
+// arrive together share one transaction.
 import type { Clock } from '../clock.js';
+import { WriteBatcher } from '../push/write-batcher.js';
 import type { Storage, Stores } from '../stores.js';
 import type { InboundMessage, NewInboundMessage } from './inbound-message.js';
 
@@ -10,10 +12,26 @@ export class InboundService {
   private readonly listeners: InboundListener[] = [];
   private readonly storedListeners: (() => void)[] = [];
 
+  private readonly batcher: WriteBatcher<NewInboundMessage, { message: InboundMessage; isNew: boolean }>;
+
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
-  ) {}
+    /** Transactions written side by side: 1 on SQLite, more on PostgreSQL. */
+    writeConcurrency = 1,
+  ) {
+    this.batcher = new WriteBatcher(
+      (messages) =>
+        storage.transaction(async (stores) => {
+          const results: { message: InboundMessage; isNew: boolean }[] = [];
+          for (const message of messages) results.push(await this.store(message, stores));
+          return results;
+        }),
+      () => 1,
+      // A device's copies of one message never race each other in two transactions.
+      { maxWeight: 500, concurrency: writeConcurrency, keyOf: (message) => `${message.deviceId}:${message.externalId}` },
+    );
+  }
 
   onReceived(listener: InboundListener): void {
     this.listeners.push(listener);
@@ -26,17 +44,19 @@ export class InboundService {
 
   /** Answers the stored message, and whether this call stored it (false: a duplicate). */
   async receive(message: NewInboundMessage): Promise<{ message: InboundMessage; isNew: boolean }> {
-    const stored = await this.storage.transaction(async (stores) => {
-      let contextMessageId: number | null = null;
-      if (/^\d{1,15}$/.test(message.quotedMsgId)) {
-        const quoted = await stores.messages.findById(Number(message.quotedMsgId));
-        if (quoted && quoted.projectId === message.projectId) contextMessageId = quoted.id;
-      }
-      const stored = await stores.inbound.insert({ ...message, contextMessageId }, this.clock.now());
-      if (stored.isNew) for (const listener of this.listeners) await listener(stored.message, stores);
-      return stored;
-    });
+    const stored = await this.batcher.submit(message);
     if (stored.isNew) for (const listener of this.storedListeners) listener();
+    return stored;
+  }
+
+  private async store(message: NewInboundMessage, stores: Stores): Promise<{ message: InboundMessage; isNew: boolean }> {
+    let contextMessageId: number | null = null;
+    if (/^\d{1,15}$/.test(message.quotedMsgId)) {
+      const quoted = await stores.messages.findById(Number(message.quotedMsgId));
+      if (quoted && quoted.projectId === message.projectId) contextMessageId = quoted.id;
+    }
+    const stored = await stores.inbound.insert({ ...message, contextMessageId }, this.clock.now());
+    if (stored.isNew) for (const listener of this.listeners) await listener(stored.message, stores);
     return stored;
   }
 

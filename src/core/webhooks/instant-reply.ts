@@ -6,6 +6,8 @@ export const MAX_REPLY_DELAY_SECONDS = 3600;
 
 /** The reply the body asks for, or null: a body that is empty, not JSON, or asks for nothing sends nothing. */
 export function parseInstantReply(body: string): InstantReply | null {
+  // Most receivers answer "ok" or HTML: not worth an exception from JSON.parse.
+  if (!body.trimStart().startsWith('{')) return null;
   let value: unknown;
   try {
     value = JSON.parse(body);

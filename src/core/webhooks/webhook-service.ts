@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import type { InboundMessage } from '../inbound/inbound-message.js';
 import type { MessageTransition } from '../messages/message-service.js';
 import type { Project } from '../project.js';
+import { WriteBatcher } from '../push/write-batcher.js';
 import { invalidRequest } from '../status-codes.js';
 import type { Storage, Stores } from '../stores.js';
 import { EVENT_DELIVERY_REPORT, EVENT_GROUP_MEMBERSHIP, deliveryReportItem, eventBody } from './event-report.js';
@@ -20,6 +21,8 @@ export interface WebhookSettings {
   batchMs: number;
   /** …and at most this many travel in one call. */
   batchMax: number;
+  /** Transactions written side by side: 1 on SQLite, more on PostgreSQL. */
+  writeConcurrency: number;
 }
 
 export interface GroupEvent {
@@ -35,16 +38,48 @@ export interface GroupEvent {
   action: number;
 }
 
+// Event ids grow with time (their unique index is appended to, not written at random pages) and carry
+// a random part per process, so ids from several gateway processes never collide.
+const PROCESS_PART = randomBytes(6).toString('hex');
+let eventCounter = 0;
+
 export function newEventId(): string {
-  return `evt_${randomBytes(12).toString('hex')}`;
+  eventCounter = (eventCounter + 1) % 1_679_616;
+  return `evt_${Date.now().toString(16).padStart(12, '0')}${PROCESS_PART}${eventCounter.toString(36).padStart(4, '0')}`;
+}
+
+interface Attempt {
+  delivery: WebhookDelivery;
+  outcome: AttemptOutcome;
 }
 
 export class WebhookService {
-  constructor(private readonly deps: { storage: Storage; clock: Clock; settings: WebhookSettings }) {}
+  /** Outcomes that arrive together are recorded in one transaction. */
+  private readonly attempts: WriteBatcher<Attempt, void>;
+
+  constructor(
+    private readonly deps: {
+      storage: Storage;
+      clock: Clock;
+      settings: WebhookSettings;
+      /** Projects as the authenticator caches them: a webhook changed on this node applies at once. */
+      findProject(projectId: number, stores?: Stores): Promise<Project | undefined>;
+    },
+  ) {
+    this.attempts = new WriteBatcher(
+      (attempts) =>
+        deps.storage.transaction(async (stores) => {
+          for (const attempt of attempts) await this.record(attempt, stores);
+          return attempts.map(() => undefined);
+        }),
+      () => 1,
+      { maxWeight: 500, concurrency: deps.settings.writeConcurrency },
+    );
+  }
 
   /** The inbound listener: queues the global webhook call (the smart-reply webhook's, when set). */
   readonly enqueueInbound = async (message: InboundMessage, stores: Stores): Promise<void> => {
-    const project = await stores.projects.findById(message.projectId);
+    const project = await this.deps.findProject(message.projectId, stores);
     const url = project?.smartReplyWebhook || project?.globalWebhook;
     if (!project || !url) return;
     await stores.webhooks.insert(
@@ -63,7 +98,7 @@ export class WebhookService {
     }
     const items: { projectId: number; item: string }[] = [];
     for (const [projectId, list] of byProject) {
-      const project = await stores.projects.findById(projectId);
+      const project = await this.deps.findProject(projectId, stores);
       if (!project?.eventWebhook) continue;
       for (const { message, to, error, at } of list) {
         const item = deliveryReportItem(message, to, error, at);
@@ -117,18 +152,20 @@ export class WebhookService {
   }
 
   /** Records an attempt: delivered (with its instant reply, set once), retried later, or exhausted. */
-  async recordOutcome(delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {
+  recordOutcome(delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {
+    return this.attempts.submit({ delivery, outcome });
+  }
+
+  private async record({ delivery, outcome }: Attempt, stores: Stores): Promise<void> {
     const now = this.deps.clock.now();
-    await this.deps.storage.transaction(async (stores) => {
-      if (outcome.isDelivered) {
-        await stores.webhooks.recordAttempt(delivery.id, { state: 'delivered', nextAttemptAt: now, lastError: '', responseCode: outcome.responseCode, latencyMs: outcome.latencyMs, deliveredAt: now }, now);
-        if (outcome.reply && delivery.kind === 'inbound') await stores.webhooks.setReplyOnce(delivery.id, outcome.reply, now + outcome.reply.delaySeconds * 1000, now);
-        return;
-      }
-      const next = nextAttemptAt(delivery.retrySchedule, delivery.attempts, now);
-      const state = next === undefined ? 'exhausted' : 'pending';
-      await stores.webhooks.recordAttempt(delivery.id, { state, nextAttemptAt: next ?? now, lastError: outcome.error, responseCode: outcome.responseCode, latencyMs: outcome.latencyMs, deliveredAt: null }, now);
-    });
+    if (outcome.isDelivered) {
+      await stores.webhooks.recordAttempt(delivery.id, { state: 'delivered', nextAttemptAt: now, lastError: '', responseCode: outcome.responseCode, latencyMs: outcome.latencyMs, deliveredAt: now }, now);
+      if (outcome.reply && delivery.kind === 'inbound') await stores.webhooks.setReplyOnce(delivery.id, outcome.reply, now + outcome.reply.delaySeconds * 1000, now);
+      return;
+    }
+    const next = nextAttemptAt(delivery.retrySchedule, delivery.attempts, now);
+    const state = next === undefined ? 'exhausted' : 'pending';
+    await stores.webhooks.recordAttempt(delivery.id, { state, nextAttemptAt: next ?? now, lastError: outcome.error, responseCode: outcome.responseCode, latencyMs: outcome.latencyMs, deliveredAt: null }, now);
   }
 
   /** Instant replies whose time has come, held for `leaseMs`. */
