@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentRefusedError, BridgeAgent, bridgeUrl, type AgentEvent, type BridgeAgentOptions } from '../src/agent/index.js';
 import { ReconnectBackoff } from '../src/agent/reconnect-backoff.js';
+import { INBOUND_WINDOW } from '../src/agent/inbound-outbox.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { parseDeviceFrame, type DeviceFrame, type HelloFrame } from '../src/bridge/frames.js';
 
@@ -129,6 +130,18 @@ describe('bridge agent', () => {
     expect(named('disconnected')).toHaveLength(2);
     expect(named('ready')).toHaveLength(3);
     expect(() => agent.injectInbound({ number: '', type: 1, application: 1 })).toThrow(/invalid inbound/);
+  });
+
+  it('keeps at most a window of inbound messages unacknowledged on the wire', async () => {
+    const gateway = await startGateway();
+    const { agent } = newAgent(gateway);
+    await agent.start();
+    const ids = Array.from({ length: INBOUND_WINDOW + 100 }, (_, i) => agent.injectInbound({ number: '15550001111', text: `m${i}`, type: 1, application: 1 }));
+    await vi.waitFor(() => expect(gateway.frames('inbound')).toHaveLength(INBOUND_WINDOW), WAIT);
+    gateway.send({ type: 'inbound_ack', id: ids[0] });
+    gateway.send({ type: 'inbound_ack', id: ids[1] });
+    await vi.waitFor(() => expect(gateway.frames('inbound')).toHaveLength(INBOUND_WINDOW + 2), WAIT);
+    expect(gateway.frames('inbound').map((frame) => frame.id)).toEqual(ids.slice(0, INBOUND_WINDOW + 2));
   });
 
   it('resends the newest delivery report of a message after reconnects until the gateway acks it', async () => {

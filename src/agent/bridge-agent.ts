@@ -104,7 +104,7 @@ export class BridgeAgent {
   /** Hands the gateway a message the phone received; it is resent after reconnects until acked. Returns its id. */
   injectInbound(input: InboundInput): string {
     const frame = this.outbox.add(input);
-    if (this.isWelcomed) this.send(frame);
+    this.sendInbound();
     return frame.id;
   }
 
@@ -191,9 +191,11 @@ export class BridgeAgent {
       case 'send':
         return this.handleSend(frame);
       case 'report_ack':
-        return this.reports.acknowledge(frame.msg_id, frame.report);
+        this.reports.acknowledge(frame.msg_id, frame.report);
+        return this.resendReports();
       case 'inbound_ack':
         if (this.outbox.acknowledge(frame.id)) this.emit({ event: 'inbound_acked', id: frame.id });
+        this.sendInbound();
         return;
       case 'command':
         return this.handleCommand(frame);
@@ -217,8 +219,10 @@ export class BridgeAgent {
     const answers = this.pendingAnswers;
     this.pendingAnswers = [];
     for (const answer of answers) this.send(answer);
-    for (const report of this.reports.unacked()) this.send(report);
-    for (const inbound of this.outbox.unacked()) this.send(inbound);
+    this.reports.startSession();
+    this.resendReports();
+    this.outbox.startSession();
+    this.sendInbound();
     if (!this.queues.isMessageQueuePaused) this.sendHeld();
     this.welcomeWaiter?.resolve();
     this.welcomeWaiter = undefined;
@@ -293,6 +297,16 @@ export class BridgeAgent {
     }
     answer(true);
     this.sendStatus();
+  }
+
+  private resendReports(): void {
+    if (this.isWelcomed) for (const report of this.reports.takeResendable()) this.send(report);
+  }
+
+  /** Sends waiting inbound messages, as many as the unacknowledged window allows. */
+  private sendInbound(): void {
+    if (!this.isWelcomed) return;
+    for (const frame of this.outbox.takeSendable()) this.send(frame);
   }
 
   private sendHeld(): void {

@@ -1,5 +1,7 @@
 // Messages the phone received, kept from the moment they are handed to the agent until the gateway's
-// `inbound_ack`: the gateway deduplicates by id, so the device resends them after every reconnect.
+// `inbound_ack`: the gateway deduplicates by id, so the device resends them after every reconnect. At
+// most a window of them is unacknowledged on the wire at once: a phone back from a long time offline
+// must not flood the gateway (which disconnects a device with too many frames waiting).
 import { randomBytes } from 'node:crypto';
 import { parseDeviceFrame, type InboundFrame } from '../bridge/frames.js';
 import { AgentInputError } from './agent-input-error.js';
@@ -26,8 +28,15 @@ export interface InboundInput {
 
 const OPTIONAL_FIELDS = ['text', 'name', 'media_url', 'quoted_msg_id', 'location', 'contacts', 'payload', 'interactive', 'group_id', 'group_name', 'mentions'] as const;
 
+/** Inbound messages sent and not yet acknowledged, at most, per session. */
+export const INBOUND_WINDOW = 256;
+
 export class InboundOutbox {
   private readonly pending = new Map<string, InboundFrame>();
+  /** Ids not yet sent in this session, oldest first; `next` is the first of them still to send. */
+  private unsent: string[] = [];
+  private next = 0;
+  private inFlight = new Set<string>();
   private counter = 0;
   // A random part keeps ids unique across restarts of the same device (the counter starts over).
   private readonly runId = randomBytes(4).toString('hex');
@@ -53,17 +62,38 @@ export class InboundOutbox {
     if ('problem' in parsed) throw new AgentInputError(`invalid inbound message: ${parsed.problem.detail}`);
     const checked = parsed.frame as InboundFrame;
     this.pending.set(checked.id, checked);
+    this.unsent.push(checked.id);
     return checked;
   }
 
   /** The gateway stored it; true when it was still pending. */
   acknowledge(id: string): boolean {
+    this.inFlight.delete(id);
     return this.pending.delete(id);
   }
 
-  /** Every message not yet acked, oldest first. */
-  unacked(): InboundFrame[] {
-    return [...this.pending.values()];
+  /** A new session: everything not acked is to be sent again, oldest first. */
+  startSession(): void {
+    this.unsent = [...this.pending.keys()];
+    this.next = 0;
+    this.inFlight.clear();
+  }
+
+  /** The messages to send now: not yet sent in this session, as many as the window has room for. */
+  takeSendable(): InboundFrame[] {
+    const frames: InboundFrame[] = [];
+    while (this.inFlight.size < INBOUND_WINDOW && this.next < this.unsent.length) {
+      const frame = this.pending.get(this.unsent[this.next++]!);
+      if (!frame) continue;
+      this.inFlight.add(frame.id);
+      frames.push(frame);
+    }
+    // Drop the consumed head now and then, so the array does not grow for ever.
+    if (this.next > 1024 && this.next * 2 > this.unsent.length) {
+      this.unsent = this.unsent.slice(this.next);
+      this.next = 0;
+    }
+    return frames;
   }
 
   get size(): number {

@@ -1,10 +1,17 @@
 // Delivery reports (`sent`, `delivered`, `failed`) kept until the gateway's `report_ack`: a report the
-// gateway had not committed when it died or the socket broke is resent after the next welcome.
+// gateway had not committed when it died or the socket broke is resent after the next welcome, a window
+// at a time (a long disconnection must not end in a flood the gateway refuses).
 import type { ReportFrame } from '../bridge/frames.js';
+
+/** Resent reports not yet acknowledged, at most. */
+export const REPORT_RESEND_WINDOW = 256;
 
 export class ReportOutbox {
   // One report per message, the newest: `delivered` implies `sent` at the gateway, so it replaces it.
   private readonly pending = new Map<string, ReportFrame>();
+  private backlog: string[] = [];
+  private next = 0;
+  private readonly resending = new Set<string>();
 
   constructor(private readonly limit: number) {}
 
@@ -17,16 +24,35 @@ export class ReportOutbox {
 
   /** The gateway committed this report; a newer report for the same message stays pending. */
   acknowledge(msgId: string, type: ReportFrame['type']): void {
-    if (this.pending.get(msgId)?.type === type) this.pending.delete(msgId);
+    if (this.pending.get(msgId)?.type !== type) return;
+    this.pending.delete(msgId);
+    this.resending.delete(msgId);
   }
 
-  /** Every report not yet acked, oldest first. */
-  unacked(): ReportFrame[] {
-    return [...this.pending.values()];
+  /** A new session: every report not acked is to be sent again, oldest first. */
+  startSession(): void {
+    this.backlog = [...this.pending.keys()];
+    this.next = 0;
+    this.resending.clear();
+  }
+
+  /** Reports of the backlog to send again now, as many as the window has room for. */
+  takeResendable(): ReportFrame[] {
+    const frames: ReportFrame[] = [];
+    while (this.resending.size < REPORT_RESEND_WINDOW && this.next < this.backlog.length) {
+      const msgId = this.backlog[this.next++]!;
+      const frame = this.pending.get(msgId);
+      if (!frame) continue;
+      this.resending.add(msgId);
+      frames.push(frame);
+    }
+    return frames;
   }
 
   clear(): void {
     this.pending.clear();
+    this.backlog = [];
+    this.resending.clear();
   }
 
   get size(): number {

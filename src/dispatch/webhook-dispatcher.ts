@@ -1,7 +1,7 @@
 // Works the webhook outbox: turns report items into batched calls, claims due deliveries through the
 // database (nothing waits in memory: a restart resumes from the rows), calls them with a bounded number
 // in flight, records each outcome, and queues the instant replies whose time has come.
-import type { Clock, InstantReplySender, Project, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
+import type { AttemptOutcome, Clock, InstantReplySender, Project, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
 
 export interface WebhookDispatcherSettings {
   /** Calls in flight at most, on this node. */
@@ -35,7 +35,6 @@ export class WebhookDispatcher {
   private isClosed = false;
   /** The last claim got all it asked for: more may be due, so a freed slot should look again. */
   private mayHaveMore = false;
-  private isPumpScheduled = false;
   private isSendingReplies = false;
   private areRepliesWanted = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -73,15 +72,7 @@ export class WebhookDispatcher {
     await this.settle();
   }
 
-  private schedulePump(): void {
-    if (this.isPumpScheduled || this.isClosed) return;
-    this.isPumpScheduled = true;
-    // Slots freed in the same turn of the event loop are filled by one claim, not one claim each.
-    setImmediate(() => {
-      this.isPumpScheduled = false;
-      this.track(this.pump());
-    });
-  }
+
 
   async close(): Promise<void> {
     this.isClosed = true;
@@ -123,7 +114,7 @@ export class WebhookDispatcher {
           if (claimed.length === 0) break;
           for (const delivery of claimed) {
             this.running += 1;
-            this.track(this.deliver(delivery).finally(() => this.finished()));
+            this.track(this.deliver(delivery));
           }
         }
       } while (this.isPumpWanted && !this.isClosed);
@@ -134,17 +125,31 @@ export class WebhookDispatcher {
 
   private finished(): void {
     this.running -= 1;
-    // A freed slot takes the next due call at once when there is a backlog; otherwise new calls come
+    // With a backlog, freed slots are refilled once enough of them are free to make a claim worth its
+    // write (it is submitted now, so it joins the outcome's transaction). Without one, new calls come
     // with their own wake-up, and retries with the poll.
-    if (this.mayHaveMore) this.schedulePump();
+    const { concurrency } = this.deps.settings;
+    const refillAt = Math.max(1, Math.min(32, Math.floor(concurrency / 8)));
+    if (this.mayHaveMore && !this.isClosed && (concurrency - this.running >= refillAt || this.running === 0)) this.track(this.pump());
   }
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {
-    const project = await this.deps.findProject(delivery.projectId);
-    const { outcome } = project
-      ? await this.deps.caller.call({ url: delivery.url, format: delivery.format, payload: delivery.payload, eventId: delivery.eventId, secret: project.webhookSecret, attempt: delivery.attempts })
-      : { outcome: { isDelivered: false as const, error: 'the project no longer exists', responseCode: null, latencyMs: null } };
-    await this.deps.webhooks.recordOutcome(delivery, outcome);
+    let outcome: AttemptOutcome;
+    try {
+      const project = await this.deps.findProject(delivery.projectId);
+      outcome = project
+        ? (await this.deps.caller.call({ url: delivery.url, format: delivery.format, payload: delivery.payload, eventId: delivery.eventId, secret: project.webhookSecret, attempt: delivery.attempts })).outcome
+        : { isDelivered: false, error: 'the project no longer exists', responseCode: null, latencyMs: null };
+    } catch (error) {
+      // The delivery stays leased and is due again when the lease ends.
+      this.finished();
+      throw error;
+    }
+    // The slot is free once the answer is in: the next claim joins this outcome's transaction. The
+    // delivery stays claimed (leased) until the outcome is recorded, so it cannot be taken twice.
+    const recorded = this.deps.webhooks.recordOutcome(delivery, outcome);
+    this.finished();
+    await recorded;
     if (outcome.isDelivered && outcome.reply && delivery.kind === 'inbound' && outcome.reply.delaySeconds === 0) await this.sendDueReplies();
   }
 

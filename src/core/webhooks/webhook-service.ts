@@ -53,9 +53,15 @@ interface Attempt {
   outcome: AttemptOutcome;
 }
 
+/** The outbox writes a worker makes: an attempt's outcome, or a claim of due deliveries. */
+type OutboxWrite = { attempt: Attempt } | { claim: { limit: number; leaseMs: number } };
+
 export class WebhookService {
-  /** Outcomes that arrive together are recorded in one transaction. */
-  private readonly attempts: WriteBatcher<Attempt, void>;
+  /**
+   * Outcomes and claims that arrive together share one transaction: a worker that finishes calls and
+   * takes the next ones pays for one commit, not two.
+   */
+  private readonly writes: WriteBatcher<OutboxWrite, WebhookDelivery[]>;
 
   constructor(
     private readonly deps: {
@@ -66,14 +72,23 @@ export class WebhookService {
       findProject(projectId: number, stores?: Stores): Promise<Project | undefined>;
     },
   ) {
-    this.attempts = new WriteBatcher(
-      (attempts) =>
+    this.writes = new WriteBatcher(
+      (writes) =>
         deps.storage.transaction(async (stores) => {
-          for (const attempt of attempts) await this.record(attempt, stores);
-          return attempts.map(() => undefined);
+          // Outcomes first: a claim in the same batch then sees every row the outcomes made due again.
+          for (const write of writes) if ('attempt' in write) await this.record(write.attempt, stores);
+          const results: WebhookDelivery[][] = [];
+          for (const write of writes) {
+            if ('attempt' in write) results.push([]);
+            else {
+              const now = deps.clock.now();
+              results.push(await stores.webhooks.claimDue(now, now + write.claim.leaseMs, write.claim.limit));
+            }
+          }
+          return results;
         }),
       () => 1,
-      { maxWeight: 500, concurrency: deps.settings.writeConcurrency },
+      { maxWeight: 1000, concurrency: deps.settings.writeConcurrency },
     );
   }
 
@@ -147,13 +162,12 @@ export class WebhookService {
 
   /** Due deliveries for a worker, held for `leaseMs` (then due again, should the worker die). */
   claimDue(limit: number, leaseMs: number): Promise<WebhookDelivery[]> {
-    const now = this.deps.clock.now();
-    return this.deps.storage.stores.webhooks.claimDue(now, now + leaseMs, limit);
+    return this.writes.submit({ claim: { limit, leaseMs } });
   }
 
   /** Records an attempt: delivered (with its instant reply, set once), retried later, or exhausted. */
-  recordOutcome(delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {
-    return this.attempts.submit({ delivery, outcome });
+  async recordOutcome(delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {
+    await this.writes.submit({ attempt: { delivery, outcome } });
   }
 
   private async record({ delivery, outcome }: Attempt, stores: Stores): Promise<void> {
