@@ -2,6 +2,8 @@
 import type { Kysely } from 'kysely';
 import type { InboundDetails, InboundMessage, NewInboundMessage } from '../core/inbound/inbound-message.js';
 import type { InboundStore } from '../core/stores.js';
+import type { DialectCapabilities } from './capabilities.js';
+import { rawStatement } from './dialect-sql.js';
 import type { InboundMessageRow, Schema } from './schema.js';
 
 function toInbound(row: Omit<InboundMessageRow, 'id'> & { id: number }): InboundMessage {
@@ -26,31 +28,43 @@ function toInbound(row: Omit<InboundMessageRow, 'id'> & { id: number }): Inbound
 }
 
 export class SqlInboundStore implements InboundStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  // Every inbound message runs it: written out, not built each time (see rawStatement).
+  private readonly insertStatement;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    capabilities: DialectCapabilities,
+  ) {
+    this.insertStatement = rawStatement(
+      capabilities,
+      `insert into inbound_messages (project_id, device_id, channel_id, application, external_id, sender, sender_name, type, body, media_url, quoted_msg_id,
+        context_message_id, details, received_at, created_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict (device_id, external_id) do nothing returning *`,
+    );
+  }
 
   async insert(message: NewInboundMessage & { contextMessageId: number | null }, at: number): Promise<{ message: InboundMessage; isNew: boolean }> {
-    const inserted = await this.db
-      .insertInto('inbound_messages')
-      .values({
-        project_id: message.projectId,
-        device_id: message.deviceId,
-        channel_id: message.channelId,
-        application: message.application,
-        external_id: message.externalId,
-        sender: message.sender,
-        sender_name: message.senderName,
-        type: message.type,
-        body: message.text,
-        media_url: message.mediaUrl,
-        quoted_msg_id: message.quotedMsgId,
-        details: JSON.stringify(message.details),
-        context_message_id: message.contextMessageId,
-        received_at: message.receivedAt,
-        created_at: at,
-      })
-      .onConflict((conflict) => conflict.columns(['device_id', 'external_id']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const { rows } = await this.db.executeQuery<InboundMessageRow & { id: number }>(
+      this.insertStatement([
+        message.projectId,
+        message.deviceId,
+        message.channelId,
+        message.application,
+        message.externalId,
+        message.sender,
+        message.senderName,
+        message.type,
+        message.text,
+        message.mediaUrl,
+        message.quotedMsgId,
+        message.contextMessageId,
+        JSON.stringify(message.details),
+        message.receivedAt,
+        at,
+      ]),
+    );
+    const inserted = rows[0];
     if (inserted) return { message: toInbound(inserted), isNew: true };
     const existing = await this.db
       .selectFrom('inbound_messages')

@@ -31,7 +31,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores
     pushes: new SqlPushStore(db, capabilities),
     messages: new SqlMessageStore(db),
     devices: new SqlDeviceStore(db),
-    inbound: new SqlInboundStore(db),
+    inbound: new SqlInboundStore(db, capabilities),
     webhooks: new SqlWebhookStore(db, capabilities),
   };
 }

@@ -5,6 +5,7 @@ import type { AttemptRecord, WebhookStore } from '../core/stores.js';
 import type { WebhookFormat } from '../core/project.js';
 import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, WebhookDelivery, WebhookKind } from '../core/webhooks/webhook-delivery.js';
 import type { DialectCapabilities } from './capabilities.js';
+import { rawStatement } from './dialect-sql.js';
 import type { Schema, WebhookDeliveryRow } from './schema.js';
 
 type StoredRow = Omit<WebhookDeliveryRow, 'id'> & { id: number };
@@ -41,43 +42,32 @@ function toDelivery(row: StoredRow): WebhookDelivery {
 }
 
 export class SqlWebhookStore implements WebhookStore {
+  // The two statements every call makes, written out (see rawStatement).
+  private readonly insertStatement;
+  private readonly recordStatement;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly capabilities: DialectCapabilities,
-  ) {}
+  ) {
+    this.insertStatement = rawStatement(
+      capabilities,
+      `insert into webhook_deliveries (project_id, kind, event_id, url, format, payload, inbound_id, retry_schedule, state, attempts, next_attempt_at, claimed_until,
+        last_error, response_code, latency_ms, delivered_at, reply, reply_state, reply_due_at, reply_push_id, reply_error, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, null, '', null, null, null, '', '', null, '', '', ?, ?)
+       on conflict (event_id) do nothing returning id`,
+    );
+    this.recordStatement = rawStatement(
+      capabilities,
+      'update webhook_deliveries set state = ?, next_attempt_at = ?, claimed_until = null, last_error = ?, response_code = ?, latency_ms = ?, delivered_at = ?, updated_at = ? where id = ?',
+    );
+  }
 
   async insert(delivery: NewWebhookDelivery, at: number): Promise<number | undefined> {
-    const row = await this.db
-      .insertInto('webhook_deliveries')
-      .values({
-        project_id: delivery.projectId,
-        kind: delivery.kind,
-        event_id: delivery.eventId,
-        url: delivery.url,
-        format: delivery.format,
-        payload: delivery.payload,
-        inbound_id: delivery.inboundId,
-        retry_schedule: JSON.stringify(delivery.retrySchedule),
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: at,
-        claimed_until: null,
-        last_error: '',
-        response_code: null,
-        latency_ms: null,
-        delivered_at: null,
-        reply: '',
-        reply_state: '',
-        reply_due_at: null,
-        reply_push_id: '',
-        reply_error: '',
-        created_at: at,
-        updated_at: at,
-      })
-      .onConflict((conflict) => conflict.column('event_id').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    return row ? Number(row.id) : undefined;
+    const { rows } = await this.db.executeQuery<{ id: number }>(
+      this.insertStatement([delivery.projectId, delivery.kind, delivery.eventId, delivery.url, delivery.format, delivery.payload, delivery.inboundId, JSON.stringify(delivery.retrySchedule), at, at, at]),
+    );
+    return rows[0] ? Number(rows[0].id) : undefined;
   }
 
   async addEventItems(items: { projectId: number; item: string }[], at: number): Promise<void> {
@@ -117,20 +107,7 @@ export class SqlWebhookStore implements WebhookStore {
   }
 
   async recordAttempt(id: number, record: AttemptRecord, at: number): Promise<void> {
-    await this.db
-      .updateTable('webhook_deliveries')
-      .set({
-        state: record.state,
-        next_attempt_at: record.nextAttemptAt,
-        claimed_until: null,
-        last_error: record.lastError,
-        response_code: record.responseCode,
-        latency_ms: record.latencyMs,
-        delivered_at: record.deliveredAt,
-        updated_at: at,
-      })
-      .where('id', '=', id)
-      .execute();
+    await this.db.executeQuery(this.recordStatement([record.state, record.nextAttemptAt, record.lastError, record.responseCode, record.latencyMs, record.deliveredAt, at, id]));
   }
 
   async setReplyOnce(id: number, reply: InstantReply, dueAt: number, at: number): Promise<boolean> {
