@@ -189,7 +189,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     settings: { concurrency: config.webhookConcurrency, timeoutMs: config.webhookTimeoutMs, pollMs: config.webhookPollMs, batchMs: config.webhookBatchMs },
     logError,
   });
-  services.inbound.onStored(() => webhookDispatcher.wake());
+  services.webhooks.attachWorker(webhookDispatcher);
 
   const timers: NodeJS.Timeout[] = [];
   const forgetOldKeys = () =>

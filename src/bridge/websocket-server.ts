@@ -22,10 +22,24 @@ export interface SocketServerSettings {
 }
 
 function wrap(socket: WebSocket, request: IncomingMessage): DeviceSocket {
+  // Frames sent in one turn of the event loop (the acks of a batch of inbound messages, a burst of
+  // sends) leave in one write to the network, not one system call each.
+  const stream = request.socket;
+  let isCorked = false;
+  const uncork = () => {
+    isCorked = false;
+    stream.uncork();
+  };
   return {
     remoteAddress: request.socket.remoteAddress ?? '',
     send: (text) => {
-      if (socket.readyState === socket.OPEN) socket.send(text);
+      if (socket.readyState !== socket.OPEN) return;
+      if (!isCorked) {
+        isCorked = true;
+        stream.cork();
+        process.nextTick(uncork);
+      }
+      socket.send(text);
     },
     close: (code, reason) => socket.close(code, reason),
     terminate: () => socket.terminate(),

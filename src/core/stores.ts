@@ -143,7 +143,7 @@ export interface AttemptRecord {
 
 export interface WebhookStore {
   /** Answers the new id, or undefined when a delivery with this event id exists (an event reported twice). */
-  insert(delivery: NewWebhookDelivery, at: number): Promise<number | undefined>;
+  insert(delivery: NewWebhookDelivery, at: number, claimedUntil?: number): Promise<number | undefined>;
   addEventItems(items: { projectId: number; item: string }[], at: number): Promise<void>;
   /** Projects with report items waiting to be batched: how many, and since when. */
   eventBacklog(): Promise<{ projectId: number; count: number; oldestAt: number }[]>;

@@ -1,7 +1,7 @@
 // Works the webhook outbox: turns report items into batched calls, claims due deliveries through the
 // database (nothing waits in memory: a restart resumes from the rows), calls them with a bounded number
 // in flight, records each outcome, and queues the instant replies whose time has come.
-import type { AttemptOutcome, Clock, InstantReplySender, Project, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
+import type { AttemptOutcome, Clock, InstantReplySender, LocalWebhookWorker, Project, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
 
 export interface WebhookDispatcherSettings {
   /** Calls in flight at most, on this node. */
@@ -28,11 +28,14 @@ const LEASE_MARGIN_MS = 10_000;
 const REPLY_BATCH = 100;
 const REPLY_RETRY_MS = 5_000;
 
-export class WebhookDispatcher {
+export class WebhookDispatcher implements LocalWebhookWorker {
   private running = 0;
   private isPumping = false;
   private isPumpWanted = false;
   private isClosed = false;
+  private isStarted = false;
+  /** Calls handed over (already claimed for this process) while every slot was busy. */
+  private readonly ready: WebhookDelivery[] = [];
   /** The last claim got all it asked for: more may be due, so a freed slot should look again. */
   private mayHaveMore = false;
   private isSendingReplies = false;
@@ -42,7 +45,24 @@ export class WebhookDispatcher {
 
   constructor(private readonly deps: WebhookDispatcherDeps) {}
 
+  get leaseMs(): number {
+    return this.deps.settings.timeoutMs + LEASE_MARGIN_MS;
+  }
+
+  /** Only a started dispatcher takes calls handed over (one-shot CLI commands never start one). */
+  hasRoom(): boolean {
+    return this.isStarted && !this.isClosed && this.running + this.ready.length < this.deps.settings.concurrency;
+  }
+
+  take(delivery: WebhookDelivery): void {
+    // A call this closing process cannot send stays claimed until its lease ends; then it is due again.
+    if (this.isClosed) return;
+    if (this.running < this.deps.settings.concurrency) this.begin(delivery);
+    else this.ready.push(delivery);
+  }
+
   start(): void {
+    this.isStarted = true;
     const { pollMs, batchMs } = this.deps.settings;
     this.timers.push(setInterval(() => this.poll(), pollMs));
     // Report batches are looked at several times per window, so none waits much longer than the window.
@@ -112,10 +132,7 @@ export class WebhookDispatcher {
           const claimed = await this.deps.webhooks.claimDue(wanted, timeoutMs + LEASE_MARGIN_MS);
           this.mayHaveMore = claimed.length === wanted;
           if (claimed.length === 0) break;
-          for (const delivery of claimed) {
-            this.running += 1;
-            this.track(this.deliver(delivery));
-          }
+          for (const delivery of claimed) this.begin(delivery);
         }
       } while (this.isPumpWanted && !this.isClosed);
     } finally {
@@ -123,8 +140,15 @@ export class WebhookDispatcher {
     }
   }
 
+  private begin(delivery: WebhookDelivery): void {
+    this.running += 1;
+    this.track(this.deliver(delivery));
+  }
+
   private finished(): void {
     this.running -= 1;
+    const next = this.ready.shift();
+    if (next && !this.isClosed) return this.begin(next);
     // With a backlog, freed slots are refilled once enough of them are free to make a claim worth its
     // write (it is submitted now, so it joins the outcome's transaction). Without one, new calls come
     // with their own wake-up, and retries with the poll.

@@ -54,7 +54,7 @@ export class SqlWebhookStore implements WebhookStore {
       capabilities,
       `insert into webhook_deliveries (project_id, kind, event_id, url, format, payload, inbound_id, retry_schedule, state, attempts, next_attempt_at, claimed_until,
         last_error, response_code, latency_ms, delivered_at, reply, reply_state, reply_due_at, reply_push_id, reply_error, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, null, '', null, null, null, '', '', null, '', '', ?, ?)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, '', null, null, null, '', '', null, '', '', ?, ?)
        on conflict (event_id) do nothing returning id`,
     );
     this.recordStatement = rawStatement(
@@ -63,9 +63,25 @@ export class SqlWebhookStore implements WebhookStore {
     );
   }
 
-  async insert(delivery: NewWebhookDelivery, at: number): Promise<number | undefined> {
+  async insert(delivery: NewWebhookDelivery, at: number, claimedUntil?: number): Promise<number | undefined> {
+    // A delivery written claimed counts its first attempt, as a claim would.
+    const attempts = claimedUntil === undefined ? 0 : 1;
     const { rows } = await this.db.executeQuery<{ id: number }>(
-      this.insertStatement([delivery.projectId, delivery.kind, delivery.eventId, delivery.url, delivery.format, delivery.payload, delivery.inboundId, JSON.stringify(delivery.retrySchedule), at, at, at]),
+      this.insertStatement([
+        delivery.projectId,
+        delivery.kind,
+        delivery.eventId,
+        delivery.url,
+        delivery.format,
+        delivery.payload,
+        delivery.inboundId,
+        JSON.stringify(delivery.retrySchedule),
+        attempts,
+        claimedUntil ?? at,
+        claimedUntil ?? null,
+        at,
+        at,
+      ]),
     );
     return rows[0] ? Number(rows[0].id) : undefined;
   }

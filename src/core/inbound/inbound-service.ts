@@ -6,13 +6,16 @@ import { WriteBatcher } from '../push/write-batcher.js';
 import type { Storage, Stores } from '../stores.js';
 import type { InboundMessage, NewInboundMessage } from './inbound-message.js';
 
-export type InboundListener = (message: InboundMessage, stores: Stores) => Promise<void>;
+/**
+ * Called for each new message inside the transaction that stores it; may answer an action to run once
+ * that transaction has committed (never if it rolls back).
+ */
+export type InboundListener = (message: InboundMessage, stores: Stores) => Promise<void | (() => void)>;
+type Stored = { message: InboundMessage; isNew: boolean; afterCommit: (() => void)[] };
 
 export class InboundService {
   private readonly listeners: InboundListener[] = [];
-  private readonly storedListeners: (() => void)[] = [];
-
-  private readonly batcher: WriteBatcher<NewInboundMessage, { message: InboundMessage; isNew: boolean }>;
+  private readonly batcher: WriteBatcher<NewInboundMessage, Stored>;
 
   constructor(
     private readonly storage: Storage,
@@ -23,7 +26,7 @@ export class InboundService {
     this.batcher = new WriteBatcher(
       (messages) =>
         storage.transaction(async (stores) => {
-          const results: { message: InboundMessage; isNew: boolean }[] = [];
+          const results: Stored[] = [];
           for (const message of messages) results.push(await this.store(message, stores));
           return results;
         }),
@@ -37,27 +40,28 @@ export class InboundService {
     this.listeners.push(listener);
   }
 
-  /** Called after a new message is committed (the webhook dispatcher wakes up). */
-  onStored(listener: () => void): void {
-    this.storedListeners.push(listener);
-  }
-
   /** Answers the stored message, and whether this call stored it (false: a duplicate). */
   async receive(message: NewInboundMessage): Promise<{ message: InboundMessage; isNew: boolean }> {
-    const stored = await this.batcher.submit(message);
-    if (stored.isNew) for (const listener of this.storedListeners) listener();
+    const { afterCommit, ...stored } = await this.batcher.submit(message);
+    for (const action of afterCommit) action();
     return stored;
   }
 
-  private async store(message: NewInboundMessage, stores: Stores): Promise<{ message: InboundMessage; isNew: boolean }> {
+  private async store(message: NewInboundMessage, stores: Stores): Promise<Stored> {
     let contextMessageId: number | null = null;
     if (/^\d{1,15}$/.test(message.quotedMsgId)) {
       const quoted = await stores.messages.findById(Number(message.quotedMsgId));
       if (quoted && quoted.projectId === message.projectId) contextMessageId = quoted.id;
     }
     const stored = await stores.inbound.insert({ ...message, contextMessageId }, this.clock.now());
-    if (stored.isNew) for (const listener of this.listeners) await listener(stored.message, stores);
-    return stored;
+    const afterCommit: (() => void)[] = [];
+    if (stored.isNew) {
+      for (const listener of this.listeners) {
+        const action = await listener(stored.message, stores);
+        if (action) afterCommit.push(action);
+      }
+    }
+    return { ...stored, afterCommit };
   }
 
   list(projectId: number, limit: number): Promise<InboundMessage[]> {

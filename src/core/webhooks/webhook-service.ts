@@ -12,7 +12,7 @@ import type { Storage, Stores } from '../stores.js';
 import { EVENT_DELIVERY_REPORT, EVENT_GROUP_MEMBERSHIP, deliveryReportItem, eventBody } from './event-report.js';
 import { inboundVariables } from './inbound-variables.js';
 import { parseRetrySchedule, nextAttemptAt } from './retry-schedule.js';
-import type { AttemptOutcome, WebhookDelivery } from './webhook-delivery.js';
+import type { AttemptOutcome, NewWebhookDelivery, WebhookDelivery } from './webhook-delivery.js';
 
 export interface WebhookSettings {
   /** The gateway's default retry schedule (ms); a project may have its own. */
@@ -42,6 +42,17 @@ export interface GroupEvent {
 // a random part per process, so ids from several gateway processes never collide.
 const PROCESS_PART = randomBytes(6).toString('hex');
 let eventCounter = 0;
+
+/** The dispatcher of this process, offered new calls straight after they commit (see enqueueInbound). */
+export interface LocalWebhookWorker {
+  /** How long a call handed over stays claimed (the same lease a claim takes). */
+  readonly leaseMs: number;
+  hasRoom(): boolean;
+  /** A call stored (already claimed for this worker) has committed: send it. */
+  take(delivery: WebhookDelivery): void;
+  /** A call stored due now has committed: claim it when there is room. */
+  wake(): void;
+}
 
 export function newEventId(): string {
   eventCounter = (eventCounter + 1) % 1_679_616;
@@ -92,15 +103,31 @@ export class WebhookService {
     );
   }
 
-  /** The inbound listener: queues the global webhook call (the smart-reply webhook's, when set). */
-  readonly enqueueInbound = async (message: InboundMessage, stores: Stores): Promise<void> => {
+  private worker: LocalWebhookWorker | undefined;
+
+  /** The local dispatcher takes new calls as soon as they commit, without claiming them again. */
+  attachWorker(worker: LocalWebhookWorker): void {
+    this.worker = worker;
+  }
+
+  /**
+   * The inbound listener: queues the global webhook call (the smart-reply webhook's, when set). When the
+   * local worker has room, the row is written already claimed by it (a lease, as a claim would take) and
+   * handed over once committed: the first attempt costs no claim. Should this process die first, the
+   * lease ends and the call is due again like any other.
+   */
+  readonly enqueueInbound = async (message: InboundMessage, stores: Stores): Promise<void | (() => void)> => {
     const project = await this.deps.findProject(message.projectId, stores);
     const url = project?.smartReplyWebhook || project?.globalWebhook;
     if (!project || !url) return;
-    await stores.webhooks.insert(
-      { projectId: project.id, kind: 'inbound', eventId: newEventId(), url, format: project.webhookFormat, payload: JSON.stringify(inboundVariables(message, url)), inboundId: message.id, retrySchedule: this.scheduleOf(project) },
-      this.deps.clock.now(),
-    );
+    const now = this.deps.clock.now();
+    const worker = this.worker;
+    const claimedUntil = worker?.hasRoom() ? now + worker.leaseMs : undefined;
+    const delivery = { projectId: project.id, kind: 'inbound' as const, eventId: newEventId(), url, format: project.webhookFormat, payload: JSON.stringify(inboundVariables(message, url)), inboundId: message.id, retrySchedule: this.scheduleOf(project) };
+    const id = await stores.webhooks.insert(delivery, now, claimedUntil);
+    if (!worker || id === undefined) return;
+    if (claimedUntil === undefined) return () => worker.wake();
+    return () => worker.take(claimedDelivery(id, delivery, now, claimedUntil));
   };
 
   /** The transition listener: keeps a report item per reported state change, for the batcher. */
@@ -219,4 +246,26 @@ export class WebhookService {
   private scheduleOf(project: Project): number[] {
     return (project.webhookRetrySchedule && parseRetrySchedule(project.webhookRetrySchedule)) || this.deps.settings.retrySchedule;
   }
+}
+
+/** The row as enqueueInbound wrote it, claimed: what a claim would have answered. */
+function claimedDelivery(id: number, delivery: NewWebhookDelivery, now: number, claimedUntil: number): WebhookDelivery {
+  return {
+    ...delivery,
+    id,
+    state: 'pending',
+    attempts: 1,
+    nextAttemptAt: claimedUntil,
+    lastError: '',
+    responseCode: null,
+    latencyMs: null,
+    deliveredAt: null,
+    reply: null,
+    replyState: '',
+    replyDueAt: null,
+    replyPushId: '',
+    replyError: '',
+    createdAt: now,
+    updatedAt: now,
+  };
 }
