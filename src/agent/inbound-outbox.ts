@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseDeviceFrame, type InboundFrame } from '../bridge/frames.js';
 import { AgentInputError } from './agent-input-error.js';
+import { SendWindow } from './send-window.js';
 
 /** A received message, as given on stdin (`{"inbound":{…}}`) or by a driver. */
 export interface InboundInput {
@@ -33,10 +34,7 @@ export const INBOUND_WINDOW = 256;
 
 export class InboundOutbox {
   private readonly pending = new Map<string, InboundFrame>();
-  /** Ids not yet sent in this session, oldest first; `next` is the first of them still to send. */
-  private unsent: string[] = [];
-  private next = 0;
-  private inFlight = new Set<string>();
+  private readonly window = new SendWindow(INBOUND_WINDOW);
   private counter = 0;
   // A random part keeps ids unique across restarts of the same device (the counter starts over).
   private readonly runId = randomBytes(4).toString('hex');
@@ -62,38 +60,24 @@ export class InboundOutbox {
     if ('problem' in parsed) throw new AgentInputError(`invalid inbound message: ${parsed.problem.detail}`);
     const checked = parsed.frame as InboundFrame;
     this.pending.set(checked.id, checked);
-    this.unsent.push(checked.id);
+    this.window.push(checked.id);
     return checked;
   }
 
   /** The gateway stored it; true when it was still pending. */
   acknowledge(id: string): boolean {
-    this.inFlight.delete(id);
+    this.window.settle(id);
     return this.pending.delete(id);
   }
 
   /** A new session: everything not acked is to be sent again, oldest first. */
   startSession(): void {
-    this.unsent = [...this.pending.keys()];
-    this.next = 0;
-    this.inFlight.clear();
+    this.window.restart(this.pending.keys());
   }
 
   /** The messages to send now: not yet sent in this session, as many as the window has room for. */
   takeSendable(): InboundFrame[] {
-    const frames: InboundFrame[] = [];
-    while (this.inFlight.size < INBOUND_WINDOW && this.next < this.unsent.length) {
-      const frame = this.pending.get(this.unsent[this.next++]!);
-      if (!frame) continue;
-      this.inFlight.add(frame.id);
-      frames.push(frame);
-    }
-    // Drop the consumed head now and then, so the array does not grow for ever.
-    if (this.next > 1024 && this.next * 2 > this.unsent.length) {
-      this.unsent = this.unsent.slice(this.next);
-      this.next = 0;
-    }
-    return frames;
+    return this.window.take((id) => this.pending.has(id)).map((id) => this.pending.get(id)!);
   }
 
   get size(): number {

@@ -2,6 +2,7 @@
 // gateway had not committed when it died or the socket broke is resent after the next welcome, a window
 // at a time (a long disconnection must not end in a flood the gateway refuses).
 import type { ReportFrame } from '../bridge/frames.js';
+import { SendWindow } from './send-window.js';
 
 /** Resent reports not yet acknowledged, at most. */
 export const REPORT_RESEND_WINDOW = 256;
@@ -9,9 +10,7 @@ export const REPORT_RESEND_WINDOW = 256;
 export class ReportOutbox {
   // One report per message, the newest: `delivered` implies `sent` at the gateway, so it replaces it.
   private readonly pending = new Map<string, ReportFrame>();
-  private backlog: string[] = [];
-  private next = 0;
-  private readonly resending = new Set<string>();
+  private readonly window = new SendWindow(REPORT_RESEND_WINDOW);
 
   constructor(private readonly limit: number) {}
 
@@ -26,33 +25,22 @@ export class ReportOutbox {
   acknowledge(msgId: string, type: ReportFrame['type']): void {
     if (this.pending.get(msgId)?.type !== type) return;
     this.pending.delete(msgId);
-    this.resending.delete(msgId);
+    this.window.settle(msgId);
   }
 
   /** A new session: every report not acked is to be sent again, oldest first. */
   startSession(): void {
-    this.backlog = [...this.pending.keys()];
-    this.next = 0;
-    this.resending.clear();
+    this.window.restart(this.pending.keys());
   }
 
   /** Reports of the backlog to send again now, as many as the window has room for. */
   takeResendable(): ReportFrame[] {
-    const frames: ReportFrame[] = [];
-    while (this.resending.size < REPORT_RESEND_WINDOW && this.next < this.backlog.length) {
-      const msgId = this.backlog[this.next++]!;
-      const frame = this.pending.get(msgId);
-      if (!frame) continue;
-      this.resending.add(msgId);
-      frames.push(frame);
-    }
-    return frames;
+    return this.window.take((msgId) => this.pending.has(msgId)).map((msgId) => this.pending.get(msgId)!);
   }
 
   clear(): void {
     this.pending.clear();
-    this.backlog = [];
-    this.resending.clear();
+    this.window.clear();
   }
 
   get size(): number {

@@ -2,6 +2,7 @@
 // database (nothing waits in memory: a restart resumes from the rows), calls them with a bounded number
 // in flight, records each outcome, and queues the instant replies whose time has come.
 import type { AttemptOutcome, Clock, InstantReplySender, LocalWebhookWorker, Project, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
+import { SerialTask } from './serial-task.js';
 
 export interface WebhookDispatcherSettings {
   /** Calls in flight at most, on this node. */
@@ -30,18 +31,17 @@ const REPLY_RETRY_MS = 5_000;
 
 export class WebhookDispatcher implements LocalWebhookWorker {
   private running = 0;
-  private isPumping = false;
-  private isPumpWanted = false;
   private isClosed = false;
   private isStarted = false;
   /** Calls handed over (already claimed for this process) while every slot was busy. */
   private readonly ready: WebhookDelivery[] = [];
   /** The last claim got all it asked for: more may be due, so a freed slot should look again. */
   private mayHaveMore = false;
-  private isSendingReplies = false;
-  private areRepliesWanted = false;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly timers: NodeJS.Timeout[] = [];
+
+  private readonly claimer = new SerialTask(() => this.claimAndBegin(), () => this.isClosed);
+  private readonly replySender = new SerialTask(() => this.sendRepliesDueNow(), () => this.isClosed);
 
   constructor(private readonly deps: WebhookDispatcherDeps) {}
 
@@ -117,26 +117,19 @@ export class WebhookDispatcher implements LocalWebhookWorker {
     }
   }
 
-  private async pump(): Promise<void> {
-    if (this.isPumping) {
-      this.isPumpWanted = true;
-      return;
-    }
-    this.isPumping = true;
-    try {
-      do {
-        this.isPumpWanted = false;
-        const { concurrency, timeoutMs } = this.deps.settings;
-        while (!this.isClosed && this.running < concurrency) {
-          const wanted = concurrency - this.running;
-          const claimed = await this.deps.webhooks.claimDue(wanted, timeoutMs + LEASE_MARGIN_MS);
-          this.mayHaveMore = claimed.length === wanted;
-          if (claimed.length === 0) break;
-          for (const delivery of claimed) this.begin(delivery);
-        }
-      } while (this.isPumpWanted && !this.isClosed);
-    } finally {
-      this.isPumping = false;
+  private pump(): Promise<void> {
+    return this.claimer.run();
+  }
+
+  /** Claims due calls until every slot is busy or nothing more is due. */
+  private async claimAndBegin(): Promise<void> {
+    const { concurrency, timeoutMs } = this.deps.settings;
+    while (!this.isClosed && this.running < concurrency) {
+      const wanted = concurrency - this.running;
+      const claimed = await this.deps.webhooks.claimDue(wanted, timeoutMs + LEASE_MARGIN_MS);
+      this.mayHaveMore = claimed.length === wanted;
+      if (claimed.length === 0) break;
+      for (const delivery of claimed) this.begin(delivery);
     }
   }
 
@@ -177,21 +170,8 @@ export class WebhookDispatcher implements LocalWebhookWorker {
     if (outcome.isDelivered && outcome.reply && delivery.kind === 'inbound' && outcome.reply.delaySeconds === 0) await this.sendDueReplies();
   }
 
-  private async sendDueReplies(): Promise<void> {
-    // One sender at a time; a request meanwhile makes it look once more when done.
-    if (this.isSendingReplies) {
-      this.areRepliesWanted = true;
-      return;
-    }
-    this.isSendingReplies = true;
-    try {
-      do {
-        this.areRepliesWanted = false;
-        await this.sendRepliesDueNow();
-      } while (this.areRepliesWanted && !this.isClosed);
-    } finally {
-      this.isSendingReplies = false;
-    }
+  private sendDueReplies(): Promise<void> {
+    return this.replySender.run();
   }
 
   private async sendRepliesDueNow(): Promise<void> {
