@@ -12,6 +12,8 @@ export function inboundVariables(message: InboundMessage, webhookUrl: string): R
   const number = details.groupId ? `${details.groupName ?? details.groupId} @${message.senderName || message.sender}` : message.sender;
   const documented: Record<string, unknown> = {
     number,
+    // Messenger (application 5) names its senders by page-scoped id, as `messenger_id`.
+    ...(message.application === 5 ? { messenger_id: message.sender } : {}),
     name: message.senderName,
     'message-in': encodeURIComponent(text),
     message_in_raw: text,
