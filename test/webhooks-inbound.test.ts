@@ -2,6 +2,7 @@
 // both formats with every documented variable, signed, and answers with instant replies that reach the
 // phone as ordinary messages.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { handleInputLine } from '../src/agent/line-interface.js';
 import { verifyWebhook } from '../src/core/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
@@ -114,6 +115,20 @@ describe('global webhook', () => {
     await receiver.waitForCalls(1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(receiver.calls.map((call) => call.path)).toEqual(['/smart']);
+  });
+});
+
+describe('group events from the agent', () => {
+  it('reach the event webhook (event_id 3), injected as a stdin line would', async () => {
+    await setWebhooks({ event_webhook: `${receiver.url}/events` });
+    const line = handleInputLine(phone.agent, JSON.stringify({ group_event: { application: 1, group_id: '1203630@g.us', group_subject: 'Team', number: '15550007777', action: 2 } }));
+    expect(line).toMatchObject({ event: 'inbound_accepted' });
+    const [call] = await receiver.waitForCalls(1);
+    expect(call!.fields).toEqual({ project_id: String(g.t.projectId), event_id: 3, action: 2, group_id: '1203630@g.us', group_subject: 'Team', number: '15550007777', application: 1 });
+    await phone.waitFor(() => phone.agent.state.unackedInbound === 0);
+    expect(handleInputLine(phone.agent, JSON.stringify({ group_event: { application: 1, group_id: 'g', group_subject: 'T', number: '1555', action: 9 } }))).toMatchObject({ event: 'input_error' });
+    expect(handleInputLine(phone.agent, JSON.stringify({ group_event: { colour: 'red' } }))).toEqual({ event: 'input_error', detail: 'group_event: unknown field colour' });
+    await setWebhooks({ event_webhook: '' });
   });
 });
 

@@ -10,7 +10,7 @@ import { DEFAULT_STATUS, checkStatus, type DeviceStatus } from './device-status.
 import { DeviceQueues } from './device-queues.js';
 import { DEFAULT_LEDGER_LIMIT, DeliveryLedger } from './delivery-ledger.js';
 import { outgoingMessage, type Driver, type DriverHost } from './driver.js';
-import { InboundOutbox, type InboundInput } from './inbound-outbox.js';
+import { InboundOutbox, type GroupEventInput, type InboundInput } from './inbound-outbox.js';
 import { DEFAULT_BACKOFF, ReconnectBackoff } from './reconnect-backoff.js';
 import { ReportOutbox } from './report-outbox.js';
 import { SessionTimers } from './session-timers.js';
@@ -104,6 +104,13 @@ export class BridgeAgent {
   /** Hands the gateway a message the phone received; it is resent after reconnects until acked. Returns its id. */
   injectInbound(input: InboundInput): string {
     const frame = this.outbox.add(input);
+    this.sendInbound();
+    return frame.id;
+  }
+
+  /** Tells the gateway a member joined or left a group (sent and kept like an inbound message). Returns its id. */
+  injectGroupEvent(input: GroupEventInput): string {
+    const frame = this.outbox.addGroupEvent(input);
     this.sendInbound();
     return frame.id;
   }

@@ -3,7 +3,7 @@
 // most a window of them is unacknowledged on the wire at once: a phone back from a long time offline
 // must not flood the gateway (which disconnects a device with too many frames waiting).
 import { randomBytes } from 'node:crypto';
-import { parseDeviceFrame, type InboundFrame } from '../bridge/frames.js';
+import { parseDeviceFrame, type GroupEventFrame, type InboundFrame } from '../bridge/frames.js';
 import { AgentInputError } from './agent-input-error.js';
 import { SendWindow } from './send-window.js';
 
@@ -27,13 +27,25 @@ export interface InboundInput {
   mentions?: string[];
 }
 
+/** A member joining (action 1) or leaving (2) a group, as given on stdin (`{"group_event":{…}}`). */
+export interface GroupEventInput {
+  application: number;
+  group_id: string;
+  group_subject: string;
+  number: string;
+  action: number;
+}
+
+/** What the outbox keeps until the gateway's `inbound_ack`. */
+type Acknowledged = InboundFrame | GroupEventFrame;
+
 const OPTIONAL_FIELDS = ['text', 'name', 'media_url', 'quoted_msg_id', 'location', 'contacts', 'payload', 'interactive', 'group_id', 'group_name', 'mentions'] as const;
 
 /** Inbound messages sent and not yet acknowledged, at most, per session. */
 export const INBOUND_WINDOW = 256;
 
 export class InboundOutbox {
-  private readonly pending = new Map<string, InboundFrame>();
+  private readonly pending = new Map<string, Acknowledged>();
   private readonly window = new SendWindow(INBOUND_WINDOW);
   private counter = 0;
   // A random part keeps ids unique across restarts of the same device (the counter starts over).
@@ -46,19 +58,33 @@ export class InboundOutbox {
 
   /** Builds the frame with a fresh id, checks it against the protocol and keeps it until acked. */
   add(input: InboundInput): InboundFrame {
-    this.counter += 1;
     const frame = {
       type: 'inbound',
-      id: `${this.deviceId}-${this.runId}-${this.counter}`,
+      id: this.newId(),
       application: input.application,
       number: input.number,
       msg_type: input.type,
       at: this.now(),
       ...Object.fromEntries(OPTIONAL_FIELDS.filter((field) => input[field] !== undefined).map((field) => [field, input[field]])),
     };
+    return this.keep(frame, 'inbound message') as InboundFrame;
+  }
+
+  /** A group membership change, kept and acknowledged like a received message. */
+  addGroupEvent(input: GroupEventInput): GroupEventFrame {
+    const { application, group_id, group_subject, number, action } = input;
+    return this.keep({ type: 'group_event', id: this.newId(), application, group_id, group_subject, number, action }, 'group event') as GroupEventFrame;
+  }
+
+  private newId(): string {
+    this.counter += 1;
+    return `${this.deviceId}-${this.runId}-${this.counter}`;
+  }
+
+  private keep(frame: object, what: string): Acknowledged {
     const parsed = parseDeviceFrame(JSON.stringify(frame));
-    if ('problem' in parsed) throw new AgentInputError(`invalid inbound message: ${parsed.problem.detail}`);
-    const checked = parsed.frame as InboundFrame;
+    if ('problem' in parsed) throw new AgentInputError(`invalid ${what}: ${parsed.problem.detail}`);
+    const checked = parsed.frame as Acknowledged;
     this.pending.set(checked.id, checked);
     this.window.push(checked.id);
     return checked;
@@ -76,7 +102,7 @@ export class InboundOutbox {
   }
 
   /** The messages to send now: not yet sent in this session, as many as the window has room for. */
-  takeSendable(): InboundFrame[] {
+  takeSendable(): Acknowledged[] {
     return this.window.take((id) => this.pending.has(id)).map((id) => this.pending.get(id)!);
   }
 

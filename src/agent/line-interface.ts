@@ -1,11 +1,11 @@
 // The agent's line interface (what `switchboard agent` speaks): every event is one JSON object per line
-// on stdout, and stdin takes JSON lines — `{"inbound":{…}}` injects a received message, `{"status":{…}}`
-// changes the phone's readings. A bad line is answered with an `input_error` line, never a crash.
+// on stdout, and stdin takes JSON lines — `{"inbound":{…}}` injects a received message,
+// `{"group_event":{…}}` a group membership change, `{"status":{…}}` changes the phone's readings. A bad line is answered with an `input_error` line, never a crash.
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import type { AgentEvent } from './agent-events.js';
 import type { DeviceStatus } from './device-status.js';
-import type { InboundInput } from './inbound-outbox.js';
+import type { GroupEventInput, InboundInput } from './inbound-outbox.js';
 
 /** Events the line interface adds to the agent's: the answers to stdin lines. */
 export type LineEvent = AgentEvent | { event: 'inbound_accepted'; id: string } | { event: 'input_error'; detail: string };
@@ -13,10 +13,13 @@ export type LineEvent = AgentEvent | { event: 'inbound_accepted'; id: string } |
 /** What the input lines drive (a BridgeAgent). */
 export interface LineTarget {
   injectInbound(input: InboundInput): string;
+  injectGroupEvent(input: GroupEventInput): string;
   setStatus(update: Partial<DeviceStatus>): void;
 }
 
 const INBOUND_FIELDS = new Set(['number', 'text', 'type', 'application', 'name', 'media_url', 'quoted_msg_id', 'location', 'contacts', 'payload', 'interactive', 'group_id', 'group_name', 'mentions']);
+const GROUP_EVENT_FIELDS = new Set(['application', 'group_id', 'group_subject', 'number', 'action']);
+const LINE_KEYS = ['inbound', 'group_event', 'status'];
 
 /** Turns events into lines for `write` (which adds the newline). */
 export function eventLineWriter(write: (line: string) => void): (event: LineEvent) => void {
@@ -36,21 +39,24 @@ export function handleInputLine(target: LineTarget, line: string): LineEvent | u
   } catch (error) {
     return { event: 'input_error', detail: `not JSON: ${(error as Error).message}` };
   }
-  if (!isObject(value)) return { event: 'input_error', detail: 'a line is a JSON object: {"inbound":{…}} or {"status":{…}}' };
+  if (!isObject(value)) return { event: 'input_error', detail: 'a line is a JSON object: {"inbound":{…}}, {"group_event":{…}} or {"status":{…}}' };
   const keys = Object.keys(value);
-  if (keys.length !== 1 || (keys[0] !== 'inbound' && keys[0] !== 'status')) {
-    return { event: 'input_error', detail: `a line has exactly one key, inbound or status (got ${JSON.stringify(keys)})` };
+  if (keys.length !== 1 || !LINE_KEYS.includes(keys[0]!)) {
+    return { event: 'input_error', detail: `a line has exactly one key, inbound, group_event or status (got ${JSON.stringify(keys)})` };
   }
   try {
     if (keys[0] === 'status') {
       target.setStatus(value.status as Partial<DeviceStatus>);
       return undefined;
     }
-    const inbound = value.inbound;
-    if (!isObject(inbound)) return { event: 'input_error', detail: 'inbound must be a JSON object' };
-    const unknown = Object.keys(inbound).filter((key) => !INBOUND_FIELDS.has(key));
-    if (unknown.length > 0) return { event: 'input_error', detail: `inbound: unknown field ${unknown.join(', ')}` };
-    return { event: 'inbound_accepted', id: target.injectInbound(inbound as unknown as InboundInput) };
+    const key = keys[0] as 'inbound' | 'group_event';
+    const fields = value[key];
+    if (!isObject(fields)) return { event: 'input_error', detail: `${key} must be a JSON object` };
+    const known = key === 'inbound' ? INBOUND_FIELDS : GROUP_EVENT_FIELDS;
+    const unknown = Object.keys(fields).filter((name) => !known.has(name));
+    if (unknown.length > 0) return { event: 'input_error', detail: `${key}: unknown field ${unknown.join(', ')}` };
+    const id = key === 'inbound' ? target.injectInbound(fields as unknown as InboundInput) : target.injectGroupEvent(fields as unknown as GroupEventInput);
+    return { event: 'inbound_accepted', id };
   } catch (error) {
     return { event: 'input_error', detail: (error as Error).message };
   }
