@@ -135,7 +135,8 @@ describe('crash recovery', () => {
   it('delivers webhook calls pending at a SIGKILL after the restart, each event at least once and none lost', { timeout: 120_000 }, async () => {
     const receiver = await startWebhookReceiver();
     try {
-      const { url, env } = await gatewayEnv({ SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms,200ms', SWITCHBOARD_WEBHOOK_POLL_MS: '100' });
+      // A short time limit keeps the lease short: on PostgreSQL calls held at the kill wait for it to end.
+      const { url, env } = await gatewayEnv({ SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true', SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: Array(20).fill('200ms').join(','), SWITCHBOARD_WEBHOOK_POLL_MS: '100', SWITCHBOARD_WEBHOOK_TIMEOUT_MS: '2000' });
       const first = await firstStart(url, env);
       const set = await fetch(`${url}/api/v2/pm/set-webhook`, { method: 'POST', body: JSON.stringify({ token: MASTER_TOKEN, project_id: 1, global_webhook: `${receiver.url}/hook` }) });
       expect(((await set.json()) as { status: number }).status).toBe(100);
