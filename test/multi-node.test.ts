@@ -1,5 +1,6 @@
 // Two gateway nodes on one PostgreSQL: a push accepted by one node reaches a phone connected to the
-// other, exactly once. (SQLite serves one node by design, so this suite runs only on PostgreSQL.)
+// other, exactly once; webhook retries claimed by both nodes reach the receiver once each. (SQLite serves
+// one node by design, so this suite runs only on PostgreSQL.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
 import { createLogger } from '../src/app/logger.js';
@@ -7,6 +8,7 @@ import { loadConfig } from '../src/config/index.js';
 import { openStorage } from '../src/storage/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
 import { openTestStorage, POSTGRES_URL, type TestStorage } from './support/test-storage.js';
+import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
 
 describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
   let shared: TestStorage;
@@ -15,7 +17,16 @@ describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     shared = await openTestStorage();
-    const env = { PORT: '0', HOST: '127.0.0.1', SWITCHBOARD_MASTER_TOKEN: 'multi-node-master-token-0123', SWITCHBOARD_DISPATCH_POLL_MS: '100', LOG_LEVEL: 'silent' };
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SWITCHBOARD_MASTER_TOKEN: 'multi-node-master-token-0123',
+      SWITCHBOARD_DISPATCH_POLL_MS: '100',
+      SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
+      SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms',
+      SWITCHBOARD_WEBHOOK_POLL_MS: '20',
+      LOG_LEVEL: 'silent',
+    };
     const schema = new URL(shared.databaseUrl).searchParams.get('options')!.replace('-c search_path=', '');
     for (let index = 0; index < 2; index += 1) {
       const storage = index === 0 ? shared.storage : await openStorage({ databaseUrl: POSTGRES_URL!, dataDir: '', poolSize: 5, schema });
@@ -48,5 +59,28 @@ describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
     await agent.waitFor(() => agent.messages().length === 2);
     await waitUntil(async () => (await nodes[0]!.storage.stores.messages.listByPush(Number(answer.push_id))).every((m) => m.state === 'delivered'));
     expect(new Set(agent.messages().map((m) => m.msg_id)).size).toBe(2);
+  });
+
+  it('retries webhook calls from both nodes without sending any twice', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      // Every event fails once, so that its retry is claimed by whichever node polls first.
+      const seen = new Map<string, number>();
+      receiver.respond((call, index, response) => {
+        const id = call.headers['x-switchboard-event-id'] as string;
+        seen.set(id, (seen.get(id) ?? 0) + 1);
+        answer(seen.get(id) === 1 ? 503 : 200)(call, index, response);
+      });
+      await nodes[0]!.services.projects.setWebhooks((await nodes[0]!.services.accounts.get())!.id, 1, { globalWebhook: `${receiver.url}/hook` });
+      for (let i = 0; i < 50; i += 1) agent.agent.injectInbound({ number: `1555400${String(i).padStart(4, '0')}`, text: `across ${i}`, type: 1, application: 1 });
+      await waitUntil(async () => {
+        const log = await nodes[1]!.services.webhooks.log(1, 100);
+        return log.length === 50 && log.every((delivery) => delivery.state === 'delivered');
+      }, 20_000);
+      expect(seen.size).toBe(50);
+      expect([...seen.values()].every((calls) => calls === 2)).toBe(true);
+    } finally {
+      await receiver.close();
+    }
   });
 });

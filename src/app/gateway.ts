@@ -24,6 +24,8 @@ import {
   type Channel,
   type Clock,
   type HostResolver,
+  type Project,
+  type Stores,
 } from '../core/index.js';
 import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
 import { openStorage, type SqlStorage } from '../storage/index.js';
@@ -60,6 +62,8 @@ export interface GatewayServices {
   inbound: InboundService;
   webhooks: WebhookService;
   webhookCaller: WebhookCaller;
+  /** A project as webhook work must see it: current, and read through `stores` inside a transaction. */
+  findProject(projectId: number, stores?: Stores): Promise<Project | undefined>;
 }
 
 export interface Gateway {
@@ -98,7 +102,12 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   const nodeId = storage.capabilities.supportsConcurrentWriters ? `node-${randomBytes(6).toString('hex')}` : 'local';
   const devices = new DeviceService(storage, clock, messages, nodeId);
   const inbound = new InboundService(storage, clock, writeConcurrency);
-  const webhooks = new WebhookService({ storage, clock, settings: { retrySchedule: parseRetrySchedule(config.webhookRetrySchedule)!, batchMs: config.webhookBatchMs, batchMax: config.webhookBatchMax, writeConcurrency }, findProject: (id, stores) => authenticator.findProject(id, stores) });
+  // Webhook settings and secrets must be current for every call. The one SQLite gateway makes every
+  // change itself (so its cache is never stale); several PostgreSQL nodes each read the row.
+  const findProject = (id: number, stores: Stores = storage.stores): Promise<Project | undefined> =>
+    storage.capabilities.supportsConcurrentWriters ? stores.projects.findById(id) : authenticator.findProject(id, stores);
+  const webhookSettings = { retrySchedule: parseRetrySchedule(config.webhookRetrySchedule)!, batchMs: config.webhookBatchMs, batchMax: config.webhookBatchMax, writeConcurrency };
+  const webhooks = new WebhookService({ storage, clock, settings: webhookSettings, findProject });
   inbound.onReceived(webhooks.enqueueInbound);
   messages.onTransition(webhooks.enqueueReports);
   const poster = createWebhookPoster({ connections: config.webhookConcurrency, allowPrivate: config.allowPrivateUrls });
@@ -117,7 +126,7 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
       writeConcurrency,
     },
   });
-  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller };
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, findProject };
 }
 
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
@@ -181,7 +190,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
 
   const webhookDispatcher = new WebhookDispatcher({
-    findProject: (id) => services.authenticator.findProject(id),
+    findProject: (id) => services.findProject(id),
     webhooks: services.webhooks,
     caller: services.webhookCaller,
     replies: new InstantReplySender({ storage, pushes: services.pushes }),
