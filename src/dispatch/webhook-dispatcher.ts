@@ -1,6 +1,7 @@
-// Works the webhook outbox: turns report items into batched calls, claims due deliveries through the
-// database (nothing waits in memory: a restart resumes from the rows), calls them with a bounded number
-// in flight, records each outcome, and queues the instant replies whose time has come.
+// Works the webhook outbox: turns report items into batched calls, takes new calls handed over already
+// claimed and claims due ones through the database (every call is a row under a lease, so a restart
+// resumes from the rows), calls them with a bounded number in flight, records each outcome, and queues
+// the instant replies whose time has come.
 import type { AttemptOutcome, Clock, InstantReplySender, LocalWebhookWorker, Project, WebhookCaller, WebhookDelivery, WebhookService } from '../core/index.js';
 import { SerialTask } from './serial-task.js';
 
@@ -14,7 +15,7 @@ export interface WebhookDispatcherSettings {
 }
 
 export interface WebhookDispatcherDeps {
-  /** The project of a delivery (its signing secret), cached. */
+  /** The project of a delivery (its signing secret), current. */
   findProject(projectId: number): Promise<Project | undefined>;
   webhooks: WebhookService;
   caller: WebhookCaller;
@@ -83,7 +84,7 @@ export class WebhookDispatcher implements LocalWebhookWorker {
     this.track(this.sendDueReplies());
   }
 
-  /** Tests and the CLI: make report batches, send everything due, and wait until all of it is recorded. */
+  /** For tests: make report batches, send everything due, and wait until all of it is recorded. */
   async runDue(forceBatches = false): Promise<void> {
     await this.flushBatches(forceBatches);
     await this.pump();
@@ -91,8 +92,6 @@ export class WebhookDispatcher implements LocalWebhookWorker {
     await this.sendDueReplies();
     await this.settle();
   }
-
-
 
   async close(): Promise<void> {
     this.isClosed = true;
@@ -123,10 +122,10 @@ export class WebhookDispatcher implements LocalWebhookWorker {
 
   /** Claims due calls until every slot is busy or nothing more is due. */
   private async claimAndBegin(): Promise<void> {
-    const { concurrency, timeoutMs } = this.deps.settings;
+    const { concurrency } = this.deps.settings;
     while (!this.isClosed && this.running < concurrency) {
       const wanted = concurrency - this.running;
-      const claimed = await this.deps.webhooks.claimDue(wanted, timeoutMs + LEASE_MARGIN_MS);
+      const claimed = await this.deps.webhooks.claimDue(wanted, this.leaseMs);
       this.mayHaveMore = claimed.length === wanted;
       if (claimed.length === 0) break;
       for (const delivery of claimed) this.begin(delivery);
@@ -176,9 +175,8 @@ export class WebhookDispatcher implements LocalWebhookWorker {
 
   private async sendRepliesDueNow(): Promise<void> {
     const { webhooks, replies } = this.deps;
-    const { timeoutMs } = this.deps.settings;
     for (;;) {
-      const due = await webhooks.claimDueReplies(REPLY_BATCH, timeoutMs + LEASE_MARGIN_MS);
+      const due = await webhooks.claimDueReplies(REPLY_BATCH, this.leaseMs);
       if (due.length === 0) return;
       await Promise.all(
         due.map(async (delivery) => {

@@ -79,7 +79,7 @@ export class WebhookService {
       storage: Storage;
       clock: Clock;
       settings: WebhookSettings;
-      /** Projects as the authenticator caches them: a webhook changed on this node applies at once. */
+      /** A project as it is now (read through `stores` inside a transaction). */
       findProject(projectId: number, stores?: Stores): Promise<Project | undefined>;
     },
   ) {
