@@ -5,6 +5,8 @@
 //      (p50/p99), vs a raw POST's round trip at the same rate;
 //   2. sustained webhook deliveries/s, vs raw POSTs/s with as many requests in flight as the gateway's
 //      default concurrency allows.
+// For profiling: BENCH_PROFILE=<dir> writes the gateway's CPU profile there; BENCH_SQLPROF=<module>
+// loads a module into the gateway first (`node --import`), e.g. a timer around better-sqlite3.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -80,7 +82,6 @@ async function ceilingBench(url) {
 
 // ---- the gateway ----
 async function gatewayBench(receiver) {
-  // BENCH_PROFILE=<dir> writes the gateway's CPU profile there (it exits cleanly on SIGTERM).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : process.env.BENCH_SQLPROF ? ['--import', process.env.BENCH_SQLPROF] : [];
   const gateway = await startProcess('./push-gateway.mjs', { SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true' }, profile);
   const { port, licenseKey } = gateway.info;

@@ -93,6 +93,8 @@ describe('bad frames', () => {
       [JSON.stringify({ type: 'sent', msg_id: 'abc' }), 'invalid_frame'],
       [JSON.stringify({ type: 'sent', msg_id: '99999999999999999999' }), 'invalid_frame'],
       [JSON.stringify({ type: 'ack', msg_id: '1', extra: true }), 'invalid_frame'],
+      [JSON.stringify({ type: 'inbound', id: 'nul', application: 1, number: '1', msg_type: 1, text: 'a\u0000b' }), 'invalid_frame'],
+      [JSON.stringify({ type: 'inbound', id: 'far', application: 1, number: '1', msg_type: 1, at: 1e30 }), 'invalid_frame'],
       [JSON.stringify({ type: 'status', internet: 'x'.repeat(300_000) }), 'too_large'],
       [JSON.stringify({ type: 'sent', msg_id: '999999' }), 'unknown_message'],
       [JSON.stringify(hello(licenseKey, 'phone-1')), 'invalid_frame'],

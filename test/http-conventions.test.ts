@@ -101,6 +101,19 @@ describe('bad input gets a documented answer', () => {
     expect(response.json()).toMatchObject({ status: 410, detail: expect.stringContaining("form field 'data' is not valid JSON") });
   });
 
+  it('answers 410 to text holding a NUL character, in JSON, forms and the query (PostgreSQL cannot store one)', async () => {
+    const expected = { status: 410, message: 'Invalid Request', detail: 'text must not contain the NUL character (\\u0000)' };
+    const json = await t.inject({ method: 'POST', url: '/api/v2/check-balance', payload: `{"token":"${t.apiToken}","note":"a\\u0000b"}` });
+    expect(json.json()).toEqual(expected);
+    const form = await t.inject({ method: 'POST', url: '/api/v2/check-balance', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `token=${t.apiToken}&note=a%00b` });
+    expect(form.json()).toEqual(expected);
+    const query = await t.inject({ method: 'POST', url: `/api/v2/check-balance?token=${t.apiToken}&n%00te=1` });
+    expect(query.json()).toEqual(expected);
+    // An escaped backslash before "u0000" is text, not a NUL.
+    const text = await t.inject({ method: 'POST', url: '/api/v2/check-balance', payload: `{"token":"${t.apiToken}","note":"a\\\\u0000b"}` });
+    expect(text.json()).toMatchObject({ status: 100 });
+  });
+
   it('answers 410 to a body over the limit', async () => {
     const response = await t.inject({ method: 'POST', url: '/api/v2/check-balance', payload: { token: t.apiToken, filler: 'x'.repeat(5000) } });
     expect(response.statusCode).toBe(200);

@@ -51,6 +51,7 @@ describe('instant reply', () => {
     ['{"message-out":"hi","delay":"90","application":"3"}', { text: 'hi', mediaUrl: '', delaySeconds: 90, application: 3 }],
     ['{"media-url":" https://m.example/a.png ","delay":99999}', { text: '', mediaUrl: 'https://m.example/a.png', delaySeconds: 3600, application: 0 }],
     ['{"message-out":"hi","delay":-5,"application":"zero"}', { text: 'hi', mediaUrl: '', delaySeconds: 0, application: 0 }],
+    ['{"message-out":"h\\u0000i"}', { text: 'hi', mediaUrl: '', delaySeconds: 0, application: 0 }],
   ])('reads %s', (body, reply) => expect(parseInstantReply(body)).toEqual(reply));
 
   it.each(['', 'ok', '<html>', '[]', 'null', '{"message-out":""}', '{"message-out":42}', '{broken'])('sends nothing for %j', (body) => expect(parseInstantReply(body)).toBeNull());

@@ -4,6 +4,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { DEVICE_COMMANDS, type DeviceCommand } from '../core/devices/device-commands.js';
+import { NUL_REFUSAL, containsNulCharacter } from '../core/nul-character.js';
 
 export { DEVICE_COMMANDS, type DeviceCommand };
 
@@ -54,7 +55,7 @@ export const InboundFrame = frame('inbound', {
   text: Type.Optional(Short(65_536)),
   media_url: Type.Optional(Short(2048)),
   quoted_msg_id: Type.Optional(Short(64)),
-  at: Type.Optional(Type.Integer({ minimum: 0 })),
+  at: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   location: Type.Optional(
     Type.Object(
       { lat: Type.Number({ minimum: -90, maximum: 90 }), long: Type.Number({ minimum: -180, maximum: 180 }), name: Type.Optional(Short(256)), address: Type.Optional(Short(512)), url: Type.Optional(Short(2048)) },
@@ -152,6 +153,10 @@ function parseWith<F>(checks: Map<string, ReturnType<typeof TypeCompiler.Compile
   const type = (value as { type?: unknown }).type;
   const check = typeof type === 'string' ? checks.get(type) : undefined;
   if (!check) return { problem: { reason: 'unknown_type', detail: `unknown frame type ${JSON.stringify(type)}` } };
+  // A NUL can only arrive escaped (raw control characters are not JSON): walk only frames that hold one.
+  if ((typeof data === 'string' ? data.includes('\\u0000') : data.indexOf('\\u0000') !== -1) && containsNulCharacter(value)) {
+    return { problem: { reason: 'invalid_frame', detail: `${type}: ${NUL_REFUSAL}` } };
+  }
   if (!check.Check(value)) {
     const error = check.Errors(value).First();
     return { problem: { reason: 'invalid_frame', detail: `${type}: ${error ? `${error.path || '/'} ${error.message}` : 'invalid'}` } };

@@ -141,12 +141,9 @@ export class WebhookDispatcher implements LocalWebhookWorker {
     this.running -= 1;
     const next = this.ready.shift();
     if (next && !this.isClosed) return this.begin(next);
-    // With a backlog, freed slots are refilled once enough of them are free to make a claim worth its
-    // write (it is submitted now, so it joins the outcome's transaction). Without one, new calls come
-    // with their own wake-up, and retries with the poll.
-    const { concurrency } = this.deps.settings;
-    const refillAt = Math.max(1, Math.min(32, Math.floor(concurrency / 8)));
-    if (this.mayHaveMore && !this.isClosed && (concurrency - this.running >= refillAt || this.running === 0)) this.track(this.pump());
+    // With a backlog, a freed slot is refilled at once (the claim is submitted now, so it joins the
+    // outcome's transaction). Without one, new calls come with their own wake-up, retries with the poll.
+    if (this.mayHaveMore && !this.isClosed) this.track(this.pump());
   }
 
   private async deliver(delivery: WebhookDelivery): Promise<void> {

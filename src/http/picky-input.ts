@@ -1,7 +1,7 @@
 // Reads a Picky request into one plain object, however the client sent it: a JSON body; the same JSON in
 // a `data` field of a urlencoded or multipart form, or of the query string ("Normal POST method"); or
 // plain form fields. Keys are trimmed, so the documented `"priority "` spelling reads as `priority`.
-import { invalidRequest } from '../core/index.js';
+import { NUL_REFUSAL, containsNulCharacter, invalidRequest } from '../core/index.js';
 import { readMultipartFields } from './multipart-fields.js';
 
 export type PickyInput = Record<string, unknown>;
@@ -106,5 +106,8 @@ export async function readPickyInput(contentType: string | undefined, body: Buff
     // JSON, and also bodies sent without (or with a wrong) content type: many scripts forget the header.
     input = parseJsonObject(body.toString('utf8'), 'body');
   }
+  // Only a body that could hold a NUL (escaped, percent-encoded or raw) is walked: pushes stay cheap.
+  const mayHoldNul = !body || body.length === 0 || body.indexOf('\\u0000') !== -1 || body.indexOf('%00') !== -1 || body.indexOf(0) !== -1;
+  if (mayHoldNul && containsNulCharacter(input)) throw invalidRequest(NUL_REFUSAL);
   return normalizeKeys(input) as PickyInput;
 }

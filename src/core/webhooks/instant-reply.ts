@@ -16,8 +16,9 @@ export function parseInstantReply(body: string): InstantReply | null {
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
   const fields = value as Record<string, unknown>;
-  const text = typeof fields['message-out'] === 'string' ? fields['message-out'] : '';
-  const mediaUrl = typeof fields['media-url'] === 'string' ? fields['media-url'].trim() : '';
+  // A NUL from the receiver is dropped (the reply's text could not be stored with it).
+  const text = typeof fields['message-out'] === 'string' ? fields['message-out'].replaceAll('\u0000', '') : '';
+  const mediaUrl = typeof fields['media-url'] === 'string' ? fields['media-url'].replaceAll('\u0000', '').trim() : '';
   if (text.trim() === '' && mediaUrl === '') return null;
   const delay = Number(fields.delay ?? 0);
   const application = Number(fields.application ?? 0);
