@@ -1,4 +1,4 @@
-// Random secrets (API tokens, license keys) and the one-way hash under which tokens are stored.
+// Random secrets (API tokens, license keys, webhook signing secrets) and the one-way hash under which tokens are stored.
 import { createHash, randomBytes } from 'node:crypto';
 
 /** 160 random bits as 40 hex characters: the length Picky tokens have, so clients' fields fit. */
@@ -14,6 +14,11 @@ export function newMasterToken(): string {
 /** A license key (the phone-pairing secret): 128 random bits as 32 hex characters. */
 export function newLicenseKey(): string {
   return randomBytes(16).toString('hex');
+}
+
+/** A project's webhook signing secret: 192 random bits, hex, with a prefix that says what it is. */
+export function newWebhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('hex')}`;
 }
 
 /**

@@ -1,14 +1,10 @@
 // Signs webhook bodies so receivers can check that a call came from this gateway and was not replayed
 // long after: HMAC-SHA256 over "<timestamp>.<body>" with the project's webhook secret.
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const SIGNATURE_HEADER = 'x-switchboard-signature';
 export const TIMESTAMP_HEADER = 'x-switchboard-timestamp';
 export const EVENT_ID_HEADER = 'x-switchboard-event-id';
-
-export function newWebhookSecret(): string {
-  return `whsec_${randomBytes(24).toString('hex')}`;
-}
 
 /** The signature header's value: `sha256=<hex>`. `timestamp` is Unix seconds, as sent in its own header. */
 export function signWebhook(secret: string, timestamp: number, body: string): string {

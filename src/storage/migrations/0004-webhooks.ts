@@ -1,7 +1,7 @@
 // The webhook outbox (one row per call, with its attempts and instant reply), delivery report items
 // waiting to be batched, each project's webhook secret and retry schedule, and inbound message details.
-import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Migration } from 'kysely';
+import { newWebhookSecret } from '../../core/secrets.js';
 import { autoIncrementId, type DialectCapabilities } from '../capabilities.js';
 
 export function webhooksMigration(capabilities: DialectCapabilities): Migration {
@@ -10,9 +10,9 @@ export function webhooksMigration(capabilities: DialectCapabilities): Migration 
     async up(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable('projects').addColumn('webhook_secret', 'text', (c) => c.notNull().defaultTo('')).execute();
       await db.schema.alterTable('projects').addColumn('webhook_retry_schedule', 'text', (c) => c.notNull().defaultTo('')).execute();
-      // Projects created before webhooks were signed get their own secret now (same form as newWebhookSecret).
+      // Projects created before webhooks were signed get their own secret now.
       const { rows } = await sql<{ id: number }>`select id from projects`.execute(db);
-      for (const row of rows) await sql`update projects set webhook_secret = ${`whsec_${randomBytes(24).toString('hex')}`} where id = ${row.id}`.execute(db);
+      for (const row of rows) await sql`update projects set webhook_secret = ${newWebhookSecret()} where id = ${row.id}`.execute(db);
 
       await db.schema.alterTable('inbound_messages').addColumn('details', 'text', (c) => c.notNull().defaultTo('{}')).execute();
 
