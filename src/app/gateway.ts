@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { publicUrl, type Config } from '../config/index.js';
 import {
   AccountService,
+  CallService,
   ApiTokenService,
   Authenticator,
   ChannelRegistry,
@@ -31,7 +32,7 @@ import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '.
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { BridgeHub } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
-import { PhoneDispatcher, WebhookDispatcher, createWebhookPoster } from '../dispatch/index.js';
+import { CallDispatcher, PhoneDispatcher, WebhookDispatcher, createWebhookPoster } from '../dispatch/index.js';
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
 
@@ -62,6 +63,7 @@ export interface GatewayServices {
   inbound: InboundService;
   webhooks: WebhookService;
   webhookCaller: WebhookCaller;
+  calls: CallService;
   /** A project as webhook work must see it: current, and read through `stores` inside a transaction. */
   findProject(projectId: number, stores?: Stores): Promise<Project | undefined>;
 }
@@ -126,7 +128,11 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
       writeConcurrency,
     },
   });
-  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, findProject };
+  // Calls (issue 6).
+  const calls = new CallService({ storage, clock, prices, channels, settings: { answerTimeoutMs: config.callAnswerTimeoutMs } });
+  calls.onTransition(webhooks.enqueueCallEvents);
+  devices.attachCalls(calls);
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, calls, findProject };
 }
 
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
@@ -159,12 +165,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     devices: services.devices,
     webhooks: services.webhooks,
     webhookCaller: services.webhookCaller,
+    calls: services.calls,
     clock,
     onWebhookWork: () => webhookDispatcher.wake(),
   });
 
   const logError = (error: unknown, context: string) => logger.error({ err: error, context }, 'background work failed');
   let dispatcher: PhoneDispatcher | undefined;
+  let callDispatcher: CallDispatcher | undefined;
   // The hub and the bridge channel know each other: the channel reaches devices through the hub, the hub
   // builds resent frames through the channel. The callback breaks the knot.
   const hub: BridgeHub = new BridgeHub({
@@ -172,11 +180,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     messages: services.messages,
     inbound: services.inbound,
     webhooks: services.webhooks,
+    calls: services.calls,
     channels: services.channels,
     frameFor: (message) => bridgeChannel.frameFor(message),
     clock,
     settings: { heartbeatMs: config.deviceHeartbeatMs, offlineAfterMs: config.deviceOfflineMs, maxInFlight: config.deviceMaxInFlight, helloTimeoutMs: config.deviceHelloTimeoutMs },
-    onWork: (projectId) => dispatcher?.wake(projectId),
+    onWork: (projectId) => {
+      dispatcher?.wake(projectId);
+      callDispatcher?.wake(projectId);
+    },
     onRoomFreed: (projectId) => dispatcher?.roomFreed(projectId),
     logError,
   });
@@ -184,6 +196,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   services.registry.register(bridgeChannel);
   dispatcher = new PhoneDispatcher({ storage, messages: services.messages, channels: services.channels, bridge: bridgeChannel, directory: hub, clock, logError });
   services.devices.attach(hub);
+  callDispatcher = new CallDispatcher({ calls: services.calls, directory: hub, clock, logError });
+  services.calls.onWork((projectId) => callDispatcher?.wake(projectId));
   services.pushes.onAccepted((projectId) => {
     services.devices.resumeAfterPush(projectId).catch((error: unknown) => logError(error, 'resume after push'));
     dispatcher?.wake(projectId);
@@ -224,6 +238,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await services.devices.forgetPreviousSessions();
       hub.attach(http.server);
       dispatcher?.poll(config.dispatchPollMs, () => hub.connectedProjects());
+      callDispatcher?.poll(config.dispatchPollMs, () => hub.connectedProjects());
       // A single node restarting holds no calls any more: what it held is due at once, not after the lease.
       if (!storage.capabilities.supportsConcurrentWriters) await services.webhooks.releaseClaims();
       webhookDispatcher.start();
@@ -241,6 +256,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     async close() {
       for (const timer of timers) clearInterval(timer);
       dispatcher?.close();
+      callDispatcher?.close();
       hub.close();
       await http.close();
       await webhookDispatcher.close();

@@ -1,8 +1,9 @@
 // The devices connected to this node: it accepts their sockets, keeps one session per device, resends
 // what a device held when it comes back, reaches devices with commands, and notices silent ones.
 import type { Server } from 'node:http';
-import type { ChannelService, Clock, DeviceCommand, DeviceLink, DeviceService, InboundService, MessageService, OutboundMessage, WebhookService } from '../core/index.js';
+import type { CallService, ChannelService, Clock, DeviceCommand, DeviceLink, DeviceService, InboundService, MessageService, OutboundMessage, WebhookService } from '../core/index.js';
 import type { ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
+import { callFrame } from './call-frame.js';
 import { DeviceSession } from './device-session.js';
 import { MAX_FRAME_BYTES, type SendFrame } from './frames.js';
 import { WebSocketEndpoint } from './websocket-server.js';
@@ -22,6 +23,7 @@ export interface BridgeHubDeps {
   messages: MessageService;
   inbound: InboundService;
   webhooks: WebhookService;
+  calls: CallService;
   channels: ChannelService;
   /** Builds the `send` frame of a message (the bridge channel knows how). */
   frameFor(message: OutboundMessage): Promise<SendFrame>;
@@ -78,6 +80,9 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     if (command === 'stop-message-queue' || command === 'resume-message-queue') {
       session.device = { ...session.device, isMessageQueuePaused: command === 'stop-message-queue' };
     }
+    if (command === 'stop-call-queue' || command === 'resume-call-queue') {
+      session.device = { ...session.device, isCallQueuePaused: command === 'stop-call-queue' };
+    }
     this.commandCounter += 1;
     session.send({ type: 'command', command_id: `c${Date.now().toString(36)}${this.commandCounter}`, command });
     return true;
@@ -105,6 +110,7 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
       messages: deps.messages,
       inbound: deps.inbound,
       webhooks: deps.webhooks,
+      calls: deps.calls,
       heartbeatMs: deps.settings.heartbeatMs,
       maxInFlight: deps.settings.maxInFlight,
       helloTimeoutMs: deps.settings.helloTimeoutMs,
@@ -131,6 +137,8 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     for (const message of await this.deps.devices.heldMessages(session.device.id)) {
       session.sendMessage(await this.deps.frameFor(message));
     }
+    // The conference it was placing, too: the device reports what became of its calls.
+    for (const { conference, calls } of await this.deps.calls.heldBy(session.device.id)) session.sendCall(callFrame(conference, calls));
     this.deps.onWork(session.project.id);
   }
 

@@ -1,9 +1,9 @@
 // One device connection: the hello/welcome handshake, then every frame the device sends, checked
 // against the protocol schema and turned into message moves, heartbeats and inbound messages.
-import type { Device, DeviceService, InboundDetails, InboundService, MessageService, Project, WebhookService } from '../core/index.js';
-import { PairingRefusedError, DEFAULT_DEVICE_DELAY_MS } from '../core/index.js';
+import type { CallService, Device, DeviceService, InboundDetails, InboundService, MessageService, Project, WebhookService } from '../core/index.js';
+import { CALL_STATUSES, INBOUND_CALL_TYPE, PairingRefusedError, DEFAULT_DEVICE_DELAY_MS } from '../core/index.js';
 import type { ConnectedDevice } from '../channels/bridge/index.js';
-import { PROTOCOL_VERSION, parseDeviceFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type GroupEventFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
+import { PROTOCOL_VERSION, parseDeviceFrame, type CallFrame, type CallStatusFrame, type InboundCallFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type GroupEventFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
 import type { DeviceSocket } from './websocket-server.js';
 
 export interface SessionDeps {
@@ -11,6 +11,7 @@ export interface SessionDeps {
   messages: MessageService;
   inbound: InboundService;
   webhooks: WebhookService;
+  calls: CallService;
   heartbeatMs: number;
   maxInFlight: number;
   /** A connection that has not said hello by then is closed: unauthenticated sockets must not linger. */
@@ -118,6 +119,10 @@ export class DeviceSession implements ConnectedDevice {
     if (this.held.size > MAX_HELD) this.held.delete(this.held.values().next().value!);
   }
 
+  sendCall(frame: CallFrame): void {
+    this.send(frame);
+  }
+
   send(frame: GatewayFrame): void {
     this.socket.send(JSON.stringify(frame));
   }
@@ -186,6 +191,7 @@ export class DeviceSession implements ConnectedDevice {
         appVersion: frame.app_version ?? '',
         applications: frame.applications,
         delayMs: frame.delay_ms ?? DEFAULT_DEVICE_DELAY_MS,
+        maxCallMembers: frame.max_call_members ?? 5,
       });
       if (this.isClosed) return;
       this.device = pairing.device;
@@ -237,6 +243,12 @@ export class DeviceSession implements ConnectedDevice {
         await this.groupEvent(frame);
         return;
       case 'command_result':
+        return;
+      case 'call_status':
+        await this.callStatus(frame);
+        return;
+      case 'inbound_call':
+        await this.inboundCall(frame);
         return;
     }
   }
@@ -310,6 +322,37 @@ export class DeviceSession implements ConnectedDevice {
       groupSubject: frame.group_subject,
       number: frame.number,
       action: frame.action,
+    });
+    this.send({ type: 'inbound_ack', id: frame.id });
+  }
+
+  /**
+   * A member call's progress. `call_ack` goes out once it is committed (or could never apply), so a
+   * device that was offline mid-call resends its reports until they are acknowledged.
+   */
+  private async callStatus(frame: CallStatusFrame): Promise<void> {
+    const report = { conferenceId: Number(frame.push_id), callId: Number(frame.call_id), status: CALL_STATUSES[frame.status], duration: frame.duration ?? 0, reason: frame.reason ?? '' };
+    const outcome = await this.deps.calls.applyReport(this.device.id, report);
+    if (outcome === 'unknown') this.refuseFrame('unknown_call', `call ${frame.call_id} of push ${frame.push_id} was not given to this device`);
+    this.send({ type: 'call_ack', call_id: frame.call_id, status: frame.status });
+  }
+
+  /** A call the phone received or missed: stored like an inbound message, for the global webhook. */
+  private async inboundCall(frame: InboundCallFrame): Promise<void> {
+    await this.deps.inbound.receive({
+      projectId: this.project.id,
+      deviceId: this.device.id,
+      channelId: await this.deps.channelIdFor(this.project.id, 4),
+      application: 4,
+      externalId: `call:${frame.id}`,
+      sender: frame.number,
+      senderName: frame.name ?? '',
+      type: INBOUND_CALL_TYPE,
+      text: '',
+      mediaUrl: '',
+      quotedMsgId: '',
+      details: { call: { isMissed: frame.missed, duration: frame.duration ?? 0 } },
+      receivedAt: frame.at ?? this.deps.now(),
     });
     this.send({ type: 'inbound_ack', id: frame.id });
   }

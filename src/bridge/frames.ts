@@ -3,6 +3,7 @@
 // is checked against this file by a test.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { CALL_STATUS_NAMES } from '../core/calls/conference.js';
 import { DEVICE_COMMANDS, type DeviceCommand } from '../core/devices/device-commands.js';
 import { NUL_REFUSAL, containsNulCharacter } from '../core/nul-character.js';
 
@@ -31,6 +32,8 @@ export const HelloFrame = frame('hello', {
   app_version: Type.Optional(Short(32)),
   applications: Type.Array(PhoneApplication, { minItems: 1, maxItems: 4, uniqueItems: true }),
   delay_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 600_000 })),
+  /** Members the phone can join in one call (default 5; 0: its platform cannot place conferences). */
+  max_call_members: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
 });
 export const StatusFrame = frame('status', {
   battery: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
@@ -78,14 +81,34 @@ export const GroupEventFrame = frame('group_event', {
   /** 1 joined, 2 left. */
   action: Type.Union([Type.Literal(1), Type.Literal(2)]),
 });
+// Calls (issue 6): a member call's progress, and a call the phone received or missed.
+const CallStatusName = Type.Union(CALL_STATUS_NAMES.map((name) => Type.Literal(name)));
+export const CallStatusFrame = frame('call_status', {
+  push_id: MsgId,
+  call_id: MsgId,
+  status: CallStatusName,
+  /** Seconds talked, for a completed call. */
+  duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+  reason: Type.Optional(Short(500)),
+});
+export const InboundCallFrame = frame('inbound_call', {
+  id: Type.String({ minLength: 1, maxLength: 128 }),
+  number: Type.String({ minLength: 1, maxLength: 64 }),
+  name: Type.Optional(Short(128)),
+  missed: Type.Boolean(),
+  duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+  at: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+});
 export const CommandResultFrame = frame('command_result', { command_id: Short(64), ok: Type.Boolean(), detail: Type.Optional(Short(500)) });
 
-export const DeviceFrame = Type.Union([HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame]);
+export const DeviceFrame = Type.Union([HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame, CallStatusFrame, InboundCallFrame]);
 export type DeviceFrame = Static<typeof DeviceFrame>;
 export type HelloFrame = Static<typeof HelloFrame>;
 export type StatusFrame = Static<typeof StatusFrame>;
 export type InboundFrame = Static<typeof InboundFrame>;
 export type GroupEventFrame = Static<typeof GroupEventFrame>;
+export type CallStatusFrame = Static<typeof CallStatusFrame>;
+export type InboundCallFrame = Static<typeof InboundCallFrame>;
 
 // Gateway → device.
 export const WelcomeFrame = frame('welcome', {
@@ -115,27 +138,36 @@ export const InboundAckFrame = frame('inbound_ack', { id: Type.String() });
 export const REPORT_TYPES = ['sent', 'delivered', 'failed'] as const;
 export const ReportAckFrame = frame('report_ack', { msg_id: MsgId, report: Type.Union(REPORT_TYPES.map((report) => Type.Literal(report))) });
 export const CommandFrame = frame('command', { command_id: Type.String(), command: Type.Union(DEVICE_COMMANDS.map((command) => Type.Literal(command))) });
-export const ERROR_REASONS = ['invalid_json', 'invalid_frame', 'unknown_type', 'too_large', 'not_ready', 'unknown_message'] as const;
+export const CallFrame = frame('call', {
+  push_id: MsgId,
+  priority: Type.Integer({ minimum: 0, maximum: 1 }),
+  mute_gateway: Type.Boolean(),
+  record: Type.Boolean(),
+  members: Type.Array(Type.Object({ call_id: MsgId, number: Type.String() }, { additionalProperties: false }), { minItems: 2, maxItems: 5 }),
+});
+export const CallAckFrame = frame('call_ack', { call_id: MsgId, status: CallStatusName });
+export const ERROR_REASONS = ['invalid_json', 'invalid_frame', 'unknown_type', 'too_large', 'not_ready', 'unknown_message', 'unknown_call'] as const;
 export const ErrorFrame = frame('error', { reason: Type.Union(ERROR_REASONS.map((reason) => Type.Literal(reason))), detail: Type.String() });
 
-export const GatewayFrame = Type.Union([WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame]);
+export const GatewayFrame = Type.Union([WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame, CallFrame, CallAckFrame]);
 export type GatewayFrame = Static<typeof GatewayFrame>;
 export type SendFrame = Static<typeof SendFrame>;
 export type CommandFrame = Static<typeof CommandFrame>;
+export type CallFrame = Static<typeof CallFrame>;
 export type ReportFrame = Extract<DeviceFrame, { type: (typeof REPORT_TYPES)[number] }>;
 
 /** Every frame type, by direction: the list docs/device-protocol.md must describe. */
-export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'inbound', 'group_event', 'command_result'] as const;
-export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'inbound_ack', 'report_ack', 'command', 'error'] as const;
+export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'inbound', 'group_event', 'command_result', 'call_status', 'inbound_call'] as const;
+export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'inbound_ack', 'report_ack', 'command', 'error', 'call', 'call_ack'] as const;
 
 const deviceChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
-  [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame].map((schema) => [
+  [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame, CallStatusFrame, InboundCallFrame].map((schema) => [
     (schema.properties.type as { const: string }).const,
     TypeCompiler.Compile(schema),
   ]),
 );
 const gatewayChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
-  [WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame].map((schema) => [(schema.properties.type as { const: string }).const, TypeCompiler.Compile(schema)]),
+  [WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame, CallFrame, CallAckFrame].map((schema) => [(schema.properties.type as { const: string }).const, TypeCompiler.Compile(schema)]),
 );
 
 export type FrameProblem = { reason: (typeof ERROR_REASONS)[number]; detail: string };

@@ -1,3 +1,4 @@
 // The device protocol: frames, and the hub that serves phones and bridge agents over WebSocket.
 export * from './frames.js';
 export { BridgeHub, BRIDGE_PATH, type BridgeHubDeps, type BridgeSettings } from './bridge-hub.js';
+export { callFrame } from './call-frame.js';

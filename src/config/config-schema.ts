@@ -183,6 +183,13 @@ export const CONFIG_KEYS = {
     default: 1000,
     description: 'How often each gateway looks at the queues of projects whose devices it holds, besides the immediate wake-ups; with several nodes on one PostgreSQL, the longest a push accepted by another node waits.',
   }),
+  // Calls (issue 6).
+  callAnswerTimeoutMs: key({
+    env: 'SWITCHBOARD_CALL_ANSWER_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 1000 }),
+    default: 120_000,
+    description: 'A conference member not answered this long after the conference was handed to a phone is marked cancelled (status 5).',
+  }),
   webhookRetrySchedule: key({
     env: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE',
     schema: Type.String({ pattern: SCHEDULE_PATTERN }),

@@ -1,5 +1,6 @@
 // The storage the domain needs, as interfaces; `storage/` implements them over SQLite and PostgreSQL.
 import type { Account, LedgerEntry, NewLedgerEntry } from './account.js';
+import type { CallStatus, Conference, ConferenceDraft, MemberCall } from './calls/conference.js';
 import type { ChannelRecord } from './channels/channel.js';
 import type { Device, DeviceHello, DeviceStatus, QueueKind } from './devices/device.js';
 import type { InboundMessage, NewInboundMessage } from './inbound/inbound-message.js';
@@ -166,6 +167,34 @@ export interface WebhookStore {
   replay(id: number, now: number): Promise<void>;
 }
 
+// Calls (issue 6).
+export interface CallStore {
+  /** Writes the conference with its push row and member calls (status 1), in the caller's transaction. */
+  create(draft: ConferenceDraft): Promise<{ conference: Conference; calls: MemberCall[] }>;
+  findConference(id: number): Promise<Conference | undefined>;
+  listCalls(conferenceId: number): Promise<MemberCall[]>;
+  findCall(callId: number): Promise<MemberCall | undefined>;
+  /** The project's call queue: high priority first, then oldest. */
+  nextQueued(projectId: number, limit: number): Promise<Conference[]>;
+  /** Hands a queued conference to a device (dialing; members scheduled); false when another claim won. */
+  claim(conferenceId: number, deviceId: number, at: number): Promise<boolean>;
+  listDialingForDevice(deviceId: number): Promise<Conference[]>;
+  /** Applies a change to a call still in the status it was read with; undefined when it moved meanwhile. */
+  moveCall(call: MemberCall, to: { status: CallStatus; duration: number; reason: string }, at: number): Promise<MemberCall | undefined>;
+  /** Marks a dialing conference done when none of its calls is open; answers it when this call did. */
+  finishIfDone(conferenceId: number, at: number): Promise<Conference | undefined>;
+  /** Cancels the project's queued conferences; answers them. */
+  cancelQueued(projectId: number, at: number, error: string): Promise<Conference[]>;
+  /** Ends a dialing conference at once (device reset); answers it when this call did. */
+  cancelDialing(conferenceId: number, at: number, error: string): Promise<Conference | undefined>;
+  /** Calls not yet completed or cancelled, of these conferences. */
+  listOpenCalls(conferenceIds: readonly number[]): Promise<MemberCall[]>;
+  /** Calls still scheduled (unanswered) in conferences handed to a device before `cutoff`. */
+  listUnansweredSince(cutoff: number, limit: number): Promise<MemberCall[]>;
+  /** Conferences queued or dialing. */
+  countPending(projectId: number): Promise<number>;
+}
+
 export interface Stores {
   accounts: AccountStore;
   wallet: WalletStore;
@@ -177,6 +206,7 @@ export interface Stores {
   devices: DeviceStore;
   inbound: InboundStore;
   webhooks: WebhookStore;
+  calls: CallStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

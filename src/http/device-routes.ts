@@ -2,13 +2,14 @@
 // paired devices.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { PickyError, Status, deviceStatusReport, invalidRequest, isDeviceCommand, DEVICE_COMMANDS, type Device, type DeviceService, type Storage } from '../core/index.js';
+import { PickyError, Status, deviceStatusReport, invalidRequest, isDeviceCommand, DEVICE_COMMANDS, type CallService, type Device, type DeviceService, type Storage } from '../core/index.js';
 import { SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 
 export interface DeviceRouteDeps extends EndpointDeps {
   devices: DeviceService;
   storage: Storage;
+  calls: CallService;
 }
 
 const PHONE_APPLICATIONS = [1, 2, 3, 4];
@@ -34,10 +35,11 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
       const device = mainDevice(devices);
       if (!device) throw new PickyError(Status.deviceNotFound, 'no device is paired with this project');
       const queued = await deps.devices.pendingCount(project.id);
+      const calls = await deps.calls.pendingCount(project.id);
       return {
         ...success(),
-        ...deviceStatusReport(project, device, queued, 0),
-        devices: devices.map((each) => deviceStatusReport(project, each, queued, 0)),
+        ...deviceStatusReport(project, device, queued, calls),
+        devices: devices.map((each) => deviceStatusReport(project, each, queued, calls)),
       };
     },
   });
@@ -53,7 +55,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
       if (input.device_id !== undefined) devices = devices.filter((device) => device.deviceKey === input.device_id);
       if (devices.length === 0) throw new PickyError(Status.noChannel, input.device_id ? `no device ${input.device_id} is paired` : 'no device is paired with this project');
       const result = await deps.devices.execute(project, devices, input.command);
-      return success({ command: input.command, devices_reached: result.delivered, messages_cancelled: result.cancelled });
+      return success({ command: input.command, devices_reached: result.delivered, messages_cancelled: result.cancelled, conferences_cancelled: result.callsCancelled });
     },
   });
 

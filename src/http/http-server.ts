@@ -9,11 +9,12 @@ import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
 import { registerPushRoutes, type PushRouteDeps } from './push-routes.js';
 import { registerDeviceRoutes, type DeviceRouteDeps } from './device-routes.js';
 import { registerWebhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
+import { registerConferenceRoutes, type ConferenceRouteDeps } from './conference-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
-export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps {
+export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -63,5 +64,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerPushRoutes(app, deps);
   registerDeviceRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerConferenceRoutes(app, deps);
   return app;
 }

@@ -5,7 +5,7 @@ import type { DeviceStore } from '../core/stores.js';
 import { SENDING } from './message-store.js';
 import type { DeviceRow, Schema } from './schema.js';
 
-function toDevice(row: Omit<DeviceRow, 'id'> & { id: number }): Device {
+function toDevice(row: Omit<DeviceRow, 'id' | 'max_call_members'> & { id: number; max_call_members: number }): Device {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -21,6 +21,7 @@ function toDevice(row: Omit<DeviceRow, 'id'> & { id: number }): Device {
     lastSeenAt: row.last_seen_at,
     isMessageQueuePaused: row.message_queue_paused === 1,
     isCallQueuePaused: row.call_queue_paused === 1,
+    maxCallMembers: row.max_call_members,
     createdAt: row.created_at,
   };
 }
@@ -45,6 +46,7 @@ export class SqlDeviceStore implements DeviceStore {
         last_seen_at: at,
         message_queue_paused: 0,
         call_queue_paused: 0,
+        max_call_members: hello.maxCallMembers,
         created_at: at,
         updated_at: at,
       })
@@ -55,6 +57,7 @@ export class SqlDeviceStore implements DeviceStore {
           app_version: hello.appVersion,
           applications: JSON.stringify(hello.applications),
           delay_ms: hello.delayMs,
+          max_call_members: hello.maxCallMembers,
           is_online: 1,
           node_id: nodeId,
           last_seen_at: at,

@@ -148,6 +148,8 @@ export interface DeviceRow {
   last_seen_at: number;
   message_queue_paused: number;
   call_queue_paused: number;
+  /** Members the device can join in one call (0: it cannot place conferences). */
+  max_call_members: Generated<number>;
   created_at: number;
   updated_at: number;
 }
@@ -224,6 +226,43 @@ export interface WebhookEventItemRow {
   created_at: number;
 }
 
+// Calls (issue 6).
+export interface ConferenceRow {
+  /** The push id (a `pushes` row is written with the conference). */
+  id: number;
+  project_id: number;
+  channel_id: number;
+  priority: number;
+  mute_gateway: number;
+  record: number;
+  member_count: number;
+  total_credit: number;
+  /** queued, dialing, done or cancelled. */
+  state: string;
+  /** The device the conference was handed to. */
+  device_id: number | null;
+  attempts: number;
+  last_error: string;
+  dispatched_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CallRow {
+  id: Generated<number>;
+  conference_id: number;
+  project_id: number;
+  position: number;
+  number: string;
+  /** The documented status, 1 not started … 5 cancelled. */
+  status: number;
+  /** Seconds. */
+  duration: number;
+  reason: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Schema {
   accounts: AccountRow;
   wallets: WalletRow;
@@ -240,4 +279,6 @@ export interface Schema {
   inbound_messages: InboundMessageRow;
   webhook_deliveries: WebhookDeliveryRow;
   webhook_event_items: WebhookEventItemRow;
+  conferences: ConferenceRow;
+  calls: CallRow;
 }

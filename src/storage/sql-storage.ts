@@ -4,6 +4,7 @@ import { Kysely, Migrator, sql } from 'kysely';
 import type { Storage, Stores } from '../core/stores.js';
 import { SqlAccountStore } from './account-store.js';
 import { SqlApiTokenStore } from './api-token-store.js';
+import { SqlCallStore } from './call-store.js';
 import { SqlChannelStore } from './channel-store.js';
 import { SqlDeviceStore } from './device-store.js';
 import { SqlInboundStore } from './inbound-store.js';
@@ -33,6 +34,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores
     devices: new SqlDeviceStore(db),
     inbound: new SqlInboundStore(db, capabilities),
     webhooks: new SqlWebhookStore(db, capabilities),
+    calls: new SqlCallStore(db),
   };
 }
 

@@ -1,6 +1,6 @@
 // What the bridge channel and the dispatcher need to know of a device connected to this node.
 import type { Device } from '../../core/index.js';
-import type { SendFrame } from '../../bridge/frames.js';
+import type { CallFrame, SendFrame } from '../../bridge/frames.js';
 
 export interface ConnectedDevice {
   readonly device: Device;
@@ -15,6 +15,8 @@ export interface ConnectedDevice {
   /** Gives the booking back when the claim did not happen. */
   release(messageId: number): void;
   sendMessage(frame: SendFrame): void;
+  /** Hands the device a conference to place. */
+  sendCall(frame: CallFrame): void;
 }
 
 export interface DeviceDirectory {

@@ -1,6 +1,7 @@
 // Devices of phone-automation projects: pairing by license key or device token, presence, heartbeats,
 // pausing, and the gateway's side of the device commands.
 import { hashToken, newMasterToken } from '../secrets.js';
+import type { CallService } from '../calls/call-service.js';
 import type { Clock } from '../clock.js';
 import { TtlCache } from '../ttl-cache.js';
 import type { OutboundMessage } from '../messages/message.js';
@@ -33,6 +34,7 @@ export interface PairingRequest {
   appVersion: string;
   applications: number[];
   delayMs: number;
+  maxCallMembers: number;
 }
 
 export interface Pairing {
@@ -44,6 +46,7 @@ export interface Pairing {
 
 export class DeviceService {
   private link: DeviceLink | undefined;
+  private calls: CallService | undefined;
   private readonly unpausedProjects: TtlCache<number, true>;
 
   constructor(
@@ -53,6 +56,11 @@ export class DeviceService {
     private readonly nodeId: string,
   ) {
     this.unpausedProjects = new TtlCache(clock, 5000);
+  }
+
+  /** The call queue, which `delete-call-queue` and `reset` act on. */
+  attachCalls(calls: CallService): void {
+    this.calls = calls;
   }
 
   /** The bridge registers itself so that commands and pauses reach connected devices. */
@@ -77,7 +85,7 @@ export class DeviceService {
     if (!project) throw new PairingRefusedError('bad_license', 'unknown project');
     if (project.status !== 'Active') throw new PairingRefusedError('project_not_active', `project ${project.id} is ${project.status}`);
     const device = await stores.devices.upsert(
-      { projectId: project.id, deviceKey: request.deviceKey, phoneName: request.phoneName, appVersion: request.appVersion, applications: request.applications, delayMs: request.delayMs },
+      { projectId: project.id, deviceKey: request.deviceKey, phoneName: request.phoneName, appVersion: request.appVersion, applications: request.applications, delayMs: request.delayMs, maxCallMembers: request.maxCallMembers },
       hashToken(deviceToken),
       this.nodeId,
       this.clock.now(),
@@ -159,10 +167,14 @@ export class DeviceService {
   }
 
   /** The gateway's side of a command, then the command itself to every connected device of the project. */
-  async execute(project: Project, devices: Device[], command: DeviceCommand): Promise<{ delivered: number; cancelled: number }> {
+  async execute(project: Project, devices: Device[], command: DeviceCommand): Promise<{ delivered: number; cancelled: number; callsCancelled: number }> {
     let cancelled = 0;
+    let callsCancelled = 0;
     if (command === 'delete-message-queue' || command === 'reset') cancelled += await this.cancelQueued(project.id);
     if (command === 'reset') cancelled += await this.cancelHeldBy(devices);
+    const why = command === 'reset' ? 'device reset' : 'call queue deleted';
+    if (command === 'delete-call-queue' || command === 'reset') callsCancelled += (await this.calls?.cancelQueued(project.id, why)) ?? 0;
+    if (command === 'reset') callsCancelled += (await this.calls?.cancelHeldBy(devices, why)) ?? 0;
     for (const device of devices) {
       if (command === 'stop-message-queue') await this.setPaused(device, 'message', true);
       if (command === 'resume-message-queue') await this.setPaused(device, 'message', false);
@@ -172,7 +184,7 @@ export class DeviceService {
     let delivered = 0;
     for (const device of devices) if (this.link?.sendCommand(device.id, command)) delivered += 1;
     this.link?.wake(project.id);
-    return { delivered, cancelled };
+    return { delivered, cancelled, callsCancelled };
   }
 
   private async setPaused(device: Device, queue: QueueKind, isPaused: boolean): Promise<void> {

@@ -28,6 +28,8 @@ export interface Device {
   lastSeenAt: number;
   isMessageQueuePaused: boolean;
   isCallQueuePaused: boolean;
+  /** Members it can join in one call (application 4); below 2 it cannot place conferences at all. */
+  maxCallMembers: number;
   createdAt: number;
 }
 
@@ -38,6 +40,7 @@ export interface DeviceHello {
   appVersion: string;
   applications: number[];
   delayMs: number;
+  maxCallMembers: number;
 }
 
 export type QueueKind = 'message' | 'call';

@@ -12,7 +12,12 @@ export interface InboundDetails {
   groupId?: string;
   groupName?: string;
   mentions?: string[];
+  /** A call the phone received (application 4): missed or answered, and how long it lasted (s). */
+  call?: { isMissed: boolean; duration: number };
 }
+
+/** Our inbound `type` for calls (application 4); Picky's message types stop at 9. */
+export const INBOUND_CALL_TYPE = 10;
 
 export interface InboundMessage {
   id: number;

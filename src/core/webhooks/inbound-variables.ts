@@ -29,6 +29,7 @@ export function inboundVariables(message: InboundMessage, webhookUrl: string): R
     payload: details.payload ?? '',
     ...(details.interactive ? { interactive: details.interactive } : {}),
     ...(details.contacts ? { contact: details.contacts } : {}),
+    ...(details.call ? { 'call-status': details.call.isMissed ? 'missed' : 'answered', 'call-duration': details.call.duration } : {}),
     ...(details.location ? { Location: { name: '', address: '', url: '', ...details.location } } : {}),
   };
   // Custom variables come first so that a query parameter can never hide a documented variable.

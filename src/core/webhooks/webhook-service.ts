@@ -2,6 +2,8 @@
 // outbox rows inside the transaction that stored them; report items are batched per project; attempts
 // are recorded against the retry schedule; owners read the log and replay deliveries.
 import { randomBytes } from 'node:crypto';
+import { CALL_EVENT_VERSION, EVENT_CALL_STATUS, callEventItem } from '../calls/conference-report.js';
+import type { CallTransition } from '../calls/conference.js';
 import type { Clock } from '../clock.js';
 import type { InboundMessage } from '../inbound/inbound-message.js';
 import type { MessageTransition } from '../messages/message-service.js';
@@ -160,6 +162,20 @@ export class WebhookService {
       await stores.webhooks.insert({ projectId: project.id, kind: 'event', eventId, url: project.eventWebhook, format: 'json', payload: JSON.stringify(body), inboundId: null, retrySchedule: this.scheduleOf(project) }, this.deps.clock.now());
     });
   }
+
+  /**
+   * The call listener: each member call change is one event webhook call (event_id 11, versioned), in
+   * the transaction that stored it; its event id names the call and status, so it is queued once.
+   */
+  readonly enqueueCallEvents = async (transitions: CallTransition[], stores: Stores): Promise<void> => {
+    for (const { conference, call } of transitions) {
+      const project = await this.deps.findProject(conference.projectId, stores);
+      if (!project?.eventWebhook) continue;
+      const payload = JSON.stringify({ project_id: String(project.id), event_id: EVENT_CALL_STATUS, version: CALL_EVENT_VERSION, data: [callEventItem(project, conference, call)] });
+      const eventId = `evt_call_${call.id}_${call.status}`;
+      await stores.webhooks.insert({ projectId: project.id, kind: 'event', eventId, url: project.eventWebhook, format: 'json', payload, inboundId: null, retrySchedule: this.scheduleOf(project) }, this.deps.clock.now());
+    }
+  };
 
   /**
    * Turns waiting report items into event webhook calls: a project's items go once the oldest has

@@ -5,6 +5,8 @@ import { foundationMigration } from './0001-foundation.js';
 import { pushMigration } from './0002-push.js';
 import { bridgeMigration } from './0003-bridge.js';
 import { webhooksMigration } from './0004-webhooks.js';
+// Calls (issue 6).
+import { callsMigration } from './0005-calls.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -12,6 +14,7 @@ export function migrationProvider(capabilities: DialectCapabilities): MigrationP
     '0002_push': pushMigration(capabilities),
     '0003_bridge': bridgeMigration(capabilities),
     '0004_webhooks': webhooksMigration(capabilities),
+    '0005_calls': callsMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }

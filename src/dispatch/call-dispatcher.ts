@@ -1,0 +1,76 @@
+// The call queue of phone-automation projects, apart from the message queue: queued conferences go by
+// priority then age to connected devices that carry calls, one conference at a time per device, claimed
+// in the database (queued → dialing) so that two nodes never hand out the same one. It also cancels
+// calls left unanswered past the timeout. Nothing here needs to survive a restart.
+import type { CallService, Clock } from '../core/index.js';
+import { callFrame } from '../bridge/index.js';
+import type { DeviceDirectory } from '../channels/bridge/index.js';
+
+export interface CallDispatcherDeps {
+  calls: CallService;
+  directory: DeviceDirectory;
+  clock: Clock;
+  logError(error: unknown, context: string): void;
+}
+
+/** Queued conferences looked at per round: more than enough for the devices of one project. */
+const WINDOW = 50;
+
+export class CallDispatcher {
+  private readonly running = new Set<number>();
+  private readonly again = new Set<number>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private isClosed = false;
+
+  constructor(private readonly deps: CallDispatcherDeps) {}
+
+  /** A conference was queued, a device connected or resumed its call queue, or a conference ended. */
+  wake(projectId: number): void {
+    if (this.isClosed) return;
+    if (this.running.has(projectId)) {
+      this.again.add(projectId);
+      return;
+    }
+    this.running.add(projectId);
+    void this.round(projectId)
+      .catch((error: unknown) => this.deps.logError(error, `call dispatch for project ${projectId}`))
+      .finally(() => {
+        this.running.delete(projectId);
+        if (this.again.delete(projectId)) this.wake(projectId);
+      });
+  }
+
+  /**
+   * Every `intervalMs`: the queues of projects with devices here (conferences accepted by another node
+   * reach them this way), and the unanswered-call timeout.
+   */
+  poll(intervalMs: number, projects: () => Iterable<number>): void {
+    const timer = setInterval(() => {
+      for (const projectId of projects()) this.wake(projectId);
+      this.deps.calls.expireUnanswered().catch((error: unknown) => this.deps.logError(error, 'unanswered calls'));
+    }, intervalMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  close(): void {
+    this.isClosed = true;
+    for (const timer of this.timers) clearInterval(timer);
+  }
+
+  private async round(projectId: number): Promise<void> {
+    const devices = this.deps.directory.connectedFor(projectId).filter(({ device }) => device.applications.includes(4) && !device.isCallQueuePaused);
+    if (devices.length === 0) return;
+    const queued = await this.deps.calls.nextQueued(projectId, WINDOW);
+    const taken = new Set<number>();
+    for (const connected of devices) {
+      if (queued.length === taken.size) return;
+      if ((await this.deps.calls.heldBy(connected.device.id)).length > 0) continue;
+      const conference = queued.find((candidate) => !taken.has(candidate.id) && candidate.memberCount <= connected.device.maxCallMembers);
+      if (!conference) continue;
+      taken.add(conference.id);
+      const calls = await this.deps.calls.claim(conference, connected.device.id);
+      if (calls) connected.sendCall(callFrame(conference, calls));
+    }
+  }
+}
