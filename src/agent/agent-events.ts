@@ -27,6 +27,8 @@ export type AgentEvent =
   | { event: 'protocol_error'; reason: string; detail: string }
   /** The gateway sent something that is not a valid frame; it is ignored. */
   | { event: 'invalid_frame'; reason: string; detail: string }
+  /** The driver started placing a conference. */
+  | { event: 'call'; push_id: string; numbers: string[] }
   /** The gateway stored an inbound message (`inbound_ack`). */
   | { event: 'inbound_acked'; id: string };
 

@@ -23,6 +23,8 @@ export interface BridgeAgentOptions {
   delayMs?: number;
   /** Applications this phone carries (default 1, 2, 3). */
   applications?: number[];
+  /** Members this phone can join in one call (default 5; 0: it cannot place conferences). */
+  maxCallMembers?: number;
   /** Default: the device id. */
   phoneName?: string;
   appVersion?: string;

@@ -31,6 +31,18 @@ export function outgoingMessage(frame: SendFrame): OutgoingMessage {
   };
 }
 
+/** A conference the gateway asked the phone to place (a `call` frame). */
+export interface OutgoingConference {
+  pushId: string;
+  priority: number;
+  /** Future scope: a driver that cannot honour these says so in its call reports' `reason`. */
+  isGatewayMuted: boolean;
+  isRecorded: boolean;
+  members: { callId: string; number: string }[];
+}
+
+export type CallProgress = 'scheduled' | 'in_progress' | 'completed' | 'cancelled';
+
 /** What a driver may tell the agent; the agent turns it into frames and events. */
 export interface DriverHost {
   /** The phone sent the message (frame `sent`). */
@@ -41,6 +53,8 @@ export interface DriverHost {
   failed(msgId: string, reason: string, retryable: boolean): void;
   /** The phone received a message (frame `inbound`). */
   received(message: InboundInput): void;
+  /** A member call moved on (frame `call_status`); `duration` in seconds for a completed call. */
+  callStatus(conference: OutgoingConference, callId: string, status: CallProgress, duration?: number, reason?: string): void;
   /** Writes an event line (`{"event":"message",…}`). */
   emit(event: AgentEvent): void;
 }
@@ -49,6 +63,8 @@ export interface Driver {
   readonly name: string;
   /** Sends one message the agent accepted; progress comes back through the host. */
   send(message: OutgoingMessage): void;
+  /** Places a conference; a driver without calls reports every member cancelled. */
+  call?(conference: OutgoingConference): void;
   /** Stops pending work (timers, a modem session); the agent is stopping. */
   close(): void;
 }

@@ -3,7 +3,7 @@
 // most a window of them is unacknowledged on the wire at once: a phone back from a long time offline
 // must not flood the gateway (which disconnects a device with too many frames waiting).
 import { randomBytes } from 'node:crypto';
-import { parseDeviceFrame, type GroupEventFrame, type InboundFrame } from '../bridge/frames.js';
+import { parseDeviceFrame, type GroupEventFrame, type InboundCallFrame, type InboundFrame } from '../bridge/frames.js';
 import { AgentInputError } from './agent-input-error.js';
 import { SendWindow } from './send-window.js';
 
@@ -37,7 +37,16 @@ export interface GroupEventInput {
 }
 
 /** What the outbox keeps until the gateway's `inbound_ack`. */
-type Acknowledged = InboundFrame | GroupEventFrame;
+type Acknowledged = InboundFrame | GroupEventFrame | InboundCallFrame;
+
+/** A call the phone received or missed. */
+export interface InboundCallInput {
+  number: string;
+  name?: string;
+  missed: boolean;
+  /** Seconds, for an answered call. */
+  duration?: number;
+}
 
 const OPTIONAL_FIELDS = ['text', 'name', 'media_url', 'quoted_msg_id', 'location', 'contacts', 'payload', 'interactive', 'group_id', 'group_name', 'mentions'] as const;
 
@@ -74,6 +83,12 @@ export class InboundOutbox {
   addGroupEvent(input: GroupEventInput): GroupEventFrame {
     const { application, group_id, group_subject, number, action } = input;
     return this.keep({ type: 'group_event', id: this.newId(), application, group_id, group_subject, number, action }, 'group event') as GroupEventFrame;
+  }
+
+  /** A received or missed call, kept and acknowledged like a received message. */
+  addInboundCall(input: InboundCallInput): InboundCallFrame {
+    const frame = { type: 'inbound_call', id: this.newId(), number: input.number, missed: input.missed, at: this.now(), ...(input.name !== undefined ? { name: input.name } : {}), ...(input.duration !== undefined ? { duration: input.duration } : {}) };
+    return this.keep(frame, 'inbound call') as InboundCallFrame;
   }
 
   private newId(): string {

@@ -1,11 +1,21 @@
 // The `simulate` driver: a phone that sends every message at once and reports it delivered after a
-// set time, writing each message it "sends" as an event line so tests and demos can see it.
-import type { Driver, DriverFactory, DriverHost, OutgoingMessage } from './driver.js';
+// set time, and plays each conference member's call as configured (answers after N s and talks M s,
+// busy, or no answer), writing what it does as event lines so tests and demos can see it.
+import type { Driver, DriverFactory, DriverHost, OutgoingConference, OutgoingMessage } from './driver.js';
+
+/** How one member's call goes. Without `ringS`, an unanswered call is never reported (the gateway's timeout cancels it). */
+export type SimulatedCallOutcome = { outcome: 'answer'; answerAfterS?: number; talkS?: number } | { outcome: 'busy' } | { outcome: 'no_answer'; ringS?: number };
 
 export interface SimulateDriverOptions {
   /** Time between `sent` and `delivered`, in ms (default 0: delivered right after sent). */
   deliverAfterMs?: number;
+  /** Each member's call, by number (default: answers after 1 s, talks 5 s). */
+  callOutcome?: (number: string) => SimulatedCallOutcome;
+  /** How long a simulated second lasts, in ms (default 1000; tests make calls quick with 1). */
+  secondMs?: number;
 }
+
+const DEFAULT_OUTCOME: SimulatedCallOutcome = { outcome: 'answer', answerAfterS: 1, talkS: 5 };
 
 class SimulateDriver implements Driver {
   readonly name = 'simulate';
@@ -13,7 +23,7 @@ class SimulateDriver implements Driver {
 
   constructor(
     private readonly host: DriverHost,
-    private readonly deliverAfterMs: number,
+    private readonly options: SimulateDriverOptions,
   ) {}
 
   send(message: OutgoingMessage): void {
@@ -29,14 +39,41 @@ class SimulateDriver implements Driver {
       priority: message.priority,
     });
     this.host.sent(message.msgId);
-    if (this.deliverAfterMs <= 0) {
+    const deliverAfterMs = this.options.deliverAfterMs ?? 0;
+    if (deliverAfterMs <= 0) {
       this.host.delivered(message.msgId);
       return;
     }
+    this.later(deliverAfterMs, () => this.host.delivered(message.msgId));
+  }
+
+  call(conference: OutgoingConference): void {
+    this.host.emit({ event: 'call', push_id: conference.pushId, numbers: conference.members.map((member) => member.number) });
+    // The simulated phone can neither mute itself nor record: it says so, as a real one would.
+    const unsupported = [conference.isGatewayMuted && 'mute_gateway', conference.isRecorded && 'record'].filter(Boolean);
+    const note = unsupported.length > 0 ? `${unsupported.join(' and ')} not supported by this device` : undefined;
+    const second = this.options.secondMs ?? 1000;
+    for (const { callId, number } of conference.members) {
+      const plan = this.options.callOutcome?.(number) ?? DEFAULT_OUTCOME;
+      const report = (status: 'in_progress' | 'completed' | 'cancelled', duration?: number, reason?: string) => this.host.callStatus(conference, callId, status, duration, reason ?? note);
+      if (plan.outcome === 'busy') this.later(0, () => report('cancelled', 0, 'busy'));
+      else if (plan.outcome === 'no_answer') {
+        if (plan.ringS !== undefined) this.later(plan.ringS * second, () => report('cancelled', 0, 'no answer'));
+      } else {
+        const talkS = plan.talkS ?? 5;
+        this.later((plan.answerAfterS ?? 1) * second, () => {
+          report('in_progress');
+          this.later(talkS * second, () => report('completed', talkS));
+        });
+      }
+    }
+  }
+
+  private later(ms: number, work: () => void): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.host.delivered(message.msgId);
-    }, this.deliverAfterMs);
+      work();
+    }, ms);
     this.timers.add(timer);
   }
 
@@ -47,5 +84,5 @@ class SimulateDriver implements Driver {
 }
 
 export function simulateDriver(options: SimulateDriverOptions = {}): DriverFactory {
-  return (host) => new SimulateDriver(host, options.deliverAfterMs ?? 0);
+  return (host) => new SimulateDriver(host, options);
 }
