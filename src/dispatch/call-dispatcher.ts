@@ -5,6 +5,7 @@
 import type { CallService, Clock } from '../core/index.js';
 import { callFrame } from '../bridge/index.js';
 import type { DeviceDirectory } from '../channels/bridge/index.js';
+import { SerialTask } from './serial-task.js';
 
 export interface CallDispatcherDeps {
   calls: CallService;
@@ -17,8 +18,8 @@ export interface CallDispatcherDeps {
 const WINDOW = 50;
 
 export class CallDispatcher {
-  private readonly running = new Set<number>();
-  private readonly again = new Set<number>();
+  /** One round at a time per project: a wake during a round runs one more after it. */
+  private readonly rounds = new Map<number, SerialTask>();
   private readonly timers: NodeJS.Timeout[] = [];
   private isClosed = false;
 
@@ -27,17 +28,9 @@ export class CallDispatcher {
   /** A conference was queued, a device connected or resumed its call queue, or a conference ended. */
   wake(projectId: number): void {
     if (this.isClosed) return;
-    if (this.running.has(projectId)) {
-      this.again.add(projectId);
-      return;
-    }
-    this.running.add(projectId);
-    void this.round(projectId)
-      .catch((error: unknown) => this.deps.logError(error, `call dispatch for project ${projectId}`))
-      .finally(() => {
-        this.running.delete(projectId);
-        if (this.again.delete(projectId)) this.wake(projectId);
-      });
+    let task = this.rounds.get(projectId);
+    if (!task) this.rounds.set(projectId, (task = new SerialTask(() => this.round(projectId), () => this.isClosed)));
+    task.run().catch((error: unknown) => this.deps.logError(error, `call dispatch for project ${projectId}`));
   }
 
   /**
