@@ -15,7 +15,8 @@ let receiver: WebhookReceiver;
 
 beforeEach(async () => {
   clock = new ManualClock();
-  g = await startListeningGateway({ SWITCHBOARD_WEBHOOK_POLL_MS: '600000', SWITCHBOARD_CALL_ANSWER_TIMEOUT_MS: '60000' }, { clock });
+  // Polls are left to the tests (runDue, expireUnanswered): only immediate wake-ups run by themselves.
+  g = await startListeningGateway({ SWITCHBOARD_WEBHOOK_POLL_MS: '600000', SWITCHBOARD_DISPATCH_POLL_MS: '600000', SWITCHBOARD_CALL_ANSWER_TIMEOUT_MS: '60000' }, { clock });
   receiver = await startWebhookReceiver();
 });
 afterEach(async () => {
