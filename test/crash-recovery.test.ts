@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropPostgresSchema } from '../src/storage/index.js';
+import { simulateDriver } from '../src/agent/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
@@ -166,5 +167,31 @@ describe('crash recovery', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('places every accepted conference once across a SIGKILL in the middle of one', { timeout: 120_000 }, async () => {
+    const { url, env } = await gatewayEnv();
+    const first = await firstStart(url, env);
+    const post = async (endpoint: string, body: unknown) => (await (await fetch(`${url}/api/v2/${endpoint}`, { method: 'POST', body: JSON.stringify(body) })).json()) as any;
+    // Each member talks 20 simulated seconds of 50 ms: the first conference is still on when the gateway dies.
+    const agent = createTestAgent({ serverUrl: url, licenseKey: first.licenseKey, deviceId: 'crash-caller', delayMs: 0, applications: [4], driver: simulateDriver({ secondMs: 50, callOutcome: () => ({ outcome: 'answer', answerAfterS: 1, talkS: 20 }) }) });
+    agents.push(agent);
+    await agent.agent.start();
+    const pushIds: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const answer = await post('conference-request', { token: first.apiToken, application: 4, data: [{ number: `1555700${index}001` }, { number: `1555700${index}002` }] });
+      expect(answer.status).toBe(100);
+      pushIds.push(answer.push_id);
+    }
+    await agent.waitFor(() => agent.events.some((event) => event.event === 'call'));
+    await kill(first.child);
+
+    startGateway(env);
+    await ready(url);
+    const rows = async () => (await Promise.all(pushIds.map((pushId) => post('conference-report', { token: first.apiToken, push_id: pushId })))).flat() as { status: string; duration: string }[];
+    await waitUntil(async () => (await rows()).every((row) => row.status === '4'), 60_000);
+    expect((await rows()).map((row) => row.duration)).toEqual(Array(6).fill('20'));
+    const placed = agent.events.filter((event) => event.event === 'call').map((event) => (event as { push_id: string }).push_id);
+    expect(placed).toEqual(pushIds);
   });
 });
