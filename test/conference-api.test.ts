@@ -2,7 +2,7 @@
 // agent's simulate driver and raw device sockets), the call queue commands, and the call events.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SimulatedCallOutcome } from '../src/agent/index.js';
-import { simulateDriver } from '../src/agent/index.js';
+import { handleInputLine, simulateDriver } from '../src/agent/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js';
@@ -242,5 +242,19 @@ describe('calls over the raw protocol', () => {
     expect(bodies[0]).toMatchObject({ number: '15559990000', name: 'Ann', application: 4, type: 10, 'call-status': 'missed', 'call-duration': 0, source: 'calls' });
     expect(bodies[1]).toMatchObject({ number: '15559990001', application: 4, 'call-status': 'answered', 'call-duration': 30 });
     expect(receiver.calls).toHaveLength(2);
+  });
+});
+
+describe('inbound calls from the agent', () => {
+  it('reach the global webhook, injected as a stdin line would', async () => {
+    await g.t.post('pm/set-webhook', { token: g.t.masterToken, project_id: g.t.projectId, global_webhook: `${receiver.url}/global` });
+    const phone = await startPhone('line-phone');
+    expect(handleInputLine(phone.agent, JSON.stringify({ inbound_call: { number: '15558880000', missed: true } }))).toMatchObject({ event: 'inbound_accepted' });
+    expect(handleInputLine(phone.agent, JSON.stringify({ inbound_call: { number: '1555', missed: true, colour: 'red' } }))).toEqual({ event: 'input_error', detail: 'inbound_call: unknown field colour' });
+    expect(handleInputLine(phone.agent, JSON.stringify({ inbound_call: { number: '1555', missed: 'yes' } }))).toMatchObject({ event: 'input_error' });
+    await phone.waitFor(() => phone.agent.state.unackedInbound === 0);
+    await g.t.gateway.webhookDispatcher.runDue();
+    const [call] = await receiver.waitForCalls(1);
+    expect(call!.fields).toMatchObject({ number: '15558880000', application: 4, type: 10, 'call-status': 'missed' });
   });
 });
