@@ -1,7 +1,7 @@
 // The reference bridge agent: one simulated (or, through a driver, real) phone speaking the device
 // protocol to a gateway — hello, heartbeat, reconnects with backoff, deduplicated sends, commands and
 // inbound messages kept until acked. Many can run in one process (tests, benchmarks).
-import { MAX_FRAME_BYTES, PROTOCOL_VERSION, parseDeviceFrame, parseGatewayFrame, type CallFrame, type CallStatusFrame, type CommandFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type ReportFrame } from '../bridge/frames.js';
+import { MAX_FRAME_BYTES, PROTOCOL_VERSION, parseDeviceFrame, parseGatewayFrame, type CommandFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type ReportFrame } from '../bridge/frames.js';
 import type { AgentEvent } from './agent-events.js';
 import { AgentInputError } from './agent-input-error.js';
 import { AgentRefusedError, type AgentEnd, type AgentState, type BridgeAgentOptions } from './bridge-agent-options.js';
@@ -9,8 +9,8 @@ import { bridgeUrl } from './bridge-url.js';
 import { DEFAULT_STATUS, checkStatus, type DeviceStatus } from './device-status.js';
 import { DeviceQueues } from './device-queues.js';
 import { DEFAULT_LEDGER_LIMIT, DeliveryLedger } from './delivery-ledger.js';
-import { CallBook, outgoingConference } from './call-book.js';
-import { outgoingMessage, type Driver, type DriverHost, type OutgoingConference } from './driver.js';
+import { AgentCalls } from './agent-calls.js';
+import { outgoingMessage, type Driver, type DriverHost } from './driver.js';
 import { InboundOutbox, type GroupEventInput, type InboundCallInput, type InboundInput } from './inbound-outbox.js';
 import { DEFAULT_BACKOFF, ReconnectBackoff } from './reconnect-backoff.js';
 import { ReportOutbox } from './report-outbox.js';
@@ -32,7 +32,13 @@ export class BridgeAgent {
   private heartbeatMs = 0;
   private status: DeviceStatus;
   private readonly queues = new DeviceQueues();
-  private readonly calls = new CallBook();
+  private readonly calls = new AgentCalls({
+    send: (frame) => {
+      if (this.isWelcomed) this.send(frame);
+    },
+    isCallQueuePaused: () => this.queues.isCallQueuePaused,
+    driver: () => this.driver,
+  });
   private readonly ledger: DeliveryLedger;
   private readonly outbox: InboundOutbox;
   private readonly reports: ReportOutbox;
@@ -219,7 +225,7 @@ export class BridgeAgent {
       case 'error':
         return this.emit({ event: 'protocol_error', reason: frame.reason, detail: frame.detail });
       case 'call':
-        return this.handleCall(frame);
+        return this.calls.take(frame);
       case 'call_ack':
         return this.calls.acknowledge(frame.call_id, frame.status);
     }
@@ -242,7 +248,7 @@ export class BridgeAgent {
     for (const answer of answers) this.send(answer);
     this.reports.startSession();
     this.resendReports();
-    for (const report of this.calls.pending()) this.send(report);
+    this.calls.resend();
     this.outbox.startSession();
     this.sendInbound();
     if (!this.queues.isMessageQueuePaused) this.sendHeld();
@@ -279,28 +285,6 @@ export class BridgeAgent {
     else this.driver?.send(message);
   }
 
-  /** A conference to place: once per push_id (a repeat gets the reports kept), held while calls are stopped. */
-  private handleCall(frame: CallFrame): void {
-    const conference = outgoingConference(frame);
-    if (!this.calls.accept(conference)) {
-      for (const report of this.calls.pending()) if (report.push_id === frame.push_id) this.send(report);
-      return;
-    }
-    if (this.queues.isCallQueuePaused) this.calls.hold(conference);
-    else this.placeCall(conference);
-  }
-
-  private placeCall(conference: OutgoingConference): void {
-    if (this.driver?.call) this.driver.call(conference);
-    else for (const member of conference.members) this.reportCall(conference, member.callId, 'cancelled', 0, `the ${this.driver?.name ?? ''} driver cannot place calls`);
-  }
-
-  private reportCall(conference: OutgoingConference, callId: string, status: CallStatusFrame['status'], duration?: number, reason?: string): void {
-    const frame: CallStatusFrame = { type: 'call_status', push_id: conference.pushId, call_id: callId, status, ...(duration !== undefined ? { duration } : {}), ...(reason ? { reason: reason.slice(0, 500) } : {}) };
-    this.calls.keep(frame);
-    if (this.isWelcomed) this.send(frame);
-  }
-
   private handleCommand(frame: CommandFrame): void {
     const { command, command_id } = frame;
     this.emit({ event: 'command', command, command_id });
@@ -325,8 +309,7 @@ export class BridgeAgent {
         break;
       case 'delete-call-queue':
         this.queues.clearCalls();
-        // Conferences held here were handed over: tell the gateway they will never be placed.
-        for (const conference of this.calls.takeHeld()) for (const member of conference.members) this.reportCall(conference, member.callId, 'cancelled', 0, 'deleted from the device call queue');
+        this.calls.deleteHeld();
         break;
       case 'stop-message-queue':
       case 'resume-message-queue':
@@ -336,7 +319,7 @@ export class BridgeAgent {
       case 'stop-call-queue':
       case 'resume-call-queue':
         this.queues.isCallQueuePaused = command === 'stop-call-queue';
-        if (!this.queues.isCallQueuePaused) for (const conference of this.calls.takeHeld()) this.placeCall(conference);
+        if (!this.queues.isCallQueuePaused) this.calls.placeHeld();
         break;
       default:
         // The schema admits only known commands; a newer gateway's command is refused, not obeyed blindly.
@@ -373,7 +356,7 @@ export class BridgeAgent {
       },
       failed: (msgId, reason, retryable) => this.reportFailed(msgId, reason, retryable),
       received: (input) => void this.injectInbound(input),
-      callStatus: (conference, callId, status, duration, reason) => this.reportCall(conference, callId, status, duration, reason),
+      callStatus: (conference, callId, status, duration, reason) => this.calls.report(conference, callId, status, duration, reason),
       emit: (event) => this.emit(event),
     };
   }

@@ -3,7 +3,7 @@
 import type { Kysely } from 'kysely';
 import type { CallStatus, Conference, ConferenceDraft, ConferenceState, MemberCall } from '../core/calls/conference.js';
 import type { CallStore } from '../core/stores.js';
-import type { CallRow, ConferenceRow, Schema } from './schema.js';
+import type { CallRow, ConferenceRow, PushRow, Schema } from './schema.js';
 
 function toConference(row: ConferenceRow): Conference {
   return {
@@ -49,9 +49,12 @@ export class SqlCallStore implements CallStore {
 
   async create(draft: ConferenceDraft): Promise<{ conference: Conference; calls: MemberCall[] }> {
     const at = draft.createdAt;
+    // PushRow declares `id` required because the push writer reserves ids itself; here the database draws
+    // it (the same sequence on PostgreSQL, the same autoincrement on SQLite), hence the cast.
+    const pushRow: Omit<PushRow, 'id'> = { project_id: draft.projectId, channel_id: draft.channelId, application: 4, priority: draft.priority, message_type: 0, message_count: draft.numbers.length, total_credit: draft.totalCredit, created_at: at };
     const push = await this.db
       .insertInto('pushes')
-      .values({ project_id: draft.projectId, channel_id: draft.channelId, application: 4, priority: draft.priority, message_type: 0, message_count: draft.numbers.length, total_credit: draft.totalCredit, created_at: at } as never)
+      .values(pushRow as PushRow)
       .returning('id')
       .executeTakeFirstOrThrow();
     const id = Number(push.id);
