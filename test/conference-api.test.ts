@@ -138,6 +138,7 @@ describe('conference-report', () => {
     expect(await report('abc')).toMatchObject({ status: 410 });
     const push = await g.t.post('push', { token: g.t.apiToken, application: 1, globalmessage: 'hi', data: [{ number: '15550001111' }] });
     expect(await report(push.push_id)).toMatchObject({ status: 503 });
+    expect(await g.t.post('delivery-report', { token: g.t.apiToken, push_id: own.push_id })).toMatchObject({ status: 503 });
     const other = await g.t.post('pm/create-project', { token: g.t.masterToken, project_name: 'Other', generate_api_token: true });
     expect(await report(own.push_id, other.api_tokens[0].token)).toMatchObject({ status: 503 });
   });

@@ -37,6 +37,8 @@ export function registerPushRoutes(app: FastifyInstance, deps: PushRouteDeps): v
     async handle(input, caller) {
       const push = await deps.storage.stores.pushes.findById(input.push_id);
       if (!push || push.projectId !== caller.project.id) throw new PickyError(Status.invalidPushId, `push ${input.push_id} is not a push of this project`);
+      // Conferences are pushes too (one id series), reported by conference-report.
+      if (push.application === 4) throw new PickyError(Status.invalidPushId, `push ${input.push_id} is a conference: see conference-report`);
       return deliveryReport(caller.project, push, await deps.storage.stores.messages.listByPush(push.id));
     },
   });
