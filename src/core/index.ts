@@ -27,3 +27,4 @@ export * from './push/index.js';
 export * from './devices/index.js';
 export * from './inbound/index.js';
 export * from './webhooks/index.js';
+export * from './whatsapp-web/index.js';

@@ -7,6 +7,7 @@ import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, Webho
 import type { MessageEvent, MessageState, OutboundMessage } from './messages/message.js';
 import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
 import type { PushDraft, PushMedia, PushRecord, PushWriteResult } from './push/push-draft.js';
+import type { WhatsAppWebStore } from './whatsapp-web/web-store.js';
 
 export interface AccountStore {
   /** The gateway's account (there is one per installation), if it has been created. */
@@ -48,6 +49,7 @@ export interface ChannelStore {
   create(channel: Omit<ChannelRecord, 'id' | 'createdAt'>, at: number): Promise<ChannelRecord>;
   findById(id: number): Promise<ChannelRecord | undefined>;
   listByProject(projectId: number): Promise<ChannelRecord[]>;
+  setStatus(id: number, status: ChannelRecord['status'], at: number): Promise<void>;
 }
 
 export interface PushStore {
@@ -177,6 +179,7 @@ export interface Stores {
   devices: DeviceStore;
   inbound: InboundStore;
   webhooks: WebhookStore;
+  whatsappWeb: WhatsAppWebStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

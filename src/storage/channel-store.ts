@@ -38,4 +38,8 @@ export class SqlChannelStore implements ChannelStore {
     const rows = await this.db.selectFrom('channels').selectAll().where('project_id', '=', projectId).orderBy('id').execute();
     return rows.map(toChannel);
   }
+
+  async setStatus(id: number, status: ChannelRecord['status'], at: number): Promise<void> {
+    await this.db.updateTable('channels').set({ status, updated_at: at }).where('id', '=', id).execute();
+  }
 }

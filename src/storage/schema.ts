@@ -224,6 +224,51 @@ export interface WebhookEventItemRow {
   created_at: number;
 }
 
+// WhatsApp Web sessions (migration 0006).
+export interface WhatsAppWebSessionRow {
+  channel_id: number;
+  project_id: number;
+  state: string;
+  qr: string;
+  pairing_code: string;
+  connected_number: string;
+  version: string;
+  is_paired: number;
+  /** JSON of the Baileys credentials (BufferJSON), null until a socket first ran. */
+  creds: string | null;
+  lease_node: string;
+  lease_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WhatsAppWebKeyRow {
+  channel_id: number;
+  type: string;
+  key_id: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface WhatsAppWebSentRow {
+  message_id: number;
+  channel_id: number;
+  wa_id: string;
+  jid: string;
+  body: string;
+  created_at: number;
+}
+
+export interface WhatsAppWebMediaRow {
+  id: string;
+  channel_id: number | null;
+  url: string;
+  mime: string;
+  file_name: string;
+  data: Buffer;
+  created_at: number;
+}
+
 export interface Schema {
   accounts: AccountRow;
   wallets: WalletRow;
@@ -240,4 +285,8 @@ export interface Schema {
   inbound_messages: InboundMessageRow;
   webhook_deliveries: WebhookDeliveryRow;
   webhook_event_items: WebhookEventItemRow;
+  whatsapp_web_sessions: WhatsAppWebSessionRow;
+  whatsapp_web_keys: WhatsAppWebKeyRow;
+  whatsapp_web_sent: WhatsAppWebSentRow;
+  whatsapp_web_media: WhatsAppWebMediaRow;
 }

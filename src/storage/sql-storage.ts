@@ -15,6 +15,7 @@ import { SqlProjectStore } from './project-store.js';
 import type { Schema } from './schema.js';
 import { SqlWalletStore } from './wallet-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
+import { SqlWhatsAppWebStore } from './whatsapp-web-store.js';
 
 export interface MigrationReport {
   applied: string[];
@@ -33,6 +34,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores
     devices: new SqlDeviceStore(db),
     inbound: new SqlInboundStore(db, capabilities),
     webhooks: new SqlWebhookStore(db, capabilities),
+    whatsappWeb: new SqlWhatsAppWebStore(db),
   };
 }
 

@@ -12,6 +12,8 @@ export interface InboundDetails {
   groupId?: string;
   groupName?: string;
   mentions?: string[];
+  /** A message the linked phone itself sent (WhatsApp Web echoes, `direction: 1`). */
+  isEcho?: boolean;
 }
 
 export interface InboundMessage {

@@ -5,6 +5,7 @@ import { foundationMigration } from './0001-foundation.js';
 import { pushMigration } from './0002-push.js';
 import { bridgeMigration } from './0003-bridge.js';
 import { webhooksMigration } from './0004-webhooks.js';
+import { whatsappWebMigration } from './0006-whatsapp-web.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export function migrationProvider(capabilities: DialectCapabilities): MigrationP
     '0002_push': pushMigration(capabilities),
     '0003_bridge': bridgeMigration(capabilities),
     '0004_webhooks': webhooksMigration(capabilities),
+    '0006_whatsapp_web': whatsappWebMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
