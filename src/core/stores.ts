@@ -49,7 +49,7 @@ export interface ChannelStore {
   create(channel: Omit<ChannelRecord, 'id' | 'createdAt'>, at: number): Promise<ChannelRecord>;
   findById(id: number): Promise<ChannelRecord | undefined>;
   listByProject(projectId: number): Promise<ChannelRecord[]>;
-  setStatus(id: number, status: ChannelRecord['status'], at: number): Promise<void>;
+  update(id: number, changes: Partial<Pick<ChannelRecord, 'name' | 'settings' | 'status'>>, at: number): Promise<void>;
 }
 
 export interface PushStore {

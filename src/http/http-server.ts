@@ -9,11 +9,13 @@ import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
 import { registerPushRoutes, type PushRouteDeps } from './push-routes.js';
 import { registerDeviceRoutes, type DeviceRouteDeps } from './device-routes.js';
 import { registerWebhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
+import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.js';
+import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
-export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps {
+export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -63,5 +65,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerPushRoutes(app, deps);
   registerDeviceRoutes(app, deps);
   registerWebhookRoutes(app, deps);
+  registerChannelRoutes(app, deps);
+  registerWhatsAppWebRoutes(app, deps);
   return app;
 }

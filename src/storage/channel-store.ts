@@ -39,7 +39,12 @@ export class SqlChannelStore implements ChannelStore {
     return rows.map(toChannel);
   }
 
-  async setStatus(id: number, status: ChannelRecord['status'], at: number): Promise<void> {
-    await this.db.updateTable('channels').set({ status, updated_at: at }).where('id', '=', id).execute();
+  async update(id: number, changes: Partial<Pick<ChannelRecord, 'name' | 'settings' | 'status'>>, at: number): Promise<void> {
+    const { name, settings, status } = changes;
+    await this.db
+      .updateTable('channels')
+      .set({ updated_at: at, ...(name !== undefined && { name }), ...(status !== undefined && { status }), ...(settings !== undefined && { settings: JSON.stringify(settings) }) })
+      .where('id', '=', id)
+      .execute();
   }
 }

@@ -64,8 +64,9 @@ export class ChannelService {
     return pending;
   }
 
-  async setStatus(channel: ChannelRecord, status: ChannelRecord['status']): Promise<void> {
-    await this.storage.stores.channels.setStatus(channel.id, status, this.clock.now());
+  async update(channel: ChannelRecord, changes: Partial<Pick<ChannelRecord, 'name' | 'settings' | 'status'>>): Promise<ChannelRecord> {
+    await this.storage.stores.channels.update(channel.id, changes, this.clock.now());
     this.cache.delete(channel.projectId);
+    return { ...channel, ...changes };
   }
 }

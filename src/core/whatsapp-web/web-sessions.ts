@@ -19,6 +19,8 @@ export interface WhatsAppWebSessions {
   pairing(project: Project, application: number): Promise<WebPairing>;
   /** Asks WhatsApp for a code to type on the phone (Linked devices → Link with phone number). */
   pairingCode(project: Project, application: number, phoneNumber: string): Promise<string>;
+  /** Removes a WhatsApp Web channel: its queue is cancelled, its number unlinked, its session and logs erased. */
+  remove(project: Project, channelId: number): Promise<{ cancelled: number }>;
   /** A received media item, by its unguessable id. */
   receivedMedia(id: string): Promise<WebMedia | undefined>;
 }
