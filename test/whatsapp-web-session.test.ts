@@ -106,6 +106,18 @@ describe('connection', () => {
   });
 });
 
+describe('queue recovery', () => {
+  it('sends a message a stopped node had claimed but never handed over', async () => {
+    await s.status();
+    const pushed = await s.post('push', { application: 10, globalmessage: 'claimed then lost', data: [{ number: '15550001111' }] });
+    const msgId = Number(pushed.data[0].msg_id);
+    await s.g.t.gateway.services.messages.moveMany([{ messageId: msgId, to: 'sending' }]);
+    await s.pair();
+    await waitUntil(() => s.whatsapp.sent.some((call) => (call.content as { text?: string }).text === 'claimed then lost'));
+    expect((await s.g.t.gateway.services.messages.timeline(msgId)).map((event) => event.state)).toEqual(['queued', 'sending', 'queued', 'sending']);
+  });
+});
+
 describe('device-action commands (application 10)', () => {
   it('restart closes the socket and opens a new one', async () => {
     const socket = await s.pair();

@@ -215,11 +215,27 @@ export class SessionHub implements WhatsAppWebSessions {
       const current = (await this.deps.channels.listForProject(channel.projectId)).find((each) => each.id === channel.id) ?? channel;
       return { channelId: channel.id, projectId: channel.projectId, isEchoing: current.settings.echo_messages === true, connection: runner.connection };
     };
+    let hasRequeued = false;
     return {
-      onConnected: () => this.deps.onConnected(channel.id),
+      // Only at the first connection here: later, a message may be claimed and on its way (media fetch).
+      onConnected: () => {
+        const requeued = hasRequeued ? Promise.resolve() : this.requeueUnsent(channel.id);
+        hasRequeued = true;
+        void requeued.finally(() => this.deps.onConnected(channel.id));
+      },
       onMessages: async (runner, messages) => this.deps.events.messages(await context(runner), messages),
       onAcks: async (runner, acks) => this.deps.events.acks(await context(runner), acks),
     };
+  }
+
+  /** A node that stopped between claiming a message and handing it over left it `sending`: it goes round again. */
+  private async requeueUnsent(channelId: number): Promise<void> {
+    try {
+      const ids = await this.deps.storage.stores.whatsappWeb.listClaimedUnsent(channelId);
+      if (ids.length > 0) await this.deps.messages.moveMany(ids.map((messageId) => ({ messageId, to: 'queued' as const, error: 'not handed over before the session stopped' })));
+    } catch (error) {
+      this.deps.logError(error, `requeueing WhatsApp Web channel ${channelId}`);
+    }
   }
 
   /** Renews this node's leases at a third of their length; a lease another node took stops the session here. */
