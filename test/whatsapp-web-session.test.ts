@@ -61,6 +61,15 @@ describe('pairing and status', () => {
     expect((await s.post('whatsapp-qr', { application: 999_999 })).status).toBe(404);
     expect((await s.post('device-action', { application: 10, command: 'reboot-phone' })).status).toBe(410);
   });
+
+  it('answers 405 and provisions nothing for a plan without application 10', async () => {
+    const created = await pm('pm/create-project', { project_name: 'Official', service: 2, billing_plan: 7, generate_api_token: true });
+    expect(created.status).toBe(100);
+    const token = created.api_tokens[0].token;
+    expect((await s.g.t.post('device-status', { token, application: 10 })).status).toBe(405);
+    expect((await s.g.t.post('whatsapp-qr', { token })).status).toBe(405);
+    expect((await s.g.t.gateway.services.channels.listForProject(Number(created.project_id))).some((channel) => channel.kind === 10)).toBe(false);
+  });
 });
 
 describe('connection', () => {

@@ -5,6 +5,7 @@ import type { BackoffSettings } from '../../agent/reconnect-backoff.js';
 import {
   PickyError,
   Status,
+  findPlan,
   webStatusReport,
   type ChannelRecord,
   type ChannelService,
@@ -70,6 +71,7 @@ export class SessionHub implements WhatsAppWebSessions {
 
   /** 10 is the project's first WhatsApp Web channel (made on first use); another number, one of its channel ids. */
   async resolve(project: Project, application: number): Promise<ChannelRecord> {
+    if (!findPlan(project.billingPlan)?.applications.includes(10)) throw new PickyError(Status.notInPlan, `billing plan ${project.billingPlan} does not include application 10`);
     const channel =
       application === 10
         ? await this.deps.channels.findOrProvision(project.id, 10)
