@@ -54,6 +54,9 @@ describe('sending', () => {
     const text = await pushOne({ globalmessage: 'Hello' });
     expect(text.call).toMatchObject({ jid: '15550001111@s.whatsapp.net', content: { text: 'Hello' } });
     expect(text.call.options.messageId).toMatch(/^3EB0[0-9A-F]{18}$/);
+    // A recipient's retry request is answered with the stored text.
+    expect(await s.whatsapp.sentText!(text.call.options.messageId)).toBe('Hello');
+    expect(await s.whatsapp.sentText!('3EB0UNKNOWN')).toBeUndefined();
 
     const image = await pushOne({ globalmessage: 'caption', globalmedia: url('photo.png') });
     expect(image.call.content).toEqual({ image: fileBytes('/photo.png'), mimetype: 'image/png', caption: 'caption' });

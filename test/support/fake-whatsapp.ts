@@ -93,7 +93,11 @@ export class FakeWhatsApp implements WaClientFactory {
   isUnreachable = false;
   private qrCount = 0;
 
-  async open(options: { auth: WaAuthStore; events: WaClientEvents }): Promise<WaClient> {
+  /** What the last socket was given to answer retry requests with. */
+  sentText: ((waId: string) => Promise<string | undefined>) | undefined;
+
+  async open(options: { auth: WaAuthStore; events: WaClientEvents; sentText(waId: string): Promise<string | undefined> }): Promise<WaClient> {
+    this.sentText = options.sentText;
     const socket = new FakeSocket(options.auth, options.events, this);
     this.sockets.push(socket);
     const stored = await options.auth.readCreds();

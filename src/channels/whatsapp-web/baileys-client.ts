@@ -65,7 +65,7 @@ function numberOf(jid: string | undefined): string {
 
 export function createBaileysClientFactory(): WaClientFactory {
   return {
-    async open({ auth, events, logger }): Promise<WaClient> {
+    async open({ auth, events, logger, sentText }): Promise<WaClient> {
       const { state, saveCreds } = await databaseAuthState(auth);
       const { version } = await fetchLatestWaWebVersion();
       const baileysLogger = loggerFor(logger);
@@ -77,6 +77,11 @@ export function createBaileysClientFactory(): WaClientFactory {
         // Staying "offline" keeps notifications on the phone; the gateway only relays messages.
         markOnlineOnConnect: false,
         syncFullHistory: false,
+        // Retry requests re-encrypt what we sent; only the text is kept, so media is not resent this way.
+        getMessage: async (key) => {
+          const text = key.id ? await sentText(key.id) : undefined;
+          return text ? { conversation: text } : undefined;
+        },
       });
       socket.ev.on('creds.update', () => void saveCreds().catch((error: unknown) => logger.warn({ err: error }, 'saving WhatsApp Web credentials failed')));
       socket.ev.on('connection.update', (update) => {

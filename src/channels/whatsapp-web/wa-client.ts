@@ -87,5 +87,9 @@ export interface WaClient {
 }
 
 export interface WaClientFactory {
-  open(options: { auth: WaAuthStore; events: WaClientEvents; logger: WaLogger }): Promise<WaClient>;
+  /**
+   * `sentText` answers the text of a message we sent, by its WhatsApp id: a recipient that could not
+   * decrypt it asks for it again, and the socket must re-encrypt it.
+   */
+  open(options: { auth: WaAuthStore; events: WaClientEvents; logger: WaLogger; sentText(waId: string): Promise<string | undefined> }): Promise<WaClient>;
 }
