@@ -78,6 +78,7 @@ describe('sending', () => {
     expect(card.contacts[0]!.vcard).toContain('TEL;type=CELL;waid=15553334444:+15553334444');
     expect(card.contacts[0]!.vcard).toContain('ORG:Acme\\, Inc');
     const base64 = await pushOne({ globalmedia_code: PNG.toString('base64'), globalmessage: 'inline' });
+    expect(await s.whatsapp.sentText!(base64.call.options.messageId)).toBeUndefined();
     expect(base64.call.content).toEqual({ image: PNG, mimetype: 'image/png', caption: 'inline' });
   });
 

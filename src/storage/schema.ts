@@ -255,6 +255,7 @@ export interface WhatsAppWebSentRow {
   channel_id: number;
   wa_id: string;
   jid: string;
+  kind: string;
   body: string;
   created_at: number;
 }

@@ -116,19 +116,19 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
   async recordSent(sent: WebSentMessage, at: number): Promise<void> {
     await this.db
       .insertInto('whatsapp_web_sent')
-      .values({ message_id: sent.messageId, channel_id: sent.channelId, wa_id: sent.waId, jid: sent.jid, body: sent.text, created_at: at })
+      .values({ message_id: sent.messageId, channel_id: sent.channelId, wa_id: sent.waId, jid: sent.jid, kind: sent.kind, body: sent.text, created_at: at })
       .onConflict((conflict) => conflict.column('message_id').doUpdateSet({ wa_id: sent.waId, jid: sent.jid }))
       .execute();
   }
 
   async findSentByWaId(channelId: number, waId: string): Promise<WebSentMessage | undefined> {
     const row = await this.db.selectFrom('whatsapp_web_sent').selectAll().where('channel_id', '=', channelId).where('wa_id', '=', waId).executeTakeFirst();
-    return row && { messageId: Number(row.message_id), channelId: Number(row.channel_id), waId: row.wa_id, jid: row.jid, text: row.body };
+    return row && { messageId: Number(row.message_id), channelId: Number(row.channel_id), waId: row.wa_id, jid: row.jid, kind: row.kind, text: row.body };
   }
 
   async findSentByMessageId(messageId: number): Promise<WebSentMessage | undefined> {
     const row = await this.db.selectFrom('whatsapp_web_sent').selectAll().where('message_id', '=', messageId).executeTakeFirst();
-    return row && { messageId: Number(row.message_id), channelId: Number(row.channel_id), waId: row.wa_id, jid: row.jid, text: row.body };
+    return row && { messageId: Number(row.message_id), channelId: Number(row.channel_id), waId: row.wa_id, jid: row.jid, kind: row.kind, text: row.body };
   }
 
   async listClaimedUnsent(channelId: number): Promise<number[]> {

@@ -117,7 +117,10 @@ export class SessionRunner {
     const session = await this.deps.store.findSession(this.channelId);
     await this.update({ state: session?.isPaired ? 'timeout' : 'connecting' });
     try {
-      const sentText = async (waId: string) => (await this.deps.store.findSentByWaId(this.channelId, waId))?.text || undefined;
+      const sentText = async (waId: string) => {
+        const sent = await this.deps.store.findSentByWaId(this.channelId, waId);
+        return sent?.kind === 'text' ? sent.text : undefined;
+      };
       const client = await this.deps.factory.open({ auth: this.authStore(), events: this.eventsFor(generation), logger: this.deps.logger, sentText });
       if (generation !== this.generation || this.isStopped) return client.close();
       this.client = client;

@@ -54,7 +54,7 @@ export class WhatsAppWebChannel implements Channel {
     const jid = chatJidFor(message);
     const waId = newWaId();
     const stores = this.deps.storage.stores;
-    await stores.whatsappWeb.recordSent({ messageId: message.id, channelId: message.channelId, waId, jid, text: message.text }, message.createdAt);
+    await stores.whatsappWeb.recordSent({ messageId: message.id, channelId: message.channelId, waId, jid, kind: message.kind, text: message.text }, message.createdAt);
     const quoted = await this.quotedOf(message);
     try {
       await client.send(jid, content, { messageId: waId, ...(quoted && { quoted }) });

@@ -15,6 +15,8 @@ export interface WebSentMessage {
   channelId: number;
   waId: string;
   jid: string;
+  /** The message kind (only text is re-sent on a recipient's retry request). */
+  kind: string;
   text: string;
 }
 

@@ -40,6 +40,7 @@ export function whatsappWebMigration(capabilities: DialectCapabilities): Migrati
         .addColumn('channel_id', 'bigint', (c) => c.notNull())
         .addColumn('wa_id', 'text', (c) => c.notNull())
         .addColumn('jid', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('body', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addUniqueConstraint('whatsapp_web_sent_wa_id', ['channel_id', 'wa_id'])
