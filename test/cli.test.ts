@@ -52,7 +52,7 @@ describe('switchboard CLI', () => {
   it('migrates, and creates the account with a demo project on first use', async () => {
     const migrate = await run('migrate', '--json');
     expect(migrate.code).toBe(0);
-    expect(JSON.parse(migrate.out)).toMatchObject({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls'] });
+    expect(JSON.parse(migrate.out)).toMatchObject({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls', '0006_whatsapp_web'] });
     const list = await run('project', 'list', '--json');
     expect(list.code).toBe(0);
     expect(list.err).toContain('Demo project API token');
@@ -103,6 +103,31 @@ describe('switchboard CLI', () => {
     } finally {
       await receiver.close();
     }
+  });
+
+  it('creates, lists, shows the QR code of and deletes WhatsApp Web channels', async () => {
+    const created = await run('channel', 'create', '--project', '1', '--name', 'Support', '--echo', '--json');
+    expect(created.code).toBe(0);
+    const channel = JSON.parse(created.out);
+    expect(channel).toMatchObject({ application: 10, name: 'Support', settings: { echo_messages: true } });
+    const list = await run('channel', 'list', '--project', '1', '--json');
+    expect(JSON.parse(list.out)).toContainEqual(expect.objectContaining({ channel_id: channel.channel_id, session_status: 'UNPAIRED' }));
+    const noQr = await run('channel', 'qr', '--project', '1', '--channel', channel.channel_id);
+    expect(noQr.out).toContain('no QR code is showing');
+    // A running gateway's session would have stored its QR code in the row.
+    const gateway = await createGateway({ config: loadConfig({ env }) });
+    try {
+      await gateway.storage.stores.whatsappWeb.ensureSession(Number(channel.channel_id), 1, 1);
+      await gateway.storage.stores.whatsappWeb.updateSession(Number(channel.channel_id), { qr: '2@cli-qr' }, 2);
+    } finally {
+      await gateway.close();
+    }
+    const qr = await run('channel', 'qr', '--project', '1', '--channel', channel.channel_id);
+    expect(qr.code).toBe(0);
+    expect(qr.out).toMatch(/[▀▄█]/);
+    const deleted = await run('channel', 'delete', '--project', '1', '--channel', channel.channel_id, '--json');
+    expect(JSON.parse(deleted.out)).toMatchObject({ channel_status: 'deleted' });
+    expect((await run('channel', 'qr', '--project', '1', '--channel', channel.channel_id)).code).toBe(1);
   });
 
   it('tops the wallet up and shows the ledger', async () => {

@@ -66,7 +66,8 @@ describe('device-action', () => {
     expect(await action('restart')).toMatchObject({ status: 404 });
     await paired();
     expect(await action('self-destruct')).toMatchObject({ status: 410, detail: expect.stringContaining('command must be one of') });
-    expect(await action('restart', { application: 10 })).toMatchObject({ status: 404 });
+    // Application 10 is the WhatsApp Web session (whatsapp-web-session.test.ts); other numbers reach no device.
+    expect(await action('restart', { application: 11 })).toMatchObject({ status: 404 });
   });
 
   it('forwards restart to the device', async () => {

@@ -32,7 +32,8 @@ import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '.
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { BridgeHub } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
-import { CallDispatcher, PhoneDispatcher, WebhookDispatcher, createWebhookPoster } from '../dispatch/index.js';
+import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, createWebhookPoster } from '../dispatch/index.js';
+import { MediaFetcher, SessionEvents, SessionHub, WhatsAppWebChannel, createBaileysClientFactory, type WaClientFactory } from '../channels/whatsapp-web/index.js';
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
 
@@ -45,6 +46,8 @@ export interface GatewayOptions {
   storage?: SqlStorage;
   /** Channel implementations to register besides the built-in ones (tests). */
   channels?: Channel[];
+  /** Opens WhatsApp Web sockets; Baileys unless given (tests give a fake: no test reaches WhatsApp). */
+  whatsappClients?: WaClientFactory;
 }
 
 export interface GatewayServices {
@@ -64,6 +67,8 @@ export interface GatewayServices {
   webhooks: WebhookService;
   webhookCaller: WebhookCaller;
   calls: CallService;
+  /** This process's id in leases (devices, WhatsApp Web sessions). */
+  nodeId: string;
   /** A project as webhook work must see it: current, and read through `stores` inside a transaction. */
   findProject(projectId: number, stores?: Stores): Promise<Project | undefined>;
 }
@@ -78,6 +83,8 @@ export interface Gateway {
   bridge: BridgeHub;
   /** Works the webhook outbox (started by `listen`). */
   webhookDispatcher: WebhookDispatcher;
+  /** The WhatsApp Web sessions this node runs. */
+  whatsappWeb: SessionHub;
   /** The URL clients and phones use; known for certain once the server listens. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -132,7 +139,7 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   const calls = new CallService({ storage, clock, prices, channels, settings: { answerTimeoutMs: config.callAnswerTimeoutMs } });
   calls.onTransition(webhooks.enqueueCallEvents);
   devices.attachCalls(calls);
-  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, calls, findProject };
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, calls, nodeId, findProject };
 }
 
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
@@ -148,6 +155,44 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   for (const channel of options.channels ?? []) services.registry.register(channel);
   let listeningPort: number | undefined;
   const currentPublicUrl = () => publicUrl(config, listeningPort);
+  const logError = (error: unknown, context: string) => logger.error({ err: error, context }, 'background work failed');
+  // WhatsApp Web (application 10): a session opens only when an application-10 call asks for it, or at
+  // `listen` when it was paired before.
+  const webHub: SessionHub = new SessionHub({
+    storage,
+    channels: services.channels,
+    messages: services.messages,
+    events: new SessionEvents({ storage, inbound: services.inbound, messages: services.messages, clock, publicUrl: currentPublicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, logError }),
+    factory: options.whatsappClients ?? createBaileysClientFactory(),
+    clock,
+    nodeId: services.nodeId,
+    settings: { leaseMs: config.whatsappWebLeaseMs, qrWaitMs: config.whatsappWebQrWaitMs, backoff: { initialMs: config.whatsappWebReconnectMinMs, maxMs: config.whatsappWebReconnectMaxMs, jitter: 0.5 } },
+    logger: { warn: (details, message) => logger.warn(details, message), debug: (details, message) => logger.debug(details, message) },
+    logError,
+    onConnected: (channelId) => webDispatcher.wake(channelId),
+  });
+  const media = new MediaFetcher({ store: () => storage.stores.whatsappWeb, urlPolicy: services.urlPolicy, clock, maxBytes: config.whatsappWebMediaMaxBytes, timeoutMs: config.whatsappWebMediaTimeoutMs });
+  const webChannel = new WhatsAppWebChannel({ storage, media, connection: (channelId) => webHub.connection(channelId) });
+  // A test may serve application 10 with its own channel; then no session ever opens.
+  const isWebServed = !services.registry.forKind(10);
+  if (isWebServed) services.registry.register(webChannel);
+  const webDispatcher = new WebDispatcher({
+    storage,
+    messages: services.messages,
+    channel: webChannel,
+    isReady: (channelId) => webHub.connection(channelId) !== undefined,
+    clock,
+    gap: { minMs: config.whatsappWebGapMinMs, maxMs: config.whatsappWebGapMaxMs },
+    logError,
+  });
+  services.pushes.onAccepted((projectId, channelId) => {
+    if (!isWebServed) return;
+    void (async () => {
+      const channel = (await services.channels.listForProject(projectId)).find((each) => each.id === channelId && each.kind === 10);
+      if (channel && (await webHub.ensureRunning(channel))) webDispatcher.wake(channelId);
+    })().catch((error: unknown) => logError(error, 'WhatsApp Web push'));
+  });
+
   const http = buildHttpServer({
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -168,9 +213,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     calls: services.calls,
     clock,
     onWebhookWork: () => webhookDispatcher.wake(),
+    channels: services.channels,
+    whatsappWeb: webHub,
   });
 
-  const logError = (error: unknown, context: string) => logger.error({ err: error, context }, 'background work failed');
   let dispatcher: PhoneDispatcher | undefined;
   let callDispatcher: CallDispatcher | undefined;
   // The hub and the bridge channel know each other: the channel reaches devices through the hub, the hub
@@ -231,6 +277,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     http,
     bridge: hub,
     webhookDispatcher,
+    whatsappWeb: webHub,
     publicUrl: currentPublicUrl,
     async listen() {
       // Only a serving gateway owns device sessions: one-shot CLI commands build the same services but
@@ -242,6 +289,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // A single node restarting holds no calls any more: what it held is due at once, not after the lease.
       if (!storage.capabilities.supportsConcurrentWriters) await services.webhooks.releaseClaims();
       webhookDispatcher.start();
+      if (isWebServed) await webHub.resumePaired();
+      webDispatcher.poll(config.dispatchPollMs, () => webHub.runningChannels());
       await http.listen({ port: config.port, host: config.host });
       listeningPort = (http.server.address() as AddressInfo).port;
       return currentPublicUrl();
@@ -257,6 +306,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       for (const timer of timers) clearInterval(timer);
       dispatcher?.close();
       callDispatcher?.close();
+      webDispatcher.close();
+      await webHub.close();
       hub.close();
       await http.close();
       await webhookDispatcher.close();

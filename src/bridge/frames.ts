@@ -81,7 +81,7 @@ export const GroupEventFrame = frame('group_event', {
   /** 1 joined, 2 left. */
   action: Type.Union([Type.Literal(1), Type.Literal(2)]),
 });
-// Calls (issue 6): a member call's progress, and a call the phone received or missed.
+// Calls: a member call's progress, and a call the phone received or missed.
 const CallStatusName = Type.Union(CALL_STATUS_NAMES.map((name) => Type.Literal(name)));
 export const CallStatusFrame = frame('call_status', {
   push_id: MsgId,

@@ -232,6 +232,55 @@ export const CONFIG_KEYS = {
     default: 3_600_000,
     description: 'How often paid plan periods are renewed (or projects expired when the wallet cannot pay).',
   }),
+  // WhatsApp Web Automation (application 10).
+  whatsappWebGapMinMs: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_GAP_MIN_MS',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 4000,
+    description: 'Shortest gap between two messages of one WhatsApp Web session; each gap is random between min and max (a channel setting may override both).',
+  }),
+  whatsappWebGapMaxMs: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_GAP_MAX_MS',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 12000,
+    description: 'Longest gap between two messages of one WhatsApp Web session (at least the minimum).',
+  }),
+  whatsappWebReconnectMinMs: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_RECONNECT_MIN_MS',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 2000,
+    description: 'First wait before a dropped WhatsApp Web session reconnects; it doubles up to the maximum.',
+  }),
+  whatsappWebReconnectMaxMs: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_RECONNECT_MAX_MS',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 120_000,
+    description: 'Longest wait between reconnection attempts of a WhatsApp Web session.',
+  }),
+  whatsappWebLeaseMs: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_LEASE_MS',
+    schema: Type.Integer({ minimum: 3000 }),
+    default: 30_000,
+    description: 'How long a node holds a WhatsApp Web session without renewing; another node may take it over after that.',
+  }),
+  whatsappWebQrWaitMs: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_QR_WAIT_MS',
+    schema: Type.Integer({ minimum: 0, maximum: 60_000 }),
+    default: 5000,
+    description: 'How long the QR API waits for the first QR code of a session it just started.',
+  }),
+  whatsappWebMediaMaxBytes: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_MEDIA_MAX_BYTES',
+    schema: Type.Integer({ minimum: 1 }),
+    default: 52_428_800,
+    description: 'Largest media fetched from a push URL, and largest received media downloaded for the webhook.',
+  }),
+  whatsappWebMediaTimeoutMs: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_MEDIA_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 100 }),
+    default: 30_000,
+    description: 'Time limit for fetching one media URL of a push.',
+  }),
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

@@ -28,3 +28,4 @@ export * from './devices/index.js';
 export * from './inbound/index.js';
 export * from './webhooks/index.js';
 export * from './calls/index.js';
+export * from './whatsapp-web/index.js';

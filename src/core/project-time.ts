@@ -70,3 +70,17 @@ export function formatProjectTime(epochMs: number, timeZone: string, dateFormat:
   const { hour, minute, dayPeriod } = partsOf(epochMs, timeZone);
   return `${formatProjectDate(epochMs, timeZone, dateFormat)} ${hour}:${minute} ${dayPeriod}`;
 }
+
+/** ISO 8601 with the zone's offset ("2021-06-01T14:05:26+05:30"), as the WhatsApp Web status shows time. */
+export function formatProjectIsoTime(epochMs: number, timeZone: string): string {
+  const parts: Record<string, string> = {};
+  const formatter = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  for (const part of formatter.formatToParts(new Date(epochMs))) parts[part.type] = part.value;
+  const { year, month, day, hour, minute, second } = parts as Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string>;
+  const wholeSeconds = Math.floor(epochMs / 1000) * 1000;
+  const offsetMinutes = Math.round((Date.UTC(+year, +month - 1, +day, +hour, +minute, +second) - wholeSeconds) / 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const absolute = Math.abs(offsetMinutes);
+  const offset = `${sign}${String(Math.floor(absolute / 60)).padStart(2, '0')}:${String(absolute % 60).padStart(2, '0')}`;
+  return `${year}-${month}-${day}T${hour}:${minute}:${second}${offset}`;
+}

@@ -8,6 +8,7 @@ import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, Webho
 import type { MessageEvent, MessageState, OutboundMessage } from './messages/message.js';
 import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
 import type { PushDraft, PushMedia, PushRecord, PushWriteResult } from './push/push-draft.js';
+import type { WhatsAppWebStore } from './whatsapp-web/web-store.js';
 
 export interface AccountStore {
   /** The gateway's account (there is one per installation), if it has been created. */
@@ -49,6 +50,7 @@ export interface ChannelStore {
   create(channel: Omit<ChannelRecord, 'id' | 'createdAt'>, at: number): Promise<ChannelRecord>;
   findById(id: number): Promise<ChannelRecord | undefined>;
   listByProject(projectId: number): Promise<ChannelRecord[]>;
+  update(id: number, changes: Partial<Pick<ChannelRecord, 'name' | 'settings' | 'status'>>, at: number): Promise<void>;
 }
 
 export interface PushStore {
@@ -167,7 +169,7 @@ export interface WebhookStore {
   replay(id: number, now: number): Promise<void>;
 }
 
-// Calls (issue 6).
+// Call conferences (migration 0005).
 export interface CallStore {
   /** Writes the conference with its push row and member calls (status 1), in the caller's transaction. */
   create(draft: ConferenceDraft): Promise<{ conference: Conference; calls: MemberCall[] }>;
@@ -207,6 +209,7 @@ export interface Stores {
   inbound: InboundStore;
   webhooks: WebhookStore;
   calls: CallStore;
+  whatsappWeb: WhatsAppWebStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -3,3 +3,4 @@ export { PhoneDispatcher, type PhoneDispatcherDeps } from './phone-dispatcher.js
 export { WebhookDispatcher, type WebhookDispatcherDeps, type WebhookDispatcherSettings } from './webhook-dispatcher.js';
 export { createWebhookPoster } from './undici-webhook-poster.js';
 export { CallDispatcher, type CallDispatcherDeps } from './call-dispatcher.js';
+export { WebDispatcher, type WebDispatcherDeps, type SendGap } from './web-dispatcher.js';

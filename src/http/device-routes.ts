@@ -2,7 +2,21 @@
 // paired devices.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { PickyError, Status, deviceStatusReport, invalidRequest, isDeviceCommand, DEVICE_COMMANDS, type CallService, type Device, type DeviceService, type Storage } from '../core/index.js';
+import {
+  PickyError,
+  Status,
+  deviceStatusReport,
+  invalidRequest,
+  isDeviceCommand,
+  isWebCommand,
+  DEVICE_COMMANDS,
+  WEB_COMMANDS,
+  type CallService,
+  type Device,
+  type DeviceService,
+  type Storage,
+  type WhatsAppWebSessions,
+} from '../core/index.js';
 import { SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 
@@ -10,6 +24,8 @@ export interface DeviceRouteDeps extends EndpointDeps {
   devices: DeviceService;
   storage: Storage;
   calls: CallService;
+  /** Application 10: the WhatsApp Web sessions answer device-status and device-action. */
+  whatsappWeb: WhatsAppWebSessions;
 }
 
 const PHONE_APPLICATIONS = [1, 2, 3, 4];
@@ -30,6 +46,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     auth: 'project',
     schema: Type.Object({ token: Type.String(), application: Type.Optional(SmallIntegerField) }),
     async handle(input, { project }) {
+      if (input.application !== undefined && (await deps.whatsappWeb.isWebApplication(project, input.application))) return deps.whatsappWeb.status(project, input.application);
       checkApplication(input.application);
       const devices = await deps.devices.list(project.id);
       const device = mainDevice(devices);
@@ -49,6 +66,11 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     auth: 'project',
     schema: Type.Object({ token: Type.String(), command: Type.String(), application: Type.Optional(SmallIntegerField), device_id: Type.Optional(Type.String()) }),
     async handle(input, { project }) {
+      if (input.application !== undefined && (await deps.whatsappWeb.isWebApplication(project, input.application))) {
+        if (!isWebCommand(input.command)) throw invalidRequest(`command must be one of ${WEB_COMMANDS.join(', ')}`);
+        const result = await deps.whatsappWeb.command(project, input.application, input.command);
+        return success({ command: input.command, messages_cancelled: result.cancelled });
+      }
       checkApplication(input.application);
       if (!isDeviceCommand(input.command)) throw invalidRequest(`command must be one of ${DEVICE_COMMANDS.join(', ')}`);
       let devices = await deps.devices.list(project.id);

@@ -10,11 +10,14 @@ import { registerPushRoutes, type PushRouteDeps } from './push-routes.js';
 import { registerDeviceRoutes, type DeviceRouteDeps } from './device-routes.js';
 import { registerWebhookRoutes, type WebhookRouteDeps } from './webhook-routes.js';
 import { registerConferenceRoutes, type ConferenceRouteDeps } from './conference-routes.js';
+import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.js';
+import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
-export interface HttpServerDeps extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps {
+export interface HttpServerDeps
+  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   trustProxy: boolean;
@@ -65,5 +68,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerDeviceRoutes(app, deps);
   registerWebhookRoutes(app, deps);
   registerConferenceRoutes(app, deps);
+  registerChannelRoutes(app, deps);
+  registerWhatsAppWebRoutes(app, deps);
   return app;
 }

@@ -14,3 +14,8 @@ export async function qrPngBase64(text: string): Promise<string> {
   pngCache.set(text, encoded);
   return encoded;
 }
+
+/** The QR code drawn with block characters, for a terminal. */
+export function qrTerminalText(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'L' });
+}

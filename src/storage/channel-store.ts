@@ -38,4 +38,13 @@ export class SqlChannelStore implements ChannelStore {
     const rows = await this.db.selectFrom('channels').selectAll().where('project_id', '=', projectId).orderBy('id').execute();
     return rows.map(toChannel);
   }
+
+  async update(id: number, changes: Partial<Pick<ChannelRecord, 'name' | 'settings' | 'status'>>, at: number): Promise<void> {
+    const { name, settings, status } = changes;
+    await this.db
+      .updateTable('channels')
+      .set({ updated_at: at, ...(name !== undefined && { name }), ...(status !== undefined && { status }), ...(settings !== undefined && { settings: JSON.stringify(settings) }) })
+      .where('id', '=', id)
+      .execute();
+  }
 }

@@ -226,7 +226,7 @@ export interface WebhookEventItemRow {
   created_at: number;
 }
 
-// Calls (issue 6).
+// Call conferences (migration 0005).
 export interface ConferenceRow {
   /** The push id (a `pushes` row is written with the conference). */
   id: number;
@@ -263,6 +263,52 @@ export interface CallRow {
   updated_at: number;
 }
 
+// WhatsApp Web sessions (migration 0006).
+export interface WhatsAppWebSessionRow {
+  channel_id: number;
+  project_id: number;
+  state: string;
+  qr: string;
+  pairing_code: string;
+  connected_number: string;
+  version: string;
+  is_paired: number;
+  /** JSON of the Baileys credentials (BufferJSON), null until a socket first ran. */
+  creds: string | null;
+  lease_node: string;
+  lease_until: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface WhatsAppWebKeyRow {
+  channel_id: number;
+  type: string;
+  key_id: string;
+  value: string;
+  updated_at: number;
+}
+
+export interface WhatsAppWebSentRow {
+  message_id: number;
+  channel_id: number;
+  wa_id: string;
+  jid: string;
+  kind: string;
+  body: string;
+  created_at: number;
+}
+
+export interface WhatsAppWebMediaRow {
+  id: string;
+  channel_id: number | null;
+  url: string;
+  mime: string;
+  file_name: string;
+  data: Buffer;
+  created_at: number;
+}
+
 export interface Schema {
   accounts: AccountRow;
   wallets: WalletRow;
@@ -281,4 +327,8 @@ export interface Schema {
   webhook_event_items: WebhookEventItemRow;
   conferences: ConferenceRow;
   calls: CallRow;
+  whatsapp_web_sessions: WhatsAppWebSessionRow;
+  whatsapp_web_keys: WhatsAppWebKeyRow;
+  whatsapp_web_sent: WhatsAppWebSentRow;
+  whatsapp_web_media: WhatsAppWebMediaRow;
 }

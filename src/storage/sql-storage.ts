@@ -16,6 +16,7 @@ import { SqlProjectStore } from './project-store.js';
 import type { Schema } from './schema.js';
 import { SqlWalletStore } from './wallet-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
+import { SqlWhatsAppWebStore } from './whatsapp-web-store.js';
 
 export interface MigrationReport {
   applied: string[];
@@ -35,6 +36,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores
     inbound: new SqlInboundStore(db, capabilities),
     webhooks: new SqlWebhookStore(db, capabilities),
     calls: new SqlCallStore(db),
+    whatsappWeb: new SqlWhatsAppWebStore(db),
   };
 }
 

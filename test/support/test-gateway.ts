@@ -5,7 +5,9 @@ import { createGateway, ensureAccount, type Gateway } from '../../src/app/index.
 import { createLogger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Channel, Clock, HostResolver } from '../../src/core/index.js';
+import { FakeWhatsApp } from './fake-whatsapp.js';
 import { openTestStorage, type TestStorage } from './test-storage.js';
+import type { WaClientFactory } from '../../src/channels/whatsapp-web/index.js';
 
 export const MASTER_TOKEN = 'test-master-token-0123456789abcdef';
 
@@ -27,10 +29,14 @@ export interface TestGatewayOptions {
   channels?: Channel[];
   clock?: Clock;
   resolveHost?: HostResolver;
+  /** WhatsApp Web sockets: a fake unless given; no test gateway ever reaches WhatsApp. */
+  whatsappClients?: WaClientFactory;
+  /** An already opened test storage (a restarted gateway on the same database). */
+  storage?: TestStorage;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const test = await openTestStorage();
+  const test = options.storage ?? (await openTestStorage());
   const config = loadConfig({
     env: {
       SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN,
@@ -47,6 +53,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     ...(options.channels ? { channels: options.channels } : {}),
+    whatsappClients: options.whatsappClients ?? new FakeWhatsApp(),
   });
   const report = await ensureAccount(gateway);
   const post = async (endpoint: string, body: unknown, postOptions: { remoteAddress?: string; headers?: Record<string, string> } = {}) => {

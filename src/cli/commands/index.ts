@@ -1,6 +1,7 @@
 // Every CLI command, in the order `--help` lists them.
 import type { Command } from '../command.js';
 import { agentCommand } from './agent.js';
+import { channelCreateCommand, channelDeleteCommand, channelListCommand, channelQrCommand } from './channel.js';
 import { creditAddCommand, creditBalanceCommand, creditHistoryCommand } from './credit.js';
 import { migrateCommand } from './migrate.js';
 import { projectCreateCommand, projectDeleteCommand, projectListCommand } from './project.js';
@@ -27,4 +28,8 @@ export const COMMANDS: readonly Command[] = [
   webhookTestCommand,
   webhookSecretCommand,
   agentCommand,
+  channelCreateCommand,
+  channelListCommand,
+  channelDeleteCommand,
+  channelQrCommand,
 ];

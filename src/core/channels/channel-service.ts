@@ -14,8 +14,13 @@ export const PHONE_AUTOMATION_CHANNELS: readonly { kind: Application; name: stri
   { kind: 4, name: 'Calls (phone)' },
 ];
 
+/** Kinds a project gets a channel of on its first call for them, as the hosted service provisions one WhatsApp Web server per project. */
+export const ON_DEMAND_CHANNELS: readonly { kind: Application; name: string }[] = [{ kind: 10, name: 'WhatsApp Web' }];
+
 export class ChannelService {
   private readonly cache: TtlCache<number, ChannelRecord[]>;
+  /** Provisioning in progress per project and kind: concurrent first calls create one channel. */
+  private readonly provisioning = new Map<string, Promise<ChannelRecord>>();
 
   constructor(
     private readonly storage: Storage,
@@ -43,5 +48,25 @@ export class ChannelService {
   async provisionDefaults(project: Project, stores: Stores): Promise<void> {
     if (project.service !== 1) return;
     for (const { kind, name } of PHONE_AUTOMATION_CHANNELS) await this.create(project.id, kind, name, {}, stores);
+  }
+
+  /** The project's first active channel of an on-demand kind, created when it has none. */
+  async findOrProvision(projectId: number, kind: Application): Promise<ChannelRecord | undefined> {
+    const existing = (await this.listForProject(projectId)).find((channel) => channel.kind === kind && channel.status === 'active');
+    const template = ON_DEMAND_CHANNELS.find((candidate) => candidate.kind === kind);
+    if (existing || !template) return existing;
+    const key = `${projectId}:${kind}`;
+    let pending = this.provisioning.get(key);
+    if (!pending) {
+      pending = this.create(projectId, kind, template.name).finally(() => this.provisioning.delete(key));
+      this.provisioning.set(key, pending);
+    }
+    return pending;
+  }
+
+  async update(channel: ChannelRecord, changes: Partial<Pick<ChannelRecord, 'name' | 'settings' | 'status'>>): Promise<ChannelRecord> {
+    await this.storage.stores.channels.update(channel.id, changes, this.clock.now());
+    this.cache.delete(channel.projectId);
+    return { ...channel, ...changes };
   }
 }

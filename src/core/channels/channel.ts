@@ -27,7 +27,8 @@ export interface ChannelRecord {
   kind: Application;
   name: string;
   settings: Record<string, unknown>;
-  status: 'active' | 'disabled';
+  /** `deleted`: removed by pm/delete-channel; kept so that its messages keep their channel. */
+  status: 'active' | 'disabled' | 'deleted';
   createdAt: number;
 }
 

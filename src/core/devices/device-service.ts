@@ -194,14 +194,7 @@ export class DeviceService {
   }
 
   private async cancelQueued(projectId: number): Promise<number> {
-    const channelIds = await this.phoneChannelIds(projectId);
-    let cancelled = 0;
-    for (;;) {
-      const queued = await this.storage.stores.messages.nextQueuedForChannels(channelIds, 5000);
-      if (queued.length === 0) return cancelled;
-      const outcomes = await this.messages.moveMany(queued.map((message) => ({ messageId: message.id, to: 'cancelled' as const, error: 'message queue deleted' })));
-      cancelled += outcomes.filter((outcome) => outcome.isMoved).length;
-    }
+    return this.messages.cancelQueued(await this.phoneChannelIds(projectId), 'message queue deleted');
   }
 
   private async cancelHeldBy(devices: Device[]): Promise<number> {

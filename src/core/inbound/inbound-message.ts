@@ -14,6 +14,8 @@ export interface InboundDetails {
   mentions?: string[];
   /** A call the phone received (application 4): missed or answered, and how long it lasted (s). */
   call?: { isMissed: boolean; duration: number };
+  /** A message the linked phone itself sent (WhatsApp Web echoes, `direction: 1`). */
+  isEcho?: boolean;
 }
 
 /** Our inbound `type` for calls (application 4); Picky's message types stop at 9. */

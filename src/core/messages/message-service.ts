@@ -89,6 +89,17 @@ export class MessageService {
     return outcome!.transitions;
   }
 
+  /** Cancels (and refunds) every queued message of the channels; answers how many. */
+  async cancelQueued(channelIds: readonly number[], reason: string): Promise<number> {
+    let cancelled = 0;
+    for (;;) {
+      const queued = await this.storage.stores.messages.nextQueuedForChannels(channelIds, 5000);
+      if (queued.length === 0) return cancelled;
+      const outcomes = await this.moveMany(queued.map((message) => ({ messageId: message.id, to: 'cancelled' as const, error: reason })));
+      cancelled += outcomes.filter((outcome) => outcome.isMoved).length;
+    }
+  }
+
   /** Queues a move to be written with the others of this moment; answers its outcome once committed. */
   async request(move: MoveRequest): Promise<MoveOutcome> {
     try {

@@ -99,7 +99,7 @@ export class PushService {
   private async route(project: Project, application: number): Promise<Route> {
     const channels = await this.deps.channels.listForProject(project.id);
     const active = channels.filter((channel) => channel.status === 'active');
-    const channel = isApplication(application)
+    let channel = isApplication(application)
       ? active.find((candidate) => candidate.kind === application)
       : active.find((candidate) => candidate.id === application);
     if (!isApplication(application) && !channel) throw invalidRequest(`application ${application} is neither a known application nor a channel of this project`);
@@ -107,6 +107,7 @@ export class PushService {
     const plan = findPlan(project.billingPlan);
     if (!plan?.applications.includes(kind)) throw new PickyError(Status.notInPlan, `billing plan ${project.billingPlan} does not include application ${kind}`);
     const implementation = this.deps.registry.forKind(kind);
+    if (!channel && implementation) channel = await this.deps.channels.findOrProvision(project.id, kind);
     if (!channel || !implementation) throw new PickyError(Status.noChannel, `the project has no channel that can carry application ${kind}`);
     return { channel, kind, capabilities: implementation.capabilities(kind) };
   }

@@ -22,7 +22,7 @@ export function inboundVariables(message: InboundMessage, webhookUrl: string): R
     'media-url': message.mediaUrl,
     'unique-id': message.id,
     'project-id': String(message.projectId),
-    direction: 0,
+    direction: details.isEcho ? 1 : 0,
     'group-id': details.groupId ?? '',
     'group-mentions': details.mentions ?? [],
     'context-msg-id': message.contextMessageId === null ? '' : String(message.contextMessageId),

@@ -5,8 +5,9 @@ import { foundationMigration } from './0001-foundation.js';
 import { pushMigration } from './0002-push.js';
 import { bridgeMigration } from './0003-bridge.js';
 import { webhooksMigration } from './0004-webhooks.js';
-// Calls (issue 6).
+// Call conferences (migration 0005).
 import { callsMigration } from './0005-calls.js';
+import { whatsappWebMigration } from './0006-whatsapp-web.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ export function migrationProvider(capabilities: DialectCapabilities): MigrationP
     '0003_bridge': bridgeMigration(capabilities),
     '0004_webhooks': webhooksMigration(capabilities),
     '0005_calls': callsMigration(capabilities),
+    '0006_whatsapp_web': whatsappWebMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }

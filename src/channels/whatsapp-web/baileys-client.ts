@@ -1,0 +1,112 @@
+// The one file that uses Baileys (the WhatsApp Web multi-device protocol library): opens a socket on an
+// auth state kept in our database, and turns its events and calls into the WaClient interface. Everything
+// the channel decides lives elsewhere, so that this file stays the thin part tests cannot reach.
+import {
+  Browsers,
+  BufferJSON,
+  DisconnectReason,
+  downloadMediaMessage,
+  fetchLatestWaWebVersion,
+  initAuthCreds,
+  makeWASocket,
+  proto,
+  type AnyMessageContent,
+  type AuthenticationCreds,
+  type AuthenticationState,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type WAMessage,
+} from 'baileys';
+import type { WaAuthStore, WaClient, WaClientFactory, WaLogger, WaMessage } from './wa-client.js';
+
+type BaileysLogger = Parameters<typeof makeWASocket>[0]['logger'] & object;
+
+/** Baileys logs through a pino-shaped object; its chatter goes to debug, its problems to warn. */
+function loggerFor(logger: WaLogger, bindings: Record<string, unknown> = {}): BaileysLogger {
+  const quiet = (details: unknown, message?: string) => logger.debug({ ...bindings, details }, message ?? 'baileys');
+  const loud = (details: unknown, message?: string) => logger.warn({ ...bindings, details }, message ?? 'baileys');
+  return { level: 'debug', child: (more) => loggerFor(logger, { ...bindings, ...more }), trace: quiet, debug: quiet, info: quiet, warn: loud, error: loud };
+}
+
+/** Baileys' auth state read from and written to our store; keys are written before Baileys goes on. */
+async function databaseAuthState(store: WaAuthStore): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
+  const stored = await store.readCreds();
+  const creds = stored ? (JSON.parse(stored, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
+  // Credential updates arrive as events Baileys does not wait for: they are written one after another.
+  let writing = Promise.resolve();
+  const saveCreds = () => (writing = writing.then(() => store.writeCreds(JSON.stringify(creds, BufferJSON.replacer))));
+  if (!stored) await saveCreds();
+  const keys = {
+    async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {
+      const found = await store.readKeys(type, ids);
+      const result: { [id: string]: SignalDataTypeMap[T] } = {};
+      for (const id of ids) {
+        const text = found.get(id);
+        if (text === undefined) continue;
+        const value = JSON.parse(text, BufferJSON.reviver) as unknown;
+        result[id] = (type === 'app-state-sync-key' ? proto.Message.AppStateSyncKeyData.fromObject(value as object) : value) as SignalDataTypeMap[T];
+      }
+      return result;
+    },
+    async set(data: SignalDataSet) {
+      const changes = Object.entries(data).flatMap(([type, values]) =>
+        Object.entries(values ?? {}).map(([id, value]) => ({ type, id, value: value === null || value === undefined ? null : JSON.stringify(value, BufferJSON.replacer) })),
+      );
+      await store.writeKeys(changes);
+    },
+  };
+  return { state: { creds, keys }, saveCreds };
+}
+
+/** "15551234567:12@s.whatsapp.net" → "15551234567". */
+function numberOf(jid: string | undefined): string {
+  return (jid ?? '').split('@')[0]!.split(':')[0]!;
+}
+
+export function createBaileysClientFactory(): WaClientFactory {
+  return {
+    async open({ auth, events, logger, sentText }): Promise<WaClient> {
+      const { state, saveCreds } = await databaseAuthState(auth);
+      const { version } = await fetchLatestWaWebVersion();
+      const baileysLogger = loggerFor(logger);
+      const socket = makeWASocket({
+        version,
+        auth: state,
+        logger: baileysLogger,
+        browser: Browsers.ubuntu('Switchboard'),
+        // Staying "offline" keeps notifications on the phone; the gateway only relays messages.
+        markOnlineOnConnect: false,
+        syncFullHistory: false,
+        // Retry requests re-encrypt what we sent; only the text is kept, so media is not resent this way.
+        getMessage: async (key) => {
+          const text = key.id ? await sentText(key.id) : undefined;
+          return text ? { conversation: text } : undefined;
+        },
+      });
+      socket.ev.on('creds.update', () => void saveCreds().catch((error: unknown) => logger.warn({ err: error }, 'saving WhatsApp Web credentials failed')));
+      socket.ev.on('connection.update', (update) => {
+        if (update.qr) events.onQr(update.qr);
+        if (update.connection === 'open') events.onOpen({ number: numberOf(socket.user?.id), name: socket.user?.name ?? '' });
+        if (update.connection === 'close') {
+          const error = update.lastDisconnect?.error as (Error & { output?: { statusCode?: number } }) | undefined;
+          const code = error?.output?.statusCode;
+          events.onClose({ isLoggedOut: code === DisconnectReason.loggedOut, isRestartRequired: code === DisconnectReason.restartRequired, code, reason: error?.message ?? '' });
+        }
+      });
+      socket.ev.on('messages.upsert', ({ messages, type }) => events.onMessages(messages as WaMessage[], type === 'notify' ? 'notify' : 'append'));
+      socket.ev.on('messages.update', (updates) =>
+        events.onAcks(updates.filter((each) => typeof each.update.status === 'number').map((each) => ({ key: each.key, status: each.update.status as number }))),
+      );
+      return {
+        version: version.join('.'),
+        async send(jid, content, options) {
+          await socket.sendMessage(jid, content as AnyMessageContent, { messageId: options.messageId, ...(options.quoted ? { quoted: options.quoted as WAMessage } : {}) });
+        },
+        download: (message) => downloadMediaMessage(message as WAMessage, 'buffer', {}, { logger: baileysLogger, reuploadRequest: socket.updateMediaMessage }),
+        requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
+        logout: () => socket.logout(),
+        close: () => void socket.end(undefined),
+      };
+    },
+  };
+}

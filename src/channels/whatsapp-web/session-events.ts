@@ -1,0 +1,111 @@
+// What a session's socket reports, turned into the gateway's terms: received messages (with their media
+// stored behind an unguessable URL) go to the inbound service and so to the global webhook; acks move
+// our messages through the state machine and so reach the event webhook.
+import { randomBytes } from 'node:crypto';
+import type { Clock, InboundService, MessageService, MessageState, Storage } from '../../core/index.js';
+import { readMessage, type ReadMessage } from './inbound-mapper.js';
+import { WA_ACK, type WaClient, type WaKey, type WaMessage } from './wa-client.js';
+import { inboundExternalId } from './whatsapp-web-channel.js';
+
+export interface SessionEventDeps {
+  storage: Storage;
+  inbound: InboundService;
+  messages: MessageService;
+  clock: Clock;
+  publicUrl: () => string;
+  /** Received media above this size is not downloaded (its media-url stays empty). */
+  maxMediaBytes: number;
+  logError(error: unknown, context: string): void;
+}
+
+export interface SessionContext {
+  channelId: number;
+  projectId: number;
+  /** The channel's settings ask for `direction: 1` echoes of what the phone itself sends. */
+  isEchoing: boolean;
+  connection: WaClient | undefined;
+}
+
+/** The states an ack level reaches, in order; delivery and read pass through submitted when the server ack was missed. */
+function statesFor(status: number): MessageState[] {
+  if (status === WA_ACK.serverAck) return ['submitted'];
+  if (status === WA_ACK.delivered) return ['submitted', 'delivered'];
+  if (status === WA_ACK.read || status === WA_ACK.played) return ['submitted', 'delivered', 'read'];
+  if (status === WA_ACK.error) return ['failed'];
+  return [];
+}
+
+export class SessionEvents {
+  constructor(private readonly deps: SessionEventDeps) {}
+
+  async acks(context: SessionContext, acks: { key: WaKey; status: number }[]): Promise<void> {
+    for (const ack of acks) {
+      const waId = typeof ack.key?.id === 'string' ? ack.key.id : '';
+      if (!waId || !ack.key.fromMe) continue;
+      const sent = await this.deps.storage.stores.whatsappWeb.findSentByWaId(context.channelId, waId);
+      if (!sent) continue;
+      const message = await this.deps.messages.get(sent.messageId);
+      for (const to of statesFor(ack.status)) {
+        // Steps already taken are skipped: acks repeat, and read may come without delivered.
+        if (message && (message.state === to || isPast(message.state, to))) continue;
+        await this.deps.messages.request({ messageId: sent.messageId, to, ...(to === 'failed' && { error: 'WhatsApp reported the message failed' }) });
+      }
+    }
+  }
+
+  async messages(context: SessionContext, messages: WaMessage[]): Promise<void> {
+    for (const raw of Array.isArray(messages) ? messages : []) {
+      try {
+        const read = readMessage(raw);
+        if (read) await this.receive(context, raw, read);
+      } catch (error) {
+        this.deps.logError(error, `inbound WhatsApp Web message on channel ${context.channelId}`);
+      }
+    }
+  }
+
+  private async receive(context: SessionContext, raw: WaMessage, read: ReadMessage): Promise<void> {
+    const stores = this.deps.storage.stores.whatsappWeb;
+    if (read.isFromMe) {
+      // What we sent through the API comes back too; only what the phone sent itself is an echo.
+      if (!context.isEchoing || (await stores.findSentByWaId(context.channelId, read.waId))) return;
+    }
+    const quoted = read.quotedWaId ? await stores.findSentByWaId(context.channelId, read.quotedWaId) : undefined;
+    const mediaUrl = read.media ? await this.storeMedia(context, raw, read.media) : '';
+    await this.deps.inbound.receive({
+      projectId: context.projectId,
+      deviceId: 0,
+      channelId: context.channelId,
+      application: 10,
+      externalId: inboundExternalId(context.channelId, read.chatJid, read.waId),
+      sender: read.sender,
+      senderName: read.isFromMe ? '' : read.senderName,
+      type: read.type,
+      text: read.text,
+      mediaUrl,
+      quotedMsgId: quoted ? String(quoted.messageId) : '',
+      details: read.isFromMe ? { ...read.details, isEcho: true } : read.details,
+      receivedAt: read.receivedAt ?? this.deps.clock.now(),
+    });
+  }
+
+  private async storeMedia(context: SessionContext, raw: WaMessage, media: NonNullable<ReadMessage['media']>): Promise<string> {
+    if (!context.connection || media.size > this.deps.maxMediaBytes) return '';
+    try {
+      const data = await context.connection.download(raw);
+      if (data.length > this.deps.maxMediaBytes) return '';
+      const id = randomBytes(24).toString('base64url');
+      await this.deps.storage.stores.whatsappWeb.putMedia({ id: `in:${id}`, channelId: context.channelId, url: '', mime: media.mime, fileName: media.fileName, data, createdAt: this.deps.clock.now() });
+      return `${this.deps.publicUrl()}/whatsapp-web/media/${id}`;
+    } catch (error) {
+      this.deps.logError(error, `downloading WhatsApp Web media on channel ${context.channelId}`);
+      return '';
+    }
+  }
+}
+
+const ORDER: MessageState[] = ['queued', 'sending', 'submitted', 'delivered', 'read'];
+function isPast(state: MessageState, to: MessageState): boolean {
+  const [at, target] = [ORDER.indexOf(state), ORDER.indexOf(to)];
+  return at === -1 || (target !== -1 && at > target);
+}

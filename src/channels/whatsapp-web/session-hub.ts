@@ -1,0 +1,262 @@
+// The WhatsApp Web sessions of this node: finds (or provisions) a project's channel for an application-10
+// call, runs its session here when this node can hold its lease, and answers the status, command, QR and
+// pairing-code APIs. Sessions open only when asked for, or at start when they were paired before.
+import type { BackoffSettings } from '../../agent/reconnect-backoff.js';
+import {
+  PickyError,
+  Status,
+  findPlan,
+  webStatusReport,
+  type ChannelRecord,
+  type ChannelService,
+  type Clock,
+  type MessageService,
+  type Project,
+  type Storage,
+  type WebCommand,
+  type WebMedia,
+  type WebPairing,
+  type WhatsAppWebSessions,
+} from '../../core/index.js';
+import { SessionRunner, type SessionListener } from './session-runner.js';
+import type { SessionEvents } from './session-events.js';
+import type { WaClient, WaClientFactory, WaLogger } from './wa-client.js';
+
+export interface SessionHubSettings {
+  leaseMs: number;
+  backoff: BackoffSettings;
+  qrWaitMs: number;
+}
+
+export interface SessionHubDeps {
+  storage: Storage;
+  channels: ChannelService;
+  messages: MessageService;
+  events: SessionEvents;
+  factory: WaClientFactory;
+  clock: Clock;
+  nodeId: string;
+  settings: SessionHubSettings;
+  logger: WaLogger;
+  logError(error: unknown, context: string): void;
+  /** A session connected: its queue can move. */
+  onConnected(channelId: number): void;
+}
+
+interface Running {
+  runner: SessionRunner;
+  channel: ChannelRecord;
+}
+
+export class SessionHub implements WhatsAppWebSessions {
+  private readonly running = new Map<number, Running>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private isClosed = false;
+
+  constructor(private readonly deps: SessionHubDeps) {}
+
+  /** The open socket of a session this node runs. */
+  connection(channelId: number): WaClient | undefined {
+    return this.running.get(channelId)?.runner.connection;
+  }
+
+  runningChannels(): number[] {
+    return [...this.running.keys()];
+  }
+
+  async isWebApplication(project: Project, application: number): Promise<boolean> {
+    if (application === 10) return true;
+    return (await this.deps.channels.listForProject(project.id)).some((channel) => channel.id === application && channel.kind === 10 && channel.status === 'active');
+  }
+
+  /** 10 is the project's first WhatsApp Web channel (made on first use); another number, one of its channel ids. */
+  async resolve(project: Project, application: number): Promise<ChannelRecord> {
+    if (!findPlan(project.billingPlan)?.applications.includes(10)) throw new PickyError(Status.notInPlan, `billing plan ${project.billingPlan} does not include application 10`);
+    const channel =
+      application === 10
+        ? await this.deps.channels.findOrProvision(project.id, 10)
+        : (await this.deps.channels.listForProject(project.id)).find((each) => each.id === application && each.kind === 10 && each.status === 'active');
+    if (!channel) throw new PickyError(Status.noChannel, `the project has no WhatsApp Web channel ${application}`);
+    return channel;
+  }
+
+  /** Runs the channel's session on this node unless another node holds it; answers the runner here, if any. */
+  async ensureRunning(channel: ChannelRecord): Promise<SessionRunner | undefined> {
+    if (this.isClosed) return undefined;
+    const known = this.running.get(channel.id);
+    if (known) {
+      void known.runner.start();
+      return known.runner;
+    }
+    const { clock, storage, settings } = this.deps;
+    await storage.stores.whatsappWeb.ensureSession(channel.id, channel.projectId, clock.now());
+    if (!(await storage.stores.whatsappWeb.acquireLease(channel.id, this.deps.nodeId, clock.now() + settings.leaseMs, clock.now()))) return undefined;
+    if (this.running.has(channel.id)) return this.running.get(channel.id)!.runner;
+    const runner = new SessionRunner({
+      channelId: channel.id,
+      projectId: channel.projectId,
+      store: storage.stores.whatsappWeb,
+      factory: this.deps.factory,
+      clock,
+      backoff: settings.backoff,
+      listener: this.listenerFor(channel),
+      logger: this.deps.logger,
+      logError: this.deps.logError,
+    });
+    this.running.set(channel.id, { runner, channel });
+    this.keepLeases();
+    void runner.start();
+    return runner;
+  }
+
+  /** At start: sessions paired before reconnect without waiting to be asked. */
+  async resumePaired(): Promise<void> {
+    for (const session of await this.deps.storage.stores.whatsappWeb.listPaired()) {
+      const channel = (await this.deps.channels.listForProject(session.projectId)).find((each) => each.id === session.channelId && each.status === 'active');
+      if (channel) await this.ensureRunning(channel);
+    }
+  }
+
+  async status(project: Project, application: number): Promise<Record<string, unknown>> {
+    const channel = await this.resolve(project, application);
+    await this.ensureRunning(channel);
+    const session = await this.deps.storage.stores.whatsappWeb.findSession(channel.id);
+    const queued = await this.deps.storage.stores.messages.countPending([channel.id]);
+    return webStatusReport(project, channel.id, session, queued, this.deps.clock.now());
+  }
+
+  async command(project: Project, application: number, command: WebCommand): Promise<{ cancelled: number }> {
+    const channel = await this.resolve(project, application);
+    const cancel = () => this.deps.messages.cancelQueued([channel.id], 'message queue deleted');
+    switch (command) {
+      case 'restart':
+        await (await this.ensureRunning(channel))?.restart();
+        return { cancelled: 0 };
+      case 'restart-server':
+        // Forget everything held in memory and read the session again from the database.
+        await this.release(channel.id);
+        await this.ensureRunning(channel);
+        return { cancelled: 0 };
+      case 'delete-message-queue':
+        return { cancelled: await cancel() };
+      case 'disconnect': {
+        const runner = await this.ensureRunning(channel);
+        await runner?.logout();
+        await runner?.start();
+        return { cancelled: 0 };
+      }
+      case 'clearlogs': {
+        await (await this.ensureRunning(channel))?.logout();
+        await this.release(channel.id);
+        const cancelled = await cancel();
+        await this.deps.storage.stores.whatsappWeb.eraseLogs(channel.id);
+        return { cancelled };
+      }
+    }
+  }
+
+  async pairing(project: Project, application: number): Promise<WebPairing> {
+    const channel = await this.resolve(project, application);
+    const runner = await this.ensureRunning(channel);
+    const store = this.deps.storage.stores.whatsappWeb;
+    let session = (await store.findSession(channel.id))!;
+    if (runner && !session.qr && session.state !== 'connected') {
+      await runner.waitForQrOrOpen(this.deps.settings.qrWaitMs);
+      session = (await store.findSession(channel.id))!;
+    }
+    return { channelId: channel.id, session };
+  }
+
+  async pairingCode(project: Project, application: number, phoneNumber: string): Promise<string> {
+    const { session, channelId } = await this.pairing(project, application);
+    if (session.isPaired) throw new PickyError(Status.invalidRequest, 'the session is already paired; send disconnect first');
+    const client = this.running.get(channelId)?.runner.socket;
+    if (!client) throw new PickyError(Status.noChannel, 'the WhatsApp Web session is not running on this node; retry in a few seconds');
+    const code = await client.requestPairingCode(phoneNumber).catch((error: unknown) => {
+      throw new PickyError(Status.noChannel, `WhatsApp did not give a pairing code: ${(error as Error).message}`);
+    });
+    await this.deps.storage.stores.whatsappWeb.updateSession(channelId, { pairingCode: code }, this.deps.clock.now());
+    return code;
+  }
+
+  async remove(project: Project, channelId: number): Promise<{ cancelled: number }> {
+    const channel = await this.resolve(project, channelId);
+    // Unlinked only when it runs here; elsewhere its node sees the channel gone at the next lease renewal.
+    await this.running.get(channel.id)?.runner.logout();
+    await this.release(channel.id);
+    const cancelled = await this.deps.messages.cancelQueued([channel.id], 'channel deleted');
+    await this.deps.storage.stores.whatsappWeb.eraseAuth(channel.id, this.deps.clock.now());
+    await this.deps.storage.stores.whatsappWeb.eraseLogs(channel.id);
+    await this.deps.channels.update(channel, { status: 'deleted' });
+    return { cancelled };
+  }
+
+  async receivedMedia(id: string): Promise<WebMedia | undefined> {
+    if (!/^[A-Za-z0-9_-]{32}$/.test(id)) return undefined;
+    return this.deps.storage.stores.whatsappWeb.findMedia(`in:${id}`);
+  }
+
+  /** Stops a channel's session here (deleted channel, lost lease, restart-server). */
+  async release(channelId: number): Promise<void> {
+    const known = this.running.get(channelId);
+    if (!known) return;
+    this.running.delete(channelId);
+    known.runner.stop();
+    await this.deps.storage.stores.whatsappWeb.releaseLease(channelId, this.deps.nodeId);
+  }
+
+  async close(): Promise<void> {
+    this.isClosed = true;
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    for (const channelId of [...this.running.keys()]) await this.release(channelId).catch((error: unknown) => this.deps.logError(error, 'releasing a WhatsApp Web lease'));
+  }
+
+  private listenerFor(channel: ChannelRecord): SessionListener {
+    // Settings are read as they are now (the channel cache is short-lived), not as they were at start.
+    const context = async (runner: SessionRunner) => {
+      const current = (await this.deps.channels.listForProject(channel.projectId)).find((each) => each.id === channel.id) ?? channel;
+      return { channelId: channel.id, projectId: channel.projectId, isEchoing: current.settings.echo_messages === true, connection: runner.connection };
+    };
+    let hasRequeued = false;
+    return {
+      // Only at the first connection here: later, a message may be claimed and on its way (media fetch).
+      onConnected: () => {
+        const requeued = hasRequeued ? Promise.resolve() : this.requeueUnsent(channel.id);
+        hasRequeued = true;
+        void requeued.finally(() => this.deps.onConnected(channel.id));
+      },
+      onMessages: async (runner, messages) => this.deps.events.messages(await context(runner), messages),
+      onAcks: async (runner, acks) => this.deps.events.acks(await context(runner), acks),
+    };
+  }
+
+  /** A node that stopped between claiming a message and handing it over left it `sending`: it goes round again. */
+  private async requeueUnsent(channelId: number): Promise<void> {
+    try {
+      const ids = await this.deps.storage.stores.whatsappWeb.listClaimedUnsent(channelId);
+      if (ids.length > 0) await this.deps.messages.moveMany(ids.map((messageId) => ({ messageId, to: 'queued' as const, error: 'not handed over before the session stopped' })));
+    } catch (error) {
+      this.deps.logError(error, `requeueing WhatsApp Web channel ${channelId}`);
+    }
+  }
+
+  /** Renews this node's leases at a third of their length; a lease another node took stops the session here. */
+  private keepLeases(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(1000, Math.floor(this.deps.settings.leaseMs / 3)));
+    this.leaseTimer.unref();
+  }
+
+  private async renewLeases(): Promise<void> {
+    const { clock, settings, nodeId, storage } = this.deps;
+    for (const channelId of [...this.running.keys()]) {
+      try {
+        const channel = await storage.stores.channels.findById(channelId);
+        const held = channel?.status === 'active' && (await storage.stores.whatsappWeb.acquireLease(channelId, nodeId, clock.now() + settings.leaseMs, clock.now()));
+        if (!held) await this.release(channelId);
+      } catch (error) {
+        this.deps.logError(error, `renewing the lease of WhatsApp Web channel ${channelId}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,208 @@
+// Runs one WhatsApp Web session on this node: opens the socket on the auth state in the database, keeps
+// the session row current (QR, state, number, version), reconnects with backoff after drops, and hands
+// messages and acks to the channel. A session that was never paired stops when its QR codes run out and
+// starts again on the next call that needs it.
+import { ReconnectBackoff, type BackoffSettings } from '../../agent/reconnect-backoff.js';
+import type { Clock, WebSessionChanges, WhatsAppWebStore } from '../../core/index.js';
+import type { WaAuthStore, WaClient, WaClientEvents, WaClientFactory, WaClose, WaKey, WaLogger, WaMessage } from './wa-client.js';
+
+export interface SessionListener {
+  onConnected(runner: SessionRunner): void;
+  onMessages(runner: SessionRunner, messages: WaMessage[]): Promise<void>;
+  onAcks(runner: SessionRunner, acks: { key: WaKey; status: number }[]): Promise<void>;
+}
+
+export interface SessionRunnerDeps {
+  channelId: number;
+  projectId: number;
+  store: WhatsAppWebStore;
+  factory: WaClientFactory;
+  clock: Clock;
+  backoff: BackoffSettings;
+  listener: SessionListener;
+  logger: WaLogger;
+  logError(error: unknown, context: string): void;
+}
+
+export class SessionRunner {
+  private client: WaClient | undefined;
+  private opening: Promise<void> | undefined;
+  /** Bumped whenever a socket is let go: events of an older socket are ignored. */
+  private generation = 0;
+  private isStopped = true;
+  private isOpen = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly backoff: ReconnectBackoff;
+  private qrWaiters: (() => void)[] = [];
+  connectedNumber = '';
+
+  constructor(private readonly deps: SessionRunnerDeps) {
+    this.backoff = new ReconnectBackoff(deps.backoff);
+  }
+
+  get channelId(): number {
+    return this.deps.channelId;
+  }
+
+  get isConnected(): boolean {
+    return this.isOpen && this.client !== undefined;
+  }
+
+  /** The open socket, for sending and downloads. */
+  get connection(): WaClient | undefined {
+    return this.isConnected ? this.client : undefined;
+  }
+
+  /** The socket whether or not it is open yet (pairing codes are asked for before it opens). */
+  get socket(): WaClient | undefined {
+    return this.client;
+  }
+
+  /** Opens the socket unless it is open or opening. */
+  start(): Promise<void> {
+    this.isStopped = false;
+    if (this.client || this.opening || this.retryTimer) return this.opening ?? Promise.resolve();
+    this.opening = this.open().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  /** Closes the socket and opens a new one (the `restart` command). */
+  async restart(): Promise<void> {
+    this.letGo();
+    await this.start();
+  }
+
+  stop(): void {
+    this.isStopped = true;
+    this.letGo();
+    for (const waiter of this.qrWaiters.splice(0)) waiter();
+  }
+
+  /** Unlinks the number (the `disconnect` command) and starts again unpaired, ready for a new QR. */
+  async logout(): Promise<void> {
+    const client = this.client;
+    this.letGo();
+    if (client) await client.logout().catch((error: unknown) => this.deps.logError(error, `logout of WhatsApp Web channel ${this.channelId}`));
+    await this.deps.store.eraseAuth(this.channelId, this.deps.clock.now());
+  }
+
+  /** Resolves when a QR code or the connection is there, or after `timeoutMs`. */
+  waitForQrOrOpen(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+      this.qrWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private letGo(): void {
+    this.generation += 1;
+    this.isOpen = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    const client = this.client;
+    this.client = undefined;
+    client?.close();
+  }
+
+  private update(changes: WebSessionChanges): Promise<void> {
+    return this.deps.store.updateSession(this.channelId, changes, this.deps.clock.now());
+  }
+
+  private async open(): Promise<void> {
+    const generation = this.generation;
+    const session = await this.deps.store.findSession(this.channelId);
+    await this.update({ state: session?.isPaired ? 'timeout' : 'connecting' });
+    try {
+      const sentText = async (waId: string) => {
+        const sent = await this.deps.store.findSentByWaId(this.channelId, waId);
+        return sent?.kind === 'text' ? sent.text : undefined;
+      };
+      const client = await this.deps.factory.open({ auth: this.authStore(), events: this.eventsFor(generation), logger: this.deps.logger, sentText });
+      if (generation !== this.generation || this.isStopped) return client.close();
+      this.client = client;
+      await this.update({ version: client.version });
+    } catch (error) {
+      this.deps.logError(error, `opening WhatsApp Web channel ${this.channelId}`);
+      if (generation === this.generation) this.retryLater();
+    }
+  }
+
+  private retryLater(): void {
+    if (this.isStopped || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.start();
+    }, this.backoff.nextDelayMs());
+    this.retryTimer.unref();
+  }
+
+  private authStore(): WaAuthStore {
+    const { store, clock } = this.deps;
+    const id = this.channelId;
+    return {
+      readCreds: () => store.readCreds(id),
+      writeCreds: (json) => store.writeCreds(id, json, clock.now()),
+      readKeys: (type, ids) => store.readKeys(id, type, ids),
+      writeKeys: (changes) => store.writeKeys(id, changes, clock.now()),
+    };
+  }
+
+  private eventsFor(generation: number): WaClientEvents {
+    const current = () => generation === this.generation && !this.isStopped;
+    const guard = (work: () => Promise<void>, context: string) => {
+      if (!current()) return;
+      work().catch((error: unknown) => this.deps.logError(error, `${context} of WhatsApp Web channel ${this.channelId}`));
+    };
+    return {
+      onQr: (qr) =>
+        guard(async () => {
+          await this.update({ state: 'unpaired', qr });
+          for (const waiter of this.qrWaiters.splice(0)) waiter();
+        }, 'QR code'),
+      onOpen: ({ number }) =>
+        guard(async () => {
+          this.isOpen = true;
+          this.connectedNumber = number;
+          this.backoff.reset();
+          await this.update({ state: 'connected', qr: '', pairingCode: '', connectedNumber: number, isPaired: true });
+          for (const waiter of this.qrWaiters.splice(0)) waiter();
+          this.deps.listener.onConnected(this);
+        }, 'connection'),
+      onClose: (close) => guard(() => this.closed(close), 'disconnection'),
+      onMessages: (messages, type) => {
+        // Only live messages: `append` carries what we sent ourselves and history.
+        if (type === 'notify') guard(() => this.deps.listener.onMessages(this, messages), 'inbound messages');
+      },
+      onAcks: (acks) => guard(() => this.deps.listener.onAcks(this, acks), 'acks'),
+    };
+  }
+
+  private async closed(close: WaClose): Promise<void> {
+    this.client = undefined;
+    this.isOpen = false;
+    this.generation += 1;
+    if (close.isLoggedOut) {
+      // Unlinked from the phone: the credentials are void; a new QR is needed.
+      await this.deps.store.eraseAuth(this.channelId, this.deps.clock.now());
+      this.isStopped = true;
+      return;
+    }
+    if (close.isRestartRequired) {
+      await this.start();
+      return;
+    }
+    const session = await this.deps.store.findSession(this.channelId);
+    if (session?.isPaired) {
+      await this.update({ state: 'timeout' });
+      this.retryLater();
+      return;
+    }
+    // Never paired and its QR codes ran out: nobody is scanning; wait until someone asks again.
+    await this.update({ state: 'unpaired', qr: '' });
+    this.isStopped = true;
+  }
+}

@@ -1,0 +1,95 @@
+// The seam between the WhatsApp Web channel and the socket library: the part of a WhatsApp Web socket
+// the channel uses, in plain shapes. baileys-client.ts implements it; tests use a fake of it. Message
+// shapes follow the WhatsApp protocol's field names, so the channel's own code reads them (and survives
+// malformed ones) whichever side produced them.
+
+/** A message key: who the chat is, the message id, and whether we (the linked number) sent it. */
+export interface WaKey {
+  remoteJid?: string | null;
+  /** The phone-number JID when `remoteJid` is a LID (`…@lid`). */
+  remoteJidAlt?: string | null;
+  id?: string | null;
+  fromMe?: boolean | null;
+  /** The sender inside a group. */
+  participant?: string | null;
+  participantAlt?: string | null;
+}
+
+/** A received or echoed message; `message` is the protocol's content object, read defensively. */
+export interface WaMessage {
+  key: WaKey;
+  pushName?: string | null;
+  messageTimestamp?: unknown;
+  message?: Record<string, unknown> | null;
+}
+
+/** What can be sent: the protocol library's content shapes for the kinds Switchboard sends. */
+export type WaContent =
+  | { text: string }
+  | { image: Buffer; caption?: string; mimetype?: string }
+  | { video: Buffer; caption?: string; mimetype?: string }
+  | { audio: Buffer; ptt: boolean; mimetype: string }
+  | { document: Buffer; mimetype: string; fileName: string; caption?: string }
+  | { sticker: Buffer }
+  | { location: { degreesLatitude: number; degreesLongitude: number; name?: string; address?: string } }
+  | { contacts: { displayName: string; contacts: { displayName: string; vcard: string }[] } };
+
+export interface WaSendOptions {
+  /** Our own WhatsApp message id, chosen before sending so that no ack can arrive before we know it. */
+  messageId: string;
+  quoted?: WaMessage;
+}
+
+/** Protocol ack levels of `messages.update` (WebMessageInfo.Status). */
+export const WA_ACK = { error: 0, pending: 1, serverAck: 2, delivered: 3, read: 4, played: 5 } as const;
+
+export interface WaClose {
+  /** The linked device was removed (from the phone, or by logout): credentials are void. */
+  isLoggedOut: boolean;
+  /** The server asks for a new connection at once (after pairing). */
+  isRestartRequired: boolean;
+  code: number | undefined;
+  reason: string;
+}
+
+export interface WaClientEvents {
+  onQr(qr: string): void;
+  onOpen(account: { number: string; name: string }): void;
+  onClose(close: WaClose): void;
+  onMessages(messages: WaMessage[], type: 'notify' | 'append'): void;
+  onAcks(acks: { key: WaKey; status: number }[]): void;
+}
+
+/** The auth state's storage: credentials and signal keys as JSON text, written before they are used. */
+export interface WaAuthStore {
+  readCreds(): Promise<string | undefined>;
+  writeCreds(json: string): Promise<void>;
+  readKeys(type: string, ids: readonly string[]): Promise<Map<string, string>>;
+  writeKeys(changes: { type: string; id: string; value: string | null }[]): Promise<void>;
+}
+
+export interface WaLogger {
+  warn(details: Record<string, unknown>, message: string): void;
+  debug(details: Record<string, unknown>, message: string): void;
+}
+
+export interface WaClient {
+  /** The WhatsApp Web version this socket speaks. */
+  readonly version: string;
+  send(jid: string, content: WaContent, options: WaSendOptions): Promise<void>;
+  /** The decrypted bytes of a received media message. */
+  download(message: WaMessage): Promise<Buffer>;
+  requestPairingCode(phoneNumber: string): Promise<string>;
+  /** Unlinks this device from the phone; the socket closes with `isLoggedOut`. */
+  logout(): Promise<void>;
+  /** Closes the socket without unlinking. */
+  close(): void;
+}
+
+export interface WaClientFactory {
+  /**
+   * `sentText` answers the text of a message we sent, by its WhatsApp id: a recipient that could not
+   * decrypt it asks for it again, and the socket must re-encrypt it.
+   */
+  open(options: { auth: WaAuthStore; events: WaClientEvents; logger: WaLogger; sentText(waId: string): Promise<string | undefined> }): Promise<WaClient>;
+}

@@ -1,0 +1,98 @@
+// `switchboard channel create|list|delete|qr`: a project's WhatsApp Web channels, and the QR code of a
+// session that the running gateway has started (printed in the terminal).
+import { setTimeout as sleep } from 'node:timers/promises';
+import { webStatusName, type ChannelRecord } from '../../core/index.js';
+import { qrTerminalText } from '../../qr/index.js';
+import { CommandFailedError, integerArgument, stringOption, type Command } from '../command.js';
+import { withGateway } from '../with-gateway.js';
+
+const PROJECT = { project: { type: 'string' } } as const;
+const CHANNEL = { channel: { type: 'string' } } as const;
+
+function channelJson(channel: ChannelRecord): Record<string, unknown> {
+  return { channel_id: String(channel.id), application: channel.kind, name: channel.name, channel_status: channel.status, settings: channel.settings };
+}
+
+export const channelCreateCommand: Command = {
+  words: ['channel', 'create'],
+  summary: 'Add a WhatsApp Web channel (application 10) to a project',
+  options: { ...PROJECT, name: { type: 'string' }, echo: { type: 'boolean' } },
+  optionHelp: { project: 'project id (required)', name: 'channel name (default WhatsApp Web)', echo: 'report messages the phone itself sends (direction 1)' },
+  async run(context) {
+    const projectId = integerArgument(stringOption(context.values, 'project'), '--project');
+    return withGateway(context, async (gateway, accountId) => {
+      const project = await gateway.services.projects.getChangeable(accountId, projectId);
+      const settings = context.values.echo === true ? { echo_messages: true } : {};
+      const channel = await gateway.services.channels.create(project.id, 10, stringOption(context.values, 'name') ?? 'WhatsApp Web', settings);
+      return { json: channelJson(channel), text: `channel ${channel.id} created (WhatsApp Web, unpaired): pair it with \`switchboard channel qr --project ${project.id} --channel ${channel.id}\`` };
+    });
+  },
+};
+
+export const channelListCommand: Command = {
+  words: ['channel', 'list'],
+  summary: "List a project's channels, with the state of WhatsApp Web sessions",
+  options: PROJECT,
+  optionHelp: { project: 'project id (required)' },
+  async run(context) {
+    const projectId = integerArgument(stringOption(context.values, 'project'), '--project');
+    return withGateway(context, async (gateway, accountId) => {
+      const project = await gateway.services.projects.get(accountId, projectId);
+      const channels = (await gateway.services.channels.listForProject(project.id)).filter((channel) => channel.status !== 'deleted');
+      const rows: Record<string, unknown>[] = [];
+      for (const channel of channels) {
+        const session = channel.kind === 10 ? await gateway.storage.stores.whatsappWeb.findSession(channel.id) : undefined;
+        rows.push({ ...channelJson(channel), ...(channel.kind === 10 && { session_status: webStatusName(session), connected_number: session?.connectedNumber ?? '' }) });
+      }
+      const lines = rows.map((row) => `${String(row.channel_id).padStart(5)}  ${String(row.application).padStart(3)}  ${String(row.name).padEnd(28)} ${row.session_status ?? ''} ${row.connected_number ?? ''}`.trimEnd());
+      return { json: rows, text: lines.join('\n') || 'no channels' };
+    });
+  },
+};
+
+export const channelDeleteCommand: Command = {
+  words: ['channel', 'delete'],
+  summary: 'Delete a WhatsApp Web channel: its queue is cancelled, its session and logs erased',
+  options: { ...PROJECT, ...CHANNEL },
+  optionHelp: { project: 'project id (required)', channel: 'channel id (required)' },
+  async run(context) {
+    const projectId = integerArgument(stringOption(context.values, 'project'), '--project');
+    const channelId = integerArgument(stringOption(context.values, 'channel'), '--channel');
+    return withGateway(context, async (gateway, accountId) => {
+      const project = await gateway.services.projects.get(accountId, projectId);
+      const { cancelled } = await gateway.whatsappWeb.remove(project, channelId);
+      return { json: { channel_id: String(channelId), channel_status: 'deleted', messages_cancelled: cancelled }, text: `channel ${channelId} deleted (${cancelled} queued messages cancelled)` };
+    });
+  },
+};
+
+export const channelQrCommand: Command = {
+  words: ['channel', 'qr'],
+  summary: "Print a WhatsApp Web session's current QR code (the running gateway must have started the session)",
+  options: { ...PROJECT, ...CHANNEL, wait: { type: 'string' } },
+  optionHelp: { project: 'project id (required)', channel: 'channel id (default: the first WhatsApp Web channel)', wait: 'seconds to wait for a QR code to appear (default 0)' },
+  async run(context) {
+    const projectId = integerArgument(stringOption(context.values, 'project'), '--project');
+    const waitSeconds = integerArgument(stringOption(context.values, 'wait') ?? '0', '--wait');
+    return withGateway(context, async (gateway, accountId) => {
+      const project = await gateway.services.projects.get(accountId, projectId);
+      const channels = (await gateway.services.channels.listForProject(project.id)).filter((channel) => channel.kind === 10 && channel.status === 'active');
+      const wanted = stringOption(context.values, 'channel');
+      const channel = wanted === undefined ? channels[0] : channels.find((each) => each.id === integerArgument(wanted, '--channel'));
+      if (!channel) throw new CommandFailedError('the project has no such WhatsApp Web channel');
+      const deadline = Date.now() + waitSeconds * 1000;
+      let session = await gateway.storage.stores.whatsappWeb.findSession(channel.id);
+      while (!session?.qr && session?.state !== 'connected' && Date.now() < deadline) {
+        await sleep(1000);
+        session = await gateway.storage.stores.whatsappWeb.findSession(channel.id);
+      }
+      const status = webStatusName(session);
+      if (!session?.qr) {
+        const hint = status === 'UNPAIRED' ? ' — no QR code is showing: start `switchboard serve` and call whatsapp-qr (or device-status with application 10) once, then run this again with --wait 30' : '';
+        return { json: { channel_id: String(channel.id), session_status: status, qr_code: '' }, text: `channel ${channel.id}: ${status}${session?.connectedNumber ? ` (${session.connectedNumber})` : ''}${hint}` };
+      }
+      const drawing = await qrTerminalText(session.qr);
+      return { json: { channel_id: String(channel.id), session_status: status, qr_code: session.qr }, text: `${drawing}\nScan with WhatsApp → Linked devices → Link a device (channel ${channel.id}).` };
+    });
+  },
+};

@@ -1,0 +1,103 @@
+// The send queue of WhatsApp Web channels: one message at a time per channel, high priority first, then
+// oldest, with a randomised gap between messages (a steady machine rhythm is what gets numbers banned).
+// Claims go through the database (queued → sending), so a restart loses nothing.
+import type { Channel, Clock, MessageService, Storage } from '../core/index.js';
+import { SerialTask } from './serial-task.js';
+
+export interface SendGap {
+  minMs: number;
+  maxMs: number;
+}
+
+export interface WebDispatcherDeps {
+  storage: Storage;
+  messages: MessageService;
+  channel: Channel;
+  /** Whether the channel's session is connected on this node. */
+  isReady(channelId: number): boolean;
+  clock: Clock;
+  /** The gateway's default gap; a channel's settings `send_gap_min_ms` / `send_gap_max_ms` override it. */
+  gap: SendGap;
+  random?: () => number;
+  logError(error: unknown, context: string): void;
+}
+
+/** After a failure worth retrying, the queue rests at least this long. */
+const RETRY_PAUSE_MS = 5_000;
+
+export class WebDispatcher {
+  private readonly tasks = new Map<number, SerialTask>();
+  private readonly nextSendAt = new Map<number, number>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private pollTimer: NodeJS.Timeout | undefined;
+  private isClosed = false;
+
+  constructor(private readonly deps: WebDispatcherDeps) {}
+
+  wake(channelId: number): void {
+    if (this.isClosed) return;
+    let task = this.tasks.get(channelId);
+    if (!task) {
+      task = new SerialTask(() => this.drain(channelId), () => this.isClosed);
+      this.tasks.set(channelId, task);
+    }
+    task.run().catch((error: unknown) => this.deps.logError(error, `WhatsApp Web dispatch for channel ${channelId}`));
+  }
+
+  /** Looks at the listed channels' queues every `intervalMs` (pushes accepted by other nodes). */
+  poll(intervalMs: number, channels: () => Iterable<number>): void {
+    this.pollTimer = setInterval(() => {
+      for (const channelId of channels()) this.wake(channelId);
+    }, intervalMs);
+    this.pollTimer.unref();
+  }
+
+  close(): void {
+    this.isClosed = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+
+  private async drain(channelId: number): Promise<void> {
+    while (!this.isClosed && this.deps.isReady(channelId)) {
+      const now = this.deps.clock.now();
+      const due = this.nextSendAt.get(channelId) ?? 0;
+      if (due > now) return this.wakeAt(channelId, due);
+      const [head] = await this.deps.storage.stores.messages.nextQueued(channelId, 1);
+      if (!head) return;
+      const [claim] = await this.deps.messages.moveMany([{ messageId: head.id, to: 'sending' }], undefined, [head]).catch(() => [undefined]);
+      if (!claim?.isMoved) continue;
+      const gap = await this.gapFor(channelId);
+      this.nextSendAt.set(channelId, now + gap);
+      const sent = await this.deps.channel.send(claim.transitions[0]!.message);
+      if (sent.outcome === 'failed') {
+        if (sent.isRetryable) this.nextSendAt.set(channelId, now + Math.max(gap, RETRY_PAUSE_MS));
+        await this.deps.messages.request({ messageId: head.id, to: sent.isRetryable ? 'queued' : 'failed', error: sent.reason });
+      } else if (sent.outcome === 'submitted') {
+        await this.deps.messages.request({ messageId: head.id, to: 'submitted' });
+      }
+    }
+  }
+
+  private async gapFor(channelId: number): Promise<number> {
+    const channel = await this.deps.storage.stores.channels.findById(channelId);
+    const setting = (name: string, fallback: number) => {
+      const value = channel?.settings[name];
+      return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : fallback;
+    };
+    const minMs = setting('send_gap_min_ms', this.deps.gap.minMs);
+    const maxMs = Math.max(minMs, setting('send_gap_max_ms', this.deps.gap.maxMs));
+    return Math.round(minMs + (maxMs - minMs) * (this.deps.random ?? Math.random)());
+  }
+
+  private wakeAt(channelId: number, at: number): void {
+    if (this.isClosed || this.timers.has(channelId)) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(channelId);
+      this.wake(channelId);
+    }, Math.max(0, at - this.deps.clock.now()));
+    timer.unref();
+    this.timers.set(channelId, timer);
+  }
+}

@@ -1,0 +1,102 @@
+// `pm/create-channel`, `pm/list-channels`, `pm/update-channel`, `pm/delete-channel` (master token): a
+// project's extra WhatsApp Web channels and their settings (echoes, pacing).
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { PickyError, Status, invalidRequest, webStatusName, type ChannelRecord, type ChannelService, type ProjectService, type Storage, type WhatsAppWebSessions } from '../core/index.js';
+import { IdField, SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import { success } from './picky-response.js';
+
+export interface ChannelRouteDeps extends EndpointDeps {
+  projects: ProjectService;
+  channels: ChannelService;
+  storage: Storage;
+  whatsappWeb: WhatsAppWebSessions;
+}
+
+const Settings = {
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  /** 1: messages the phone itself sends reach the global webhook with `direction: 1`. */
+  echo_messages: Type.Optional(Type.Union([Type.Literal(0), Type.Literal(1)])),
+  send_gap_min_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000 })),
+  send_gap_max_ms: Type.Optional(Type.Integer({ minimum: 0, maximum: 3_600_000 })),
+};
+
+type SettingsInput = { echo_messages?: 0 | 1 | undefined; send_gap_min_ms?: number | undefined; send_gap_max_ms?: number | undefined };
+
+function settingsFrom(input: SettingsInput, current: Record<string, unknown>): Record<string, unknown> {
+  const settings = { ...current };
+  if (input.echo_messages !== undefined) settings.echo_messages = input.echo_messages === 1;
+  if (input.send_gap_min_ms !== undefined) settings.send_gap_min_ms = input.send_gap_min_ms;
+  if (input.send_gap_max_ms !== undefined) settings.send_gap_max_ms = input.send_gap_max_ms;
+  if (typeof settings.send_gap_min_ms === 'number' && typeof settings.send_gap_max_ms === 'number' && settings.send_gap_min_ms > settings.send_gap_max_ms) {
+    throw invalidRequest('send_gap_min_ms must not exceed send_gap_max_ms');
+  }
+  return settings;
+}
+
+export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDeps): void {
+  const view = async (channel: ChannelRecord) => {
+    const session = channel.kind === 10 ? await deps.storage.stores.whatsappWeb.findSession(channel.id) : undefined;
+    return {
+      channel_id: String(channel.id),
+      application: channel.kind,
+      name: channel.name,
+      channel_status: channel.status,
+      settings: channel.settings,
+      ...(channel.kind === 10 && { session_status: webStatusName(session), connected_number: session?.connectedNumber ?? '' }),
+    };
+  };
+  const webChannel = async (projectId: number, channelId: number) => {
+    const channel = (await deps.channels.listForProject(projectId)).find((each) => each.id === channelId && each.kind === 10 && each.status === 'active');
+    if (!channel) throw new PickyError(Status.noChannel, `the project has no WhatsApp Web channel ${channelId}`);
+    return channel;
+  };
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/create-channel',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField, application: Type.Optional(SmallIntegerField), ...Settings }),
+    async handle(input, account) {
+      // Only WhatsApp Web channels are made this way; phone channels come with the project's service.
+      if ((input.application ?? 10) !== 10) throw invalidRequest('application must be 10 (WhatsApp Web Automation)');
+      const project = await deps.projects.getChangeable(account.id, input.project_id);
+      const channel = await deps.channels.create(project.id, 10, input.name ?? 'WhatsApp Web', settingsFrom(input, {}));
+      return success({ project_id: String(project.id), ...(await view(channel)) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/list-channels',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField }),
+    async handle(input, account) {
+      const project = await deps.projects.get(account.id, input.project_id);
+      const channels = (await deps.channels.listForProject(project.id)).filter((channel) => channel.status !== 'deleted');
+      return success({ project_id: String(project.id), data: await Promise.all(channels.map(view)) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/update-channel',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField, channel_id: IdField, ...Settings }),
+    async handle(input, account) {
+      const project = await deps.projects.getChangeable(account.id, input.project_id);
+      const channel = await webChannel(project.id, input.channel_id);
+      const updated = await deps.channels.update(channel, { settings: settingsFrom(input, channel.settings), ...(input.name !== undefined && { name: input.name }) });
+      return success({ project_id: String(project.id), ...(await view(updated)) });
+    },
+  });
+
+  registerPickyEndpoint(app, deps, {
+    name: 'pm/delete-channel',
+    auth: 'master',
+    schema: Type.Object({ token: Type.String(), project_id: IdField, channel_id: IdField }),
+    async handle(input, account) {
+      const project = await deps.projects.get(account.id, input.project_id);
+      const channel = await webChannel(project.id, input.channel_id);
+      const { cancelled } = await deps.whatsappWeb.remove(project, channel.id);
+      return success({ project_id: String(project.id), channel_id: String(channel.id), channel_status: 'deleted', messages_cancelled: cancelled });
+    },
+  });
+}

@@ -1,0 +1,165 @@
+// WhatsApp Web sessions in SQL: the session row and its lease, the auth state (credentials on the row,
+// signal keys one row each), sent-message ids and media.
+import type { Kysely } from 'kysely';
+import type { WebKeyChange, WebMedia, WebSentMessage, WebSession, WebSessionChanges, WebSessionState, WhatsAppWebStore } from '../core/whatsapp-web/index.js';
+import type { Schema, WhatsAppWebSessionRow } from './schema.js';
+
+function toSession(row: WhatsAppWebSessionRow): WebSession {
+  return {
+    channelId: Number(row.channel_id),
+    projectId: Number(row.project_id),
+    state: row.state as WebSessionState,
+    qr: row.qr,
+    pairingCode: row.pairing_code,
+    connectedNumber: row.connected_number,
+    version: row.version,
+    isPaired: Number(row.is_paired) === 1,
+    leaseNode: row.lease_node,
+    leaseUntil: Number(row.lease_until),
+    updatedAt: Number(row.updated_at),
+  };
+}
+
+const SESSION_COLUMNS = ['channel_id', 'project_id', 'state', 'qr', 'pairing_code', 'connected_number', 'version', 'is_paired', 'lease_node', 'lease_until', 'created_at', 'updated_at'] as const;
+
+export class SqlWhatsAppWebStore implements WhatsAppWebStore {
+  constructor(private readonly db: Kysely<Schema>) {}
+
+  async ensureSession(channelId: number, projectId: number, at: number): Promise<WebSession> {
+    await this.db
+      .insertInto('whatsapp_web_sessions')
+      .values({ channel_id: channelId, project_id: projectId, state: 'unpaired', qr: '', pairing_code: '', connected_number: '', version: '', is_paired: 0, creds: null, lease_node: '', lease_until: 0, created_at: at, updated_at: at })
+      .onConflict((conflict) => conflict.column('channel_id').doNothing())
+      .execute();
+    return (await this.findSession(channelId))!;
+  }
+
+  async findSession(channelId: number): Promise<WebSession | undefined> {
+    const row = await this.db.selectFrom('whatsapp_web_sessions').select(SESSION_COLUMNS).where('channel_id', '=', channelId).executeTakeFirst();
+    return row ? toSession(row as WhatsAppWebSessionRow) : undefined;
+  }
+
+  async updateSession(channelId: number, changes: WebSessionChanges, at: number): Promise<void> {
+    const { state, qr, pairingCode, connectedNumber, version, isPaired } = changes;
+    await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({
+        updated_at: at,
+        ...(state !== undefined && { state }),
+        ...(qr !== undefined && { qr }),
+        ...(pairingCode !== undefined && { pairing_code: pairingCode }),
+        ...(connectedNumber !== undefined && { connected_number: connectedNumber }),
+        ...(version !== undefined && { version }),
+        ...(isPaired !== undefined && { is_paired: isPaired ? 1 : 0 }),
+      })
+      .where('channel_id', '=', channelId)
+      .execute();
+  }
+
+  async acquireLease(channelId: number, nodeId: string, until: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ lease_node: nodeId, lease_until: until })
+      .where('channel_id', '=', channelId)
+      .where((eb) => eb.or([eb('lease_node', '=', nodeId), eb('lease_node', '=', ''), eb('lease_until', '<', now)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async releaseLease(channelId: number, nodeId: string): Promise<void> {
+    await this.db.updateTable('whatsapp_web_sessions').set({ lease_node: '', lease_until: 0 }).where('channel_id', '=', channelId).where('lease_node', '=', nodeId).execute();
+  }
+
+  async listPaired(): Promise<WebSession[]> {
+    const rows = await this.db.selectFrom('whatsapp_web_sessions').select(SESSION_COLUMNS).where('is_paired', '=', 1).orderBy('channel_id').execute();
+    return rows.map((row) => toSession(row as WhatsAppWebSessionRow));
+  }
+
+  async readCreds(channelId: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('whatsapp_web_sessions').select('creds').where('channel_id', '=', channelId).executeTakeFirst();
+    return row?.creds ?? undefined;
+  }
+
+  async writeCreds(channelId: number, json: string, at: number): Promise<void> {
+    await this.db.updateTable('whatsapp_web_sessions').set({ creds: json, updated_at: at }).where('channel_id', '=', channelId).execute();
+  }
+
+  async readKeys(channelId: number, type: string, ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('whatsapp_web_keys').select(['key_id', 'value']).where('channel_id', '=', channelId).where('type', '=', type).where('key_id', 'in', [...ids]).execute();
+    return new Map(rows.map((row) => [row.key_id, row.value]));
+  }
+
+  async writeKeys(channelId: number, changes: readonly WebKeyChange[], at: number): Promise<void> {
+    const apply = async (db: Kysely<Schema>) => {
+      for (const change of changes) {
+        if (change.value === null) {
+          await db.deleteFrom('whatsapp_web_keys').where('channel_id', '=', channelId).where('type', '=', change.type).where('key_id', '=', change.id).execute();
+          continue;
+        }
+        await db
+          .insertInto('whatsapp_web_keys')
+          .values({ channel_id: channelId, type: change.type, key_id: change.id, value: change.value, updated_at: at })
+          .onConflict((conflict) => conflict.columns(['channel_id', 'type', 'key_id']).doUpdateSet({ value: change.value!, updated_at: at }))
+          .execute();
+      }
+    };
+    if (this.db.isTransaction) await apply(this.db);
+    else await this.db.transaction().execute(apply);
+  }
+
+  async eraseAuth(channelId: number, at: number): Promise<void> {
+    await this.db.deleteFrom('whatsapp_web_keys').where('channel_id', '=', channelId).execute();
+    await this.db.updateTable('whatsapp_web_sessions').set({ creds: null, is_paired: 0, connected_number: '', qr: '', pairing_code: '', state: 'unpaired', updated_at: at }).where('channel_id', '=', channelId).execute();
+  }
+
+  async recordSent(sent: WebSentMessage, at: number): Promise<void> {
+    await this.db
+      .insertInto('whatsapp_web_sent')
+      .values({ message_id: sent.messageId, channel_id: sent.channelId, wa_id: sent.waId, jid: sent.jid, kind: sent.kind, body: sent.text, created_at: at })
+      .onConflict((conflict) => conflict.column('message_id').doUpdateSet({ wa_id: sent.waId, jid: sent.jid }))
+      .execute();
+  }
+
+  async findSentByWaId(channelId: number, waId: string): Promise<WebSentMessage | undefined> {
+    const row = await this.db.selectFrom('whatsapp_web_sent').selectAll().where('channel_id', '=', channelId).where('wa_id', '=', waId).executeTakeFirst();
+    return row && { messageId: Number(row.message_id), channelId: Number(row.channel_id), waId: row.wa_id, jid: row.jid, kind: row.kind, text: row.body };
+  }
+
+  async findSentByMessageId(messageId: number): Promise<WebSentMessage | undefined> {
+    const row = await this.db.selectFrom('whatsapp_web_sent').selectAll().where('message_id', '=', messageId).executeTakeFirst();
+    return row && { messageId: Number(row.message_id), channelId: Number(row.channel_id), waId: row.wa_id, jid: row.jid, kind: row.kind, text: row.body };
+  }
+
+  async listClaimedUnsent(channelId: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .leftJoin('whatsapp_web_sent', 'whatsapp_web_sent.message_id', 'messages.id')
+      .select('messages.id')
+      .where('messages.channel_id', '=', channelId)
+      .where('messages.state', '=', 'sending')
+      .where('whatsapp_web_sent.message_id', 'is', null)
+      .execute();
+    return rows.map((row) => Number(row.id));
+  }
+
+  async putMedia(media: WebMedia): Promise<void> {
+    await this.db
+      .insertInto('whatsapp_web_media')
+      .values({ id: media.id, channel_id: media.channelId, url: media.url, mime: media.mime, file_name: media.fileName, data: media.data, created_at: media.createdAt })
+      .onConflict((conflict) => conflict.column('id').doNothing())
+      .execute();
+  }
+
+  async findMedia(id: string): Promise<WebMedia | undefined> {
+    const row = await this.db.selectFrom('whatsapp_web_media').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) return undefined;
+    return { id: row.id, channelId: row.channel_id === null ? null : Number(row.channel_id), url: row.url, mime: row.mime, fileName: row.file_name, data: Buffer.from(row.data), createdAt: Number(row.created_at) };
+  }
+
+  async eraseLogs(channelId: number): Promise<void> {
+    await this.db.deleteFrom('whatsapp_web_sent').where('channel_id', '=', channelId).execute();
+    await this.db.deleteFrom('whatsapp_web_media').where('channel_id', '=', channelId).execute();
+    await this.db.deleteFrom('inbound_messages').where('channel_id', '=', channelId).execute();
+  }
+}
