@@ -9,6 +9,7 @@ import { AgentRefusedError, BridgeAgent, bridgeUrl, type AgentEvent, type Bridge
 import { ReconnectBackoff } from '../src/agent/reconnect-backoff.js';
 import { INBOUND_WINDOW } from '../src/agent/inbound-outbox.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
+import { parseCallOutcome } from '../src/cli/commands/call-outcome-option.js';
 import { parseDeviceFrame, type DeviceFrame, type HelloFrame } from '../src/bridge/frames.js';
 
 const WAIT = { timeout: 10_000, interval: 20 };
@@ -263,9 +264,32 @@ describe('switchboard agent (CLI)', () => {
     const bad = runAgent('--server', 'http://127.0.0.1:1', '--license', 'k', '--applications', '1,9');
     expect((await once(bad.child, 'exit'))[0]).toBe(2);
     expect(bad.stderr.join('')).toMatch(/--applications/);
+    const badOutcome = runAgent('--server', 'http://127.0.0.1:1', '--license', 'k', '--call-outcome', 'answer:soon');
+    expect((await once(badOutcome.child, 'exit'))[0]).toBe(2);
+    expect(badOutcome.stderr.join('')).toMatch(/--call-outcome: "soon"/);
     const gateway = await startGateway();
     const paired = runAgent('--pair', `switchboard://pair?server=${encodeURIComponent(gateway.url)}&license=qr-key`);
     await vi.waitFor(() => expect(gateway.frames('hello')).toMatchObject([{ license_key: 'qr-key', delay_ms: 10_000, applications: [1, 2, 3] }]), WAIT);
     await vi.waitFor(() => expect(paired.lines.some((line) => line.event === 'ready')).toBe(true), WAIT);
+  });
+});
+
+describe('--call-outcome', () => {
+  it('gives a default rule and rules per number', () => {
+    const choose = parseCallOutcome('answer:2:30,15551234567=busy,15557654321=no-answer:20,15550000000=no-answer')!;
+    expect(choose('15559999999')).toEqual({ outcome: 'answer', answerAfterS: 2, talkS: 30 });
+    expect(choose('15551234567')).toEqual({ outcome: 'busy' });
+    expect(choose('15557654321')).toEqual({ outcome: 'no_answer', ringS: 20 });
+    expect(choose('15550000000')).toEqual({ outcome: 'no_answer' });
+    expect(parseCallOutcome('15551234567=busy')!('15550001111')).toEqual({ outcome: 'answer', answerAfterS: 1, talkS: 5 });
+    expect(parseCallOutcome(undefined)).toBeUndefined();
+  });
+
+  it('refuses what it cannot read, naming the part', () => {
+    expect(() => parseCallOutcome('ring')).toThrow(/"ring" is not one of/);
+    expect(() => parseCallOutcome('busy:3')).toThrow(/"busy:3"/);
+    expect(() => parseCallOutcome('answer:1:-5')).toThrow(/"-5" is not a whole number/);
+    expect(() => parseCallOutcome('answer:1:90000')).toThrow(/up to 86400/);
+    expect(() => parseCallOutcome('+1555=busy')).toThrow(/"\+1555" is not a number/);
   });
 });

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { AgentInputError, BridgeAgent, attachLineInput, bridgeUrl, eventLineWriter, simulateDriver, type BridgeAgentOptions } from '../../agent/index.js';
 import { createLogger } from '../../app/index.js';
 import { parsePairingUri } from '../../qr/index.js';
+import { CALL_OUTCOME_HELP, parseCallOutcome } from './call-outcome-option.js';
 import { CommandFailedError, UsageError, integerArgument, stringOption, type Command, type OptionValues } from '../command.js';
 
 const DRIVERS = ['simulate'];
@@ -67,8 +68,13 @@ export function agentOptions(values: OptionValues): Omit<BridgeAgentOptions, 'on
     delayMs: boundedInteger(values, 'delay-ms', 10_000, 600_000),
     applications: applications(values),
     ...(phoneName === undefined ? {} : { phoneName }),
-    driver: simulateDriver({ deliverAfterMs: boundedInteger(values, 'deliver-after-ms', 0, 86_400_000) }),
+    driver: simulateDriver({ deliverAfterMs: boundedInteger(values, 'deliver-after-ms', 0, 86_400_000), ...callOutcomeOf(values) }),
   };
+}
+
+function callOutcomeOf(values: OptionValues): { callOutcome?: NonNullable<ReturnType<typeof parseCallOutcome>> } {
+  const callOutcome = parseCallOutcome(stringOption(values, 'call-outcome'));
+  return callOutcome ? { callOutcome } : {};
 }
 
 /** Resolves with the signal's name at SIGINT or SIGTERM; `dispose` removes the listeners. */
@@ -93,6 +99,7 @@ export const agentCommand: Command = {
     applications: { type: 'string' },
     'deliver-after-ms': { type: 'string' },
     'phone-name': { type: 'string' },
+    'call-outcome': { type: 'string' },
   },
   optionHelp: {
     server: 'gateway URL, http(s)://host:port (or its ws(s)://…/bridge/v1 URL)',
@@ -104,6 +111,7 @@ export const agentCommand: Command = {
     applications: 'applications carried, comma-separated: 1 WhatsApp, 2 WhatsApp Business, 3 SMS, 4 calls (default 1,2,3)',
     'deliver-after-ms': 'simulate: time from sent to delivered (default 0)',
     'phone-name': 'name shown in device-status (default the device id)',
+    'call-outcome': CALL_OUTCOME_HELP,
   },
   async run(context) {
     const options = agentOptions(context.values);
