@@ -32,7 +32,7 @@ import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '.
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { BridgeHub } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
-import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, createWebhookPoster } from '../dispatch/index.js';
+import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, createMediaGetter, createWebhookPoster } from '../dispatch/index.js';
 import { MediaFetcher, SessionEvents, SessionHub, WhatsAppWebChannel, createBaileysClientFactory, type WaClientFactory } from '../channels/whatsapp-web/index.js';
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
@@ -119,7 +119,9 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   const webhooks = new WebhookService({ storage, clock, settings: webhookSettings, findProject });
   inbound.onReceived(webhooks.enqueueInbound);
   messages.onTransition(webhooks.enqueueReports);
-  const poster = createWebhookPoster({ connections: config.webhookConcurrency, allowPrivate: config.allowPrivateUrls });
+  // Connections resolve names the way the URL policy does (DNS, or a test's resolver) and, unless private
+  // addresses are allowed, refuse a reserved answer at connect time.
+  const poster = createWebhookPoster({ connections: config.webhookConcurrency, allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
   const webhookCaller = new WebhookCaller({ poster, urlPolicy, clock, timeoutMs: config.webhookTimeoutMs });
   const pushes = new PushService({
     storage,
@@ -151,7 +153,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const applied = await storage.migrate();
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
-  const services = createServices(storage, config, clock, options.resolveHost ?? resolveWithDns);
+  const resolveHost = options.resolveHost ?? resolveWithDns;
+  const services = createServices(storage, config, clock, resolveHost);
   for (const channel of options.channels ?? []) services.registry.register(channel);
   let listeningPort: number | undefined;
   const currentPublicUrl = () => publicUrl(config, listeningPort);
@@ -171,7 +174,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logError,
     onConnected: (channelId) => webDispatcher.wake(channelId),
   });
-  const media = new MediaFetcher({ store: () => storage.stores.whatsappWeb, urlPolicy: services.urlPolicy, clock, maxBytes: config.whatsappWebMediaMaxBytes, timeoutMs: config.whatsappWebMediaTimeoutMs });
+  const mediaHttp = createMediaGetter({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
+  const media = new MediaFetcher({ store: () => storage.stores.whatsappWeb, urlPolicy: services.urlPolicy, http: mediaHttp, clock, maxBytes: config.whatsappWebMediaMaxBytes, timeoutMs: config.whatsappWebMediaTimeoutMs });
   const webChannel = new WhatsAppWebChannel({ storage, media, connection: (channelId) => webHub.connection(channelId) });
   // A test may serve application 10 with its own channel; then no session ever opens.
   const isWebServed = !services.registry.forKind(10);
@@ -308,6 +312,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       callDispatcher?.close();
       webDispatcher.close();
       await webHub.close();
+      await mediaHttp.close();
       hub.close();
       await http.close();
       await webhookDispatcher.close();

@@ -17,6 +17,7 @@ export * from './secrets.js';
 export * from './status-codes.js';
 export * from './stores.js';
 export * from './url-policy.js';
+export type * from './http-getter.js';
 export * from './nul-character.js';
 export * from './wallet-service.js';
 export { isCountryCode } from './countries.js';

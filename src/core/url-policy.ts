@@ -20,6 +20,14 @@ for (const [net, bits] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 
   RESERVED.addSubnet(net, bits, 'ipv6');
 }
 
+/** A host that resolved to a reserved address when the connection was made (DNS changed since the check). */
+export class ReservedAddressError extends Error {
+  constructor(host: string, address: string) {
+    super(`host '${host}' resolves to a private or reserved address (${address}) at connect time`);
+    this.name = 'ReservedAddressError';
+  }
+}
+
 export function isReservedAddress(ip: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   const address = mapped?.[1] ?? ip;

@@ -4,6 +4,7 @@
 // here needs to survive a restart, and a claim that loses a race with another node simply moves on.
 import { PHONE_KINDS, type ChannelService, type Clock, type MessageService, type QueuedHead, type Storage } from '../core/index.js';
 import type { BridgeChannel, ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
+import { WakeTimers } from './wake-timers.js';
 
 export interface PhoneDispatcherDeps {
   storage: Storage;
@@ -26,13 +27,15 @@ export class PhoneDispatcher {
   private readonly running = new Set<number>();
   private readonly again = new Set<number>();
   private readonly scheduled = new Set<number>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers: WakeTimers;
   /** Projects whose last round left messages in the queue (window full, paced, paused devices). */
   private readonly backlog = new Set<number>();
   private readonly pollTimers: NodeJS.Timeout[] = [];
   private isClosed = false;
 
-  constructor(private readonly deps: PhoneDispatcherDeps) {}
+  constructor(private readonly deps: PhoneDispatcherDeps) {
+    this.timers = new WakeTimers(deps.clock, (key) => this.wake(key), () => this.isClosed);
+  }
 
   /** Something changed for the project (new push, device ready, room in a window): look at its queue. */
   wake(projectId: number): void {
@@ -74,19 +77,9 @@ export class PhoneDispatcher {
   close(): void {
     this.isClosed = true;
     for (const timer of this.pollTimers) clearInterval(timer);
-    for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 
-  private wakeAt(projectId: number, at: number): void {
-    if (this.isClosed || this.timers.has(projectId)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(projectId);
-      this.wake(projectId);
-    }, Math.max(0, at - this.deps.clock.now()));
-    timer.unref();
-    this.timers.set(projectId, timer);
-  }
 
   private async pump(projectId: number): Promise<void> {
     this.running.add(projectId);
@@ -94,7 +87,7 @@ export class PhoneDispatcher {
       while (!this.isClosed && (await this.round(projectId)));
     } catch (error) {
       this.deps.logError(error, `dispatch for project ${projectId}`);
-      this.wakeAt(projectId, this.deps.clock.now() + 1000);
+      this.timers.at(projectId, this.deps.clock.now() + 1000);
     } finally {
       this.running.delete(projectId);
       if (this.again.delete(projectId)) this.wake(projectId);
@@ -179,6 +172,6 @@ export class PhoneDispatcher {
 
   private wakeWhenPaced(projectId: number, devices: ConnectedDevice[], now: number): void {
     const next = devices.map((device) => device.nextSendAt).filter((at) => at > now);
-    if (next.length > 0) this.wakeAt(projectId, Math.min(...next));
+    if (next.length > 0) this.timers.at(projectId, Math.min(...next));
   }
 }

@@ -1,33 +1,68 @@
-// The only file that speaks HTTP to webhook receivers (undici): keep-alive pools per origin, a time
-// limit per call, 307/308 redirects followed only where the URL policy allows, and, unless private
-// addresses are allowed, a DNS lookup that refuses reserved addresses at connect time (so a name that
-// passed the policy check cannot be switched to a private address before the connection is made).
-import { lookup, type LookupAddress } from 'node:dns';
+// The only file that speaks HTTP to the outside world (undici): webhook calls (keep-alive pools per
+// origin, a time limit per call, 307/308 redirects followed only where the URL policy allows) and media
+// GETs. Unless private addresses are allowed, both connect through one guard that refuses reserved
+// addresses at connect time (so a name that passed the policy check cannot be switched to a private
+// address before the connection is made).
+import { lookup as dnsLookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import type { WebhookHttpRequest, WebhookHttpResponse, WebhookPoster } from '../core/index.js';
-import { isReservedAddress } from '../core/index.js';
+import type { HostResolver, HttpGetResponse, HttpGetter, WebhookHttpRequest, WebhookHttpResponse, WebhookPoster } from '../core/index.js';
+import { ReservedAddressError, isReservedAddress } from '../core/index.js';
 
 /** Enough of the receiver's answer for any instant reply; the rest is not read. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const MAX_REDIRECTS = 3;
 
-export interface PosterOptions {
-  /** Connections per origin. */
-  connections: number;
+export interface GuardOptions {
   allowPrivate: boolean;
+  /** How connections resolve host names; DNS unless given (tests rebind a name through it). */
+  resolve?: HostResolver;
 }
 
+export interface PosterOptions extends GuardOptions {
+  /** Connections per origin. */
+  connections: number;
+}
+
+type LookupAddress = { address: string; family: number };
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-function guardedLookup(hostname: string, options: { all?: boolean }, callback: LookupCallback): void {
-  lookup(hostname, { ...options, all: true }, (error, addresses) => {
-    if (error) return callback(error, '');
-    const reserved = addresses.find((entry) => isReservedAddress(entry.address));
-    if (reserved) return callback(new Error(`host '${hostname}' resolves to a private or reserved address (${reserved.address})`), '');
-    if (options.all) return callback(null, addresses);
-    callback(null, addresses[0]!.address, addresses[0]!.family);
+const resolveWithDns: HostResolver = async (host) => (await dnsLookup(host, { all: true })).map((entry) => entry.address);
+
+/** The `lookup` a connection uses: resolves, then refuses the whole answer if any address is reserved. */
+function guardedLookup(resolve: HostResolver) {
+  return (hostname: string, options: { all?: boolean; family?: number | string }, callback: LookupCallback): void => {
+    const wanted = options.family === 4 || options.family === 'IPv4' ? 4 : options.family === 6 || options.family === 'IPv6' ? 6 : 0;
+    resolve(hostname).then(
+      (addresses) => {
+        const reserved = addresses.find(isReservedAddress);
+        if (reserved) return callback(new ReservedAddressError(hostname, reserved), '');
+        const entries = addresses.map((address) => ({ address, family: isIP(address) })).filter((entry) => wanted === 0 || entry.family === wanted);
+        if (entries.length === 0) return callback(Object.assign(new Error(`host '${hostname}' does not resolve`), { code: 'ENOTFOUND' }), '');
+        if (options.all) return callback(null, entries);
+        callback(null, entries[0]!.address, entries[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, ''),
+    );
+  };
+}
+
+/** A connection pool whose connections pass the address guard unless private addresses are allowed. */
+function guardedAgent(options: GuardOptions & { connections: number }): Agent {
+  return new Agent({
+    connections: options.connections,
+    keepAliveTimeout: 30_000,
+    ...(options.allowPrivate ? {} : { connect: { lookup: guardedLookup(options.resolve ?? resolveWithDns) as never } }),
   });
+}
+
+/** The guard's refusal, wherever undici has wrapped it. */
+function reservedIn(error: unknown): ReservedAddressError | undefined {
+  for (let current = error; current instanceof Error; current = (current as { cause?: unknown }).cause) {
+    if (current instanceof ReservedAddressError) return current;
+  }
+  return undefined;
 }
 
 async function readStart(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
@@ -45,11 +80,7 @@ async function readStart(body: AsyncIterable<Buffer> & { destroy(): void }): Pro
 }
 
 export function createWebhookPoster(options: PosterOptions): WebhookPoster {
-  const agent = new Agent({
-    connections: options.connections,
-    keepAliveTimeout: 30_000,
-    ...(options.allowPrivate ? {} : { connect: { lookup: guardedLookup as never } }),
-  });
+  const agent = guardedAgent(options);
   return {
     async post(call: WebhookHttpRequest): Promise<WebhookHttpResponse> {
       const started = performance.now();
@@ -74,6 +105,31 @@ export function createWebhookPoster(options: PosterOptions): WebhookPoster {
         if (signal.aborted) throw new Error(`no answer within ${call.timeoutMs} ms`);
         const cause = (error as { cause?: Error }).cause;
         throw new Error(cause?.message ? `${(error as Error).message}: ${cause.message}` : (error as Error).message);
+      }
+    },
+    close: () => agent.close(),
+  };
+}
+
+/** Media GETs: redirects are returned, not followed, so that the caller checks each one. */
+export function createMediaGetter(options: GuardOptions & { connections?: number }): HttpGetter {
+  const agent = guardedAgent({ ...options, connections: options.connections ?? 8 });
+  return {
+    async get(url: string, call: { signal: AbortSignal }): Promise<HttpGetResponse> {
+      try {
+        const response = await request(url, { dispatcher: agent, method: 'GET', signal: call.signal });
+        const { headers } = response;
+        return {
+          status: response.statusCode,
+          header: (name) => {
+            const value = headers[name];
+            return Array.isArray(value) ? value[0] : value;
+          },
+          body: response.body,
+          discard: () => response.body.dump(),
+        };
+      } catch (error) {
+        throw reservedIn(error) ?? error;
       }
     },
     close: () => agent.close(),

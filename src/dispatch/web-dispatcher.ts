@@ -3,6 +3,7 @@
 // Claims go through the database (queued → sending), so a restart loses nothing.
 import type { Channel, Clock, MessageService, Storage } from '../core/index.js';
 import { SerialTask } from './serial-task.js';
+import { WakeTimers } from './wake-timers.js';
 
 export interface SendGap {
   minMs: number;
@@ -28,11 +29,13 @@ const RETRY_PAUSE_MS = 5_000;
 export class WebDispatcher {
   private readonly tasks = new Map<number, SerialTask>();
   private readonly nextSendAt = new Map<number, number>();
-  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly timers: WakeTimers;
   private pollTimer: NodeJS.Timeout | undefined;
   private isClosed = false;
 
-  constructor(private readonly deps: WebDispatcherDeps) {}
+  constructor(private readonly deps: WebDispatcherDeps) {
+    this.timers = new WakeTimers(deps.clock, (key) => this.wake(key), () => this.isClosed);
+  }
 
   wake(channelId: number): void {
     if (this.isClosed) return;
@@ -55,7 +58,6 @@ export class WebDispatcher {
   close(): void {
     this.isClosed = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
-    for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
 
@@ -63,7 +65,7 @@ export class WebDispatcher {
     while (!this.isClosed && this.deps.isReady(channelId)) {
       const now = this.deps.clock.now();
       const due = this.nextSendAt.get(channelId) ?? 0;
-      if (due > now) return this.wakeAt(channelId, due);
+      if (due > now) return this.timers.at(channelId, due);
       const [head] = await this.deps.storage.stores.messages.nextQueued(channelId, 1);
       if (!head) return;
       const [claim] = await this.deps.messages.moveMany([{ messageId: head.id, to: 'sending' }], undefined, [head]).catch(() => [undefined]);
@@ -91,13 +93,4 @@ export class WebDispatcher {
     return Math.round(minMs + (maxMs - minMs) * (this.deps.random ?? Math.random)());
   }
 
-  private wakeAt(channelId: number, at: number): void {
-    if (this.isClosed || this.timers.has(channelId)) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(channelId);
-      this.wake(channelId);
-    }, Math.max(0, at - this.deps.clock.now()));
-    timer.unref();
-    this.timers.set(channelId, timer);
-  }
 }

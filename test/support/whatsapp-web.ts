@@ -1,5 +1,6 @@
 // A listening test gateway with a fake WhatsApp, webhook receivers and a local media server, and the
 // steps WhatsApp Web suites share: pairing a session, pushing, waiting for states.
+import type { HostResolver } from '../../src/core/index.js';
 import { FakeWhatsApp, type FakeSocket } from './fake-whatsapp.js';
 import { startListeningGateway, type ListeningGateway } from './listening-gateway.js';
 import { waitUntil } from './agents.js';
@@ -27,9 +28,10 @@ export interface WebSuite {
   close(): Promise<void>;
 }
 
-export async function startWebSuite(): Promise<WebSuite> {
+/** `env` adds to WEB_ENV; `resolveHost` stands in for DNS (URL policy and connect-time guard alike). */
+export async function startWebSuite(options: { env?: Record<string, string>; resolveHost?: HostResolver } = {}): Promise<WebSuite> {
   const whatsapp = new FakeWhatsApp();
-  const g = await startListeningGateway(WEB_ENV, { whatsappClients: whatsapp });
+  const g = await startListeningGateway({ ...WEB_ENV, ...options.env }, { whatsappClients: whatsapp, ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}) });
   const hooks = await startWebhookReceiver();
   const post = (endpoint: string, body: Record<string, unknown>) => g.t.post(endpoint, { token: g.t.apiToken, ...body });
   const status = () => post('device-status', { application: 10 });

@@ -1,8 +1,9 @@
 // Fetches the media URL of a push once and keeps it in the database, cached by a hash of the URL (as
 // the Picky docs describe: a changed file behind the same URL is not fetched again). Every URL and
-// redirect passes the URL policy, so a push cannot make the gateway fetch private addresses.
+// redirect passes the URL policy, and the injected getter re-checks the address it connects to, so a
+// push cannot make the gateway fetch private addresses (not even by changing its DNS after the check).
 import { createHash } from 'node:crypto';
-import type { Clock, UrlPolicy, WhatsAppWebStore } from '../../core/index.js';
+import { ReservedAddressError, type Clock, type HttpGetResponse, type HttpGetter, type UrlPolicy, type WhatsAppWebStore } from '../../core/index.js';
 
 export interface FetchedMedia {
   data: Buffer;
@@ -23,6 +24,8 @@ export class MediaFetchError extends Error {
 export interface MediaFetcherDeps {
   store: () => WhatsAppWebStore;
   urlPolicy: UrlPolicy;
+  /** Makes the GETs; its connect-time guard must follow the same private-address setting as the policy. */
+  http: HttpGetter;
   clock: Clock;
   maxBytes: number;
   timeoutMs: number;
@@ -47,35 +50,50 @@ export class MediaFetcher {
     for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
       const problem = await this.deps.urlPolicy.problem(url);
       if (problem) throw new MediaFetchError(`media URL ${problem}`, false);
-      let response: Response;
+      const signal = AbortSignal.timeout(this.deps.timeoutMs);
+      let response: HttpGetResponse;
       try {
-        response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(this.deps.timeoutMs) });
+        response = await this.deps.http.get(url, { signal });
       } catch (error) {
-        throw new MediaFetchError(`media URL could not be fetched: ${(error as Error).message}`, true);
+        if (error instanceof ReservedAddressError) throw new MediaFetchError(`media URL ${error.message}`, false);
+        throw new MediaFetchError(`media URL could not be fetched: ${signal.aborted ? `no answer within ${this.deps.timeoutMs} ms` : (error as Error).message}`, true);
       }
-      const location = response.headers.get('location');
+      const location = response.header('location');
       if (response.status >= 300 && response.status < 400 && location) {
+        await response.discard().catch(() => undefined);
         url = new URL(location, url).toString();
         continue;
       }
-      if (!response.ok) throw new MediaFetchError(`media URL answered HTTP ${response.status}`, response.status >= 500);
-      const data = await this.readLimited(response);
-      const mime = (response.headers.get('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
+      if (response.status < 200 || response.status >= 300) {
+        await response.discard().catch(() => undefined);
+        throw new MediaFetchError(`media URL answered HTTP ${response.status}`, response.status >= 500);
+      }
+      const data = await this.readLimited(response, signal);
+      const mime = (response.header('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
       const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'file';
       return { data, mime, fileName };
     }
     throw new MediaFetchError(`media URL redirects more than ${MAX_REDIRECTS} times`, false);
   }
 
-  private async readLimited(response: Response): Promise<Buffer> {
+  private async readLimited(response: HttpGetResponse, signal: AbortSignal): Promise<Buffer> {
     const tooLarge = () => new MediaFetchError(`media is larger than ${this.deps.maxBytes} bytes`, false);
-    if (Number(response.headers.get('content-length') ?? 0) > this.deps.maxBytes) throw tooLarge();
+    if (Number(response.header('content-length') ?? 0) > this.deps.maxBytes) {
+      await response.discard().catch(() => undefined);
+      throw tooLarge();
+    }
     const chunks: Buffer[] = [];
     let size = 0;
-    for await (const chunk of response.body ?? []) {
-      size += chunk.length;
-      if (size > this.deps.maxBytes) throw tooLarge();
-      chunks.push(Buffer.from(chunk));
+    try {
+      for await (const chunk of response.body) {
+        size += chunk.length;
+        if (size > this.deps.maxBytes) throw tooLarge();
+        chunks.push(Buffer.from(chunk));
+      }
+    } catch (error) {
+      if (error instanceof MediaFetchError) throw error;
+      // The body stopped coming (timeout, connection lost): worth another try later.
+      throw new MediaFetchError(`media download broke off: ${signal.aborted ? `not complete within ${this.deps.timeoutMs} ms` : (error as Error).message}`, true);
     }
     return Buffer.concat(chunks);
   }
