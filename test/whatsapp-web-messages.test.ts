@@ -166,6 +166,9 @@ describe('inbound', () => {
     await waitFor((fields) => fields.message_in_raw === 'once');
     socket.receive(from('AFTER-1', { conversation: 'still alive' }));
     await waitFor((fields) => fields.message_in_raw === 'still alive');
+    // A NUL cannot be stored on PostgreSQL: the character is dropped and the message still arrives.
+    socket.receive(from('NUL-1', { conversation: 'nul\u0000 inside' }));
+    await waitFor((fields) => fields.message_in_raw === 'nul inside');
     expect(inboundCalls().filter((fields) => fields.message_in_raw === 'once')).toHaveLength(1);
     expect(inboundCalls().some((fields) => fields.message_in_raw === 'story')).toBe(false);
     expect((await s.status()).status).toBe('CONNECTED');

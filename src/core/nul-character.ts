@@ -19,3 +19,16 @@ export function containsNulCharacter(root: unknown): boolean {
   }
   return false;
 }
+
+/**
+ * A copy of `value` without NUL characters, for text from the outside world that cannot be refused
+ * (a message WhatsApp delivered): dropping the character keeps the message storable on PostgreSQL.
+ */
+export function withoutNulCharacters<T>(value: T): T {
+  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => withoutNulCharacters(item)) as T;
+  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [withoutNulCharacters(key), withoutNulCharacters(inner)])) as T;
+  }
+  return value;
+}

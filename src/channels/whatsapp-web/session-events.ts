@@ -2,7 +2,7 @@
 // stored behind an unguessable URL) go to the inbound service and so to the global webhook; acks move
 // our messages through the state machine and so reach the event webhook.
 import { randomBytes } from 'node:crypto';
-import type { Clock, InboundService, MessageService, MessageState, Storage } from '../../core/index.js';
+import { withoutNulCharacters, type Clock, type InboundService, type MessageService, type MessageState, type Storage } from '../../core/index.js';
 import { readMessage, type ReadMessage } from './inbound-mapper.js';
 import { WA_ACK, type WaClient, type WaKey, type WaMessage } from './wa-client.js';
 import { inboundExternalId } from './whatsapp-web-channel.js';
@@ -57,7 +57,8 @@ export class SessionEvents {
     for (const raw of Array.isArray(messages) ? messages : []) {
       try {
         const read = readMessage(raw);
-        if (read) await this.receive(context, raw, read);
+        // WhatsApp text may hold a NUL character, which PostgreSQL cannot store: it is dropped, not the message.
+        if (read) await this.receive(context, raw, withoutNulCharacters(read));
       } catch (error) {
         this.deps.logError(error, `inbound WhatsApp Web message on channel ${context.channelId}`);
       }
