@@ -46,3 +46,21 @@ describe('the call store', () => {
     expect(await stores.calls.countPending(t.projectId)).toBe(0);
   });
 });
+
+describe('reports finishing the last calls side by side', () => {
+  it('end the conference: each waits for the other on its row, then sees its call closed', async () => {
+    // On PostgreSQL (READ COMMITTED) two transactions each closing one of the last two calls would each
+    // still see the other's call open, and neither would end the conference, without the row lock.
+    for (let round = 0; round < 5; round += 1) {
+      const { conference } = await newConference();
+      await t.gateway.storage.stores.calls.claim(conference.id, 7, 2000);
+      const device = 7;
+      const calls = await t.gateway.storage.stores.calls.listCalls(conference.id);
+      const outcomes = await Promise.all(
+        calls.map((call) => t.gateway.services.calls.applyReport(device, { conferenceId: conference.id, callId: call.id, status: 5, duration: 0, reason: 'busy' })),
+      );
+      expect(outcomes).toEqual(['applied', 'applied']);
+      expect(await t.gateway.storage.stores.calls.findConference(conference.id)).toMatchObject({ state: 'done' });
+    }
+  });
+});

@@ -174,6 +174,11 @@ export interface CallStore {
   /** Writes the conference with its push row and member calls (status 1), in the caller's transaction. */
   create(draft: ConferenceDraft): Promise<{ conference: Conference; calls: MemberCall[] }>;
   findConference(id: number): Promise<Conference | undefined>;
+  /**
+   * The conference, its row locked until the transaction ends: two reports (or a report and the
+   * timeout) finishing its last calls side by side must see each other's writes to end it.
+   */
+  findConferenceForUpdate(id: number): Promise<Conference | undefined>;
   listCalls(conferenceId: number): Promise<MemberCall[]>;
   findCall(callId: number): Promise<MemberCall | undefined>;
   /** The project's call queue: high priority first, then oldest. */

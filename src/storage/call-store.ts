@@ -87,6 +87,13 @@ export class SqlCallStore implements CallStore {
     return { conference: toConference(row), calls: calls.map(toCall).sort((a, b) => a.position - b.position) };
   }
 
+  async findConferenceForUpdate(id: number): Promise<Conference | undefined> {
+    // A write takes the row lock on both dialects (SQLite holds the database's one write lock anyway);
+    // PostgreSQL's later statements in this transaction then read what a blocked-on writer committed.
+    await this.db.updateTable('conferences').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', id).execute();
+    return this.findConference(id);
+  }
+
   async findConference(id: number): Promise<Conference | undefined> {
     const row = await this.db.selectFrom('conferences').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toConference(row) : undefined;

@@ -80,7 +80,7 @@ export class CallService {
   async applyReport(deviceId: number, report: CallReport): Promise<ReportOutcome> {
     const outcome = await this.deps.storage.transaction(async (stores) => {
       const call = await stores.calls.findCall(report.callId);
-      const conference = call && call.conferenceId === report.conferenceId ? await stores.calls.findConference(call.conferenceId) : undefined;
+      const conference = call && call.conferenceId === report.conferenceId ? await stores.calls.findConferenceForUpdate(call.conferenceId) : undefined;
       if (!call || !conference || conference.deviceId !== deviceId) return { outcome: 'unknown' as const };
       const finished = await this.move(stores, conference, call, report);
       return { outcome: finished === undefined ? ('stale' as const) : ('applied' as const), finished, projectId: conference.projectId };
@@ -96,7 +96,7 @@ export class CallService {
     let expired = 0;
     for (const call of calls) {
       const finished = await this.deps.storage.transaction(async (stores) => {
-        const conference = await stores.calls.findConference(call.conferenceId);
+        const conference = await stores.calls.findConferenceForUpdate(call.conferenceId);
         if (!conference) return undefined;
         const reason = `not answered within ${Math.round(answerTimeoutMs / 1000)} s`;
         return this.move(stores, conference, call, { conferenceId: conference.id, callId: call.id, status: CALL_STATUSES.cancelled, duration: 0, reason });
@@ -151,9 +151,12 @@ export class CallService {
 
   /** Hands a queued conference to a device; answers its calls, or undefined when another claim won. */
   async claim(conference: Conference, deviceId: number): Promise<MemberCall[] | undefined> {
-    const { calls } = this.deps.storage.stores;
-    if (!(await calls.claim(conference.id, deviceId, this.deps.clock.now()))) return undefined;
-    return calls.listCalls(conference.id);
+    // One transaction: a crash between the conference's move and its calls' would leave calls at 1 in a
+    // dialing conference, which the unanswered-call timeout never looks at.
+    return this.deps.storage.transaction(async ({ calls }) => {
+      if (!(await calls.claim(conference.id, deviceId, this.deps.clock.now()))) return undefined;
+      return calls.listCalls(conference.id);
+    });
   }
 
   pendingCount(projectId: number): Promise<number> {
