@@ -152,6 +152,14 @@ describe('inbound', () => {
     expect(download.headers['content-type']).toBe('image/png');
     expect(download.rawPayload).toEqual(PNG);
     expect((await s.g.t.inject({ method: 'GET', url: `${mediaPath.slice(0, -1)}x` })).statusCode).toBe(404);
+    // A sender chooses the file's name and type: a non-Latin-1 name must not break the header, and HTML
+    // is downloaded, never rendered on the gateway's origin.
+    s.whatsapp.media.set('DOC-1', Buffer.from('<script>alert(1)</script>'));
+    socket.receive(from('DOC-1', { documentMessage: { mimetype: 'text/html', fileName: 'счёт "1".html', fileLength: 25 } }));
+    const doc = await s.g.t.inject({ method: 'GET', url: new URL((await waitFor((fields) => fields.type === 6))['media-url']).pathname });
+    expect(doc.statusCode).toBe(200);
+    expect(doc.headers).toMatchObject({ 'content-type': expect.stringMatching(/^text\/html/), 'x-content-type-options': 'nosniff' });
+    expect(doc.headers['content-disposition']).toBe(`attachment; filename="____ _1_.html"; filename*=UTF-8''${encodeURIComponent('счёт "1".html')}`);
     expect((await waitFor((fields) => fields.type === 5)).Location).toEqual({ lat: 12.5, long: -3.25, name: 'Cafe', address: '', url: '' });
     expect((await waitFor((fields) => fields.type === 7)).contact).toEqual([expect.objectContaining({ name: 'Bob', phone: '15559998888' })]);
     expect((await waitFor((fields) => fields.message_in_raw === 'yes'))['context-msg-id']).toBe(ours.msgId);

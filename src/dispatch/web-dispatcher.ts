@@ -1,7 +1,7 @@
 // The send queue of WhatsApp Web channels: one message at a time per channel, high priority first, then
 // oldest, with a randomised gap between messages (a steady machine rhythm is what gets numbers banned).
 // Claims go through the database (queued → sending), so a restart loses nothing.
-import type { Channel, Clock, MessageService, Storage } from '../core/index.js';
+import { ConcurrentChangeError, type Channel, type Clock, type MessageService, type Storage } from '../core/index.js';
 import { SerialTask } from './serial-task.js';
 import { WakeTimers } from './wake-timers.js';
 
@@ -68,7 +68,12 @@ export class WebDispatcher {
       if (due > now) return this.timers.at(channelId, due);
       const [head] = await this.deps.storage.stores.messages.nextQueued(channelId, 1);
       if (!head) return;
-      const [claim] = await this.deps.messages.moveMany([{ messageId: head.id, to: 'sending' }], undefined, [head]).catch(() => [undefined]);
+      // Another claimer moving the message first is expected (read the queue again); any other error
+      // leaves the loop, so a failing database is retried at the next poll instead of in a busy loop.
+      const [claim] = await this.deps.messages.moveMany([{ messageId: head.id, to: 'sending' }], undefined, [head]).catch((error: unknown) => {
+        if (error instanceof ConcurrentChangeError) return [undefined];
+        throw error;
+      });
       if (!claim?.isMoved) continue;
       const gap = await this.gapFor(channelId);
       this.nextSendAt.set(channelId, now + gap);

@@ -19,6 +19,7 @@ import {
 } from '../core/index.js';
 import { SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
+import { sendMedia } from './media-reply.js';
 
 export interface DeviceRouteDeps extends EndpointDeps {
   devices: DeviceService;
@@ -90,6 +91,6 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     const media = Number.isSafeInteger(mediaId) ? await deps.storage.stores.pushes.findMedia(mediaId, true) : undefined;
     const push = media ? await deps.storage.stores.pushes.findById(media.pushId) : undefined;
     if (!media || !push || push.projectId !== device.projectId) return reply.code(404).send({ status: 410, message: 'Invalid Request', detail: 'no such media' });
-    return reply.type(media.mime).header('content-disposition', `inline; filename="${media.fileName.replace(/"/g, '')}"`).send(media.data);
+    return sendMedia(reply, media);
   });
 }

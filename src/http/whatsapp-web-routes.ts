@@ -6,6 +6,7 @@ import { PickyError, Status, normalizeNumber, webStatusName, type WhatsAppWebSes
 import { qrPngBase64 } from '../qr/index.js';
 import { SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
+import { sendMedia } from './media-reply.js';
 
 export interface WhatsAppWebRouteDeps extends EndpointDeps {
   whatsappWeb: WhatsAppWebSessions;
@@ -57,7 +58,6 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
   app.get('/whatsapp-web/media/:mediaId', async (request, reply) => {
     const media = await deps.whatsappWeb.receivedMedia((request.params as { mediaId: string }).mediaId);
     if (!media) return reply.code(404).send({ status: 410, message: 'Invalid Request', detail: 'no such media' });
-    const disposition = media.fileName ? `inline; filename="${media.fileName.replace(/["\r\n\\]/g, '')}"` : 'inline';
-    return reply.type(media.mime).header('content-disposition', disposition).header('cache-control', 'private, max-age=86400').send(media.data);
+    return sendMedia(reply, media, 'private, max-age=86400');
   });
 }

@@ -34,7 +34,8 @@ async function databaseAuthState(store: WaAuthStore): Promise<{ state: Authentic
   const creds = stored ? (JSON.parse(stored, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
   // Credential updates arrive as events Baileys does not wait for: they are written one after another.
   let writing = Promise.resolve();
-  const saveCreds = () => (writing = writing.then(() => store.writeCreds(JSON.stringify(creds, BufferJSON.replacer))));
+  // One failed write must not stop the later ones: each write starts after the previous settles, whatever its outcome.
+  const saveCreds = () => (writing = writing.catch(() => undefined).then(() => store.writeCreds(JSON.stringify(creds, BufferJSON.replacer))));
   if (!stored) await saveCreds();
   const keys = {
     async get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {

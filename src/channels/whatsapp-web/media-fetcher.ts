@@ -33,6 +33,16 @@ export interface MediaFetcherDeps {
 
 const MAX_REDIRECTS = 3;
 
+/** The last path segment, decoded when it is valid percent-encoding (`50%off.jpg` is kept as written). */
+function fileNameOf(url: string): string {
+  const segment = new URL(url).pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(segment) || 'file';
+  } catch {
+    return segment || 'file';
+  }
+}
+
 export class MediaFetcher {
   constructor(private readonly deps: MediaFetcherDeps) {}
 
@@ -70,7 +80,7 @@ export class MediaFetcher {
       }
       const data = await this.readLimited(response, signal);
       const mime = (response.header('content-type') ?? 'application/octet-stream').split(';')[0]!.trim();
-      const fileName = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '') || 'file';
+      const fileName = fileNameOf(url);
       return { data, mime, fileName };
     }
     throw new MediaFetchError(`media URL redirects more than ${MAX_REDIRECTS} times`, false);

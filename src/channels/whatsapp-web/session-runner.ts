@@ -62,8 +62,11 @@ export class SessionRunner {
   start(): Promise<void> {
     this.isStopped = false;
     if (this.client || this.opening || this.retryTimer) return this.opening ?? Promise.resolve();
-    this.opening = this.open().finally(() => (this.opening = undefined));
-    return this.opening;
+    const opening: Promise<void> = this.open().finally(() => {
+      if (this.opening === opening) this.opening = undefined;
+    });
+    this.opening = opening;
+    return opening;
   }
 
   /** Closes the socket and opens a new one (the `restart` command). */
@@ -101,6 +104,9 @@ export class SessionRunner {
   private letGo(): void {
     this.generation += 1;
     this.isOpen = false;
+    // An open still under way belongs to the old generation and closes its own client: a start after
+    // this one must open anew, not wait for it (a restart during an open would leave no socket).
+    this.opening = undefined;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     const client = this.client;
@@ -114,9 +120,10 @@ export class SessionRunner {
 
   private async open(): Promise<void> {
     const generation = this.generation;
-    const session = await this.deps.store.findSession(this.channelId);
-    await this.update({ state: session?.isPaired ? 'timeout' : 'connecting' });
+    // Everything is inside the try: a database error here is retried later, never an unhandled rejection.
     try {
+      const session = await this.deps.store.findSession(this.channelId);
+      await this.update({ state: session?.isPaired ? 'timeout' : 'connecting' });
       const sentText = async (waId: string) => {
         const sent = await this.deps.store.findSentByWaId(this.channelId, waId);
         return sent?.kind === 'text' ? sent.text : undefined;
