@@ -5,6 +5,9 @@ import type { CallStatus, Conference, ConferenceDraft, ConferenceState, MemberCa
 import type { CallStore } from '../core/stores.js';
 import type { CallRow, ConferenceRow, PushRow, Schema } from './schema.js';
 
+/** Below both dialects' bound-parameter limits (SQLite 32 766, PostgreSQL 65 535). */
+const IDS_PER_STATEMENT = 10_000;
+
 function toConference(row: ConferenceRow): Conference {
   return {
     id: row.id,
@@ -180,9 +183,15 @@ export class SqlCallStore implements CallStore {
   }
 
   async listOpenCalls(conferenceIds: readonly number[]): Promise<MemberCall[]> {
-    if (conferenceIds.length === 0) return [];
-    const rows = await this.db.selectFrom('calls').selectAll().where('conference_id', 'in', conferenceIds).where('status', '<', COMPLETED).orderBy('id').execute();
-    return rows.map(toCall);
+    // In slices: a queue of tens of thousands of conferences cancelled at once must stay under the
+    // dialects' limit of bound parameters per statement.
+    const calls: MemberCall[] = [];
+    for (let start = 0; start < conferenceIds.length; start += IDS_PER_STATEMENT) {
+      const slice = conferenceIds.slice(start, start + IDS_PER_STATEMENT);
+      const rows = await this.db.selectFrom('calls').selectAll().where('conference_id', 'in', slice).where('status', '<', COMPLETED).orderBy('id').execute();
+      calls.push(...rows.map(toCall));
+    }
+    return calls;
   }
 
   async listUnansweredSince(cutoff: number, limit: number): Promise<MemberCall[]> {
