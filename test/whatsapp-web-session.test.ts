@@ -125,6 +125,29 @@ describe('queue recovery', () => {
     await waitUntil(() => s.whatsapp.sent.some((call) => (call.content as { text?: string }).text === 'claimed then lost'));
     expect((await s.g.t.gateway.services.messages.timeline(msgId)).map((event) => event.state)).toEqual(['queued', 'sending', 'queued', 'sending']);
   });
+
+  it('sends again, under the same WhatsApp id, a message handed over whose server ack never came', async () => {
+    await s.pair('15550009999');
+    const pushed = await s.post('push', { application: 10, globalmessage: 'handed over, never acked', data: [{ number: '15550001111' }] });
+    const msgId = Number(pushed.data[0].msg_id);
+    const isOurs = (call: { content: unknown }) => (call.content as { text?: string }).text === 'handed over, never acked';
+    await waitUntil(() => s.whatsapp.sent.some(isOurs));
+    const first = s.whatsapp.sent.find(isOurs)!;
+    expect((await s.g.t.gateway.services.messages.get(msgId))?.state).toBe('sending');
+    // The process goes away before WhatsApp's ack; a second one starts on the same database.
+    await s.g.t.gateway.whatsappWeb.close();
+    const whatsapp = new FakeWhatsApp();
+    const config = loadConfig({ env: { ...WEB_ENV, SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
+    const second = await createGateway({ config, storage: s.g.t.test.storage, logger: createLogger('silent'), whatsappClients: whatsapp });
+    await second.listen();
+    try {
+      await waitUntil(() => whatsapp.sent.some(isOurs));
+      expect(whatsapp.sent.filter(isOurs).map((call) => call.options.messageId)).toEqual([first.options.messageId]);
+    } finally {
+      await second.whatsappWeb.close();
+      await second.http.close();
+    }
+  });
 });
 
 describe('device-action commands (application 10)', () => {

@@ -184,7 +184,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     storage,
     messages: services.messages,
     channel: webChannel,
-    isReady: (channelId) => webHub.connection(channelId) !== undefined,
+    isReady: (channelId) => webHub.isReadyToSend(channelId),
     clock,
     gap: { minMs: config.whatsappWebGapMinMs, maxMs: config.whatsappWebGapMaxMs },
     logError,

@@ -131,15 +131,8 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
     return row && { messageId: Number(row.message_id), channelId: Number(row.channel_id), waId: row.wa_id, jid: row.jid, kind: row.kind, text: row.body };
   }
 
-  async listClaimedUnsent(channelId: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('messages')
-      .leftJoin('whatsapp_web_sent', 'whatsapp_web_sent.message_id', 'messages.id')
-      .select('messages.id')
-      .where('messages.channel_id', '=', channelId)
-      .where('messages.state', '=', 'sending')
-      .where('whatsapp_web_sent.message_id', 'is', null)
-      .execute();
+  async listSending(channelId: number): Promise<number[]> {
+    const rows = await this.db.selectFrom('messages').select('messages.id').where('messages.channel_id', '=', channelId).where('messages.state', '=', 'sending').execute();
     return rows.map((row) => Number(row.id));
   }
 

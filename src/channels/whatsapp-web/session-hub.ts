@@ -51,6 +51,7 @@ interface Running {
 export class SessionHub implements WhatsAppWebSessions {
   private readonly running = new Map<number, Running>();
   private leaseTimer: NodeJS.Timeout | undefined;
+  private readonly requeueing = new Set<number>();
   private isClosed = false;
 
   constructor(private readonly deps: SessionHubDeps) {}
@@ -58,6 +59,11 @@ export class SessionHub implements WhatsAppWebSessions {
   /** The open socket of a session this node runs. */
   connection(channelId: number): WaClient | undefined {
     return this.running.get(channelId)?.runner.connection;
+  }
+
+  /** Connected, and done putting back what a previous run left `sending`. */
+  isReadyToSend(channelId: number): boolean {
+    return !this.requeueing.has(channelId) && this.connection(channelId) !== undefined;
   }
 
   runningChannels(): number[] {
@@ -221,19 +227,28 @@ export class SessionHub implements WhatsAppWebSessions {
     return {
       // Only at the first connection here: later, a message may be claimed and on its way (media fetch).
       onConnected: () => {
+        // Nothing is sent until the requeue is done: it would move a message just claimed back to the queue.
+        if (!hasRequeued) this.requeueing.add(channel.id);
         const requeued = hasRequeued ? Promise.resolve() : this.requeueUnsent(channel.id);
         hasRequeued = true;
-        void requeued.finally(() => this.deps.onConnected(channel.id));
+        void requeued.finally(() => {
+          this.requeueing.delete(channel.id);
+          this.deps.onConnected(channel.id);
+        });
       },
       onMessages: async (runner, messages) => this.deps.events.messages(await context(runner), messages),
       onAcks: async (runner, acks) => this.deps.events.acks(await context(runner), acks),
     };
   }
 
-  /** A node that stopped between claiming a message and handing it over left it `sending`: it goes round again. */
+  /**
+   * A node that stopped while a message was `sending` (before the socket took it, or before WhatsApp's
+   * server ack came back) left it there: it goes round again, under the same WhatsApp id, which
+   * WhatsApp and the recipient's phone treat as the same message, not a second one.
+   */
   private async requeueUnsent(channelId: number): Promise<void> {
     try {
-      const ids = await this.deps.storage.stores.whatsappWeb.listClaimedUnsent(channelId);
+      const ids = await this.deps.storage.stores.whatsappWeb.listSending(channelId);
       if (ids.length > 0) await this.deps.messages.moveMany(ids.map((messageId) => ({ messageId, to: 'queued' as const, error: 'not handed over before the session stopped' })));
     } catch (error) {
       this.deps.logError(error, `requeueing WhatsApp Web channel ${channelId}`);

@@ -52,8 +52,10 @@ export class WhatsAppWebChannel implements Channel {
       return { outcome: 'failed', isRetryable, reason: (error as Error).message };
     }
     const jid = chatJidFor(message);
-    const waId = newWaId();
     const stores = this.deps.storage.stores;
+    // A message sent again (a retry, or after a restart that found it `sending`) keeps its WhatsApp id,
+    // so that WhatsApp and the recipient take it for the same message rather than a second one.
+    const waId = (await stores.whatsappWeb.findSentByMessageId(message.id))?.waId ?? newWaId();
     await stores.whatsappWeb.recordSent({ messageId: message.id, channelId: message.channelId, waId, jid, kind: message.kind, text: message.text }, message.createdAt);
     const quoted = await this.quotedOf(message);
     try {

@@ -51,8 +51,11 @@ export interface WhatsAppWebStore {
   recordSent(sent: WebSentMessage, at: number): Promise<void>;
   findSentByWaId(channelId: number, waId: string): Promise<WebSentMessage | undefined>;
   findSentByMessageId(messageId: number): Promise<WebSentMessage | undefined>;
-  /** Messages of the channel left in `sending` that were never handed to a socket (a node stopped in between). */
-  listClaimedUnsent(channelId: number): Promise<number[]>;
+  /**
+   * Messages of the channel left in `sending` when its session last stopped: never handed to a socket,
+   * or handed over without WhatsApp's server ack reaching us.
+   */
+  listSending(channelId: number): Promise<number[]>;
   putMedia(media: WebMedia): Promise<void>;
   findMedia(id: string): Promise<WebMedia | undefined>;
   /** Erases the channel's message logs: sent ids, received media and inbound messages. */
