@@ -99,11 +99,7 @@ describe('connection', () => {
     expect(JSON.parse((await stores.readCreds(channel!.id))!)).toMatchObject({ registered: true });
     expect((await stores.readKeys(channel!.id, 'pre-key', ['1', '2'])).get('1')).toBe('{"public":"a","private":"b"}');
     // The first process goes away (its sessions and leases with it); a second one starts on the same database.
-    await s.g.t.gateway.whatsappWeb.close();
-    const whatsapp = new FakeWhatsApp();
-    const config = loadConfig({ env: { ...WEB_ENV, SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
-    const second = await createGateway({ config, storage: s.g.t.test.storage, logger: createLogger('silent'), whatsappClients: whatsapp });
-    await second.listen();
+    const { whatsapp, second } = await replaceGateway();
     try {
       await waitUntil(async () => (await stores.findSession(channel!.id))?.state === 'connected' && whatsapp.sockets.length === 1);
       expect(whatsapp.current.qrShown).toEqual([]);
@@ -114,6 +110,16 @@ describe('connection', () => {
     }
   });
 });
+
+/** The first process's sessions go away; a second gateway, with a new fake WhatsApp, starts on the same database. */
+async function replaceGateway() {
+  await s.g.t.gateway.whatsappWeb.close();
+  const whatsapp = new FakeWhatsApp();
+  const config = loadConfig({ env: { ...WEB_ENV, SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
+  const second = await createGateway({ config, storage: s.g.t.test.storage, logger: createLogger('silent'), whatsappClients: whatsapp });
+  await second.listen();
+  return { whatsapp, second };
+}
 
 describe('queue recovery', () => {
   it('sends a message a stopped node had claimed but never handed over', async () => {
@@ -135,11 +141,7 @@ describe('queue recovery', () => {
     const first = s.whatsapp.sent.find(isOurs)!;
     expect((await s.g.t.gateway.services.messages.get(msgId))?.state).toBe('sending');
     // The process goes away before WhatsApp's ack; a second one starts on the same database.
-    await s.g.t.gateway.whatsappWeb.close();
-    const whatsapp = new FakeWhatsApp();
-    const config = loadConfig({ env: { ...WEB_ENV, SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
-    const second = await createGateway({ config, storage: s.g.t.test.storage, logger: createLogger('silent'), whatsappClients: whatsapp });
-    await second.listen();
+    const { whatsapp, second } = await replaceGateway();
     try {
       await waitUntil(() => whatsapp.sent.some(isOurs));
       expect(whatsapp.sent.filter(isOurs).map((call) => call.options.messageId)).toEqual([first.options.messageId]);
