@@ -27,6 +27,8 @@ export interface SessionRunnerDeps {
 export class SessionRunner {
   private client: WaClient | undefined;
   private opening: Promise<void> | undefined;
+  /** Credentials being erased (logged out): an open started meanwhile must not read the old ones. */
+  private erasing: Promise<void> = Promise.resolve();
   /** Bumped whenever a socket is let go: events of an older socket are ignored. */
   private generation = 0;
   private isStopped = true;
@@ -85,8 +87,9 @@ export class SessionRunner {
   async logout(): Promise<void> {
     const client = this.client;
     this.letGo();
-    if (client) await client.logout().catch((error: unknown) => this.deps.logError(error, `logout of WhatsApp Web channel ${this.channelId}`));
-    await this.deps.store.eraseAuth(this.channelId, this.deps.clock.now());
+    await this.eraseAuth(async () => {
+      if (client) await client.logout().catch((error: unknown) => this.deps.logError(error, `logout of WhatsApp Web channel ${this.channelId}`));
+    });
   }
 
   /** Resolves when a QR code or the connection is there, or after `timeoutMs`. */
@@ -114,6 +117,13 @@ export class SessionRunner {
     client?.close();
   }
 
+  /** Erases the credentials (after `first`, when given); an open started before it ends waits for it. */
+  private eraseAuth(first: () => Promise<void> = async () => {}): Promise<void> {
+    const erase = first().then(() => this.deps.store.eraseAuth(this.channelId, this.deps.clock.now()));
+    this.erasing = erase.catch(() => undefined);
+    return erase;
+  }
+
   private update(changes: WebSessionChanges): Promise<void> {
     return this.deps.store.updateSession(this.channelId, changes, this.deps.clock.now());
   }
@@ -122,6 +132,7 @@ export class SessionRunner {
     const generation = this.generation;
     // Everything is inside the try: a database error here is retried later, never an unhandled rejection.
     try {
+      await this.erasing;
       const session = await this.deps.store.findSession(this.channelId);
       await this.update({ state: session?.isPaired ? 'timeout' : 'connecting' });
       const sentText = async (waId: string) => {
@@ -194,8 +205,8 @@ export class SessionRunner {
     this.generation += 1;
     if (close.isLoggedOut) {
       // Unlinked from the phone: the credentials are void; a new QR is needed.
-      await this.deps.store.eraseAuth(this.channelId, this.deps.clock.now());
       this.isStopped = true;
+      await this.eraseAuth();
       return;
     }
     if (close.isRestartRequired) {
