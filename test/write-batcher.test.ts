@@ -1,5 +1,5 @@
 // The batch writer: items written together, a failing batch retried item by item, and items with the
-// same key never in two batches at once.
+// same key never in two batches at once; idle once all are written.
 import { describe, expect, it } from 'vitest';
 import { WriteBatcher } from '../src/core/index.js';
 
@@ -50,5 +50,20 @@ describe('WriteBatcher', () => {
     expect(overlaps).toBe(0);
     expect(order.filter((entry) => entry.startsWith('a'))).toEqual(['a1', 'a2', 'a3']);
     expect(order.filter((entry) => entry.startsWith('b'))).toEqual(['b1', 'b2']);
+  });
+
+  it('tells when every submitted item has been written, failed ones included', async () => {
+    const written: number[] = [];
+    const batcher = new WriteBatcher<number, number>(async (items) => {
+      await tick();
+      if (items.includes(13)) throw new Error('bad item');
+      written.push(...items);
+      return items;
+    }, () => 1, { maxWeight: 2, concurrency: 1 });
+    await batcher.whenIdle();
+    const results = Promise.allSettled([1, 2, 13, 4, 5].map((item) => batcher.submit(item)));
+    await batcher.whenIdle();
+    expect(written.sort()).toEqual([1, 2, 4, 5]);
+    expect((await results).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
   });
 });

@@ -315,7 +315,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await mediaHttp.close();
       hub.close();
       await http.close();
+      // Writes accepted before the close (a device's last reports, a push answered 100) commit first.
+      const { messages, inbound, pushes, webhooks } = services;
+      await Promise.all([messages.whenIdle(), inbound.whenIdle(), pushes.whenIdle()]);
       await webhookDispatcher.close();
+      await webhooks.whenIdle();
       await services.webhookCaller.close();
       await storage.close();
     },

@@ -165,7 +165,10 @@ export class PhoneDispatcher {
       const sent = await this.deps.bridge.send(outcome.transitions[0]!.message);
       if (sent.outcome === 'failed') {
         device.release(message.id);
-        void this.deps.messages.request({ messageId: message.id, to: 'queued', error: sent.reason });
+        this.deps.messages.request({ messageId: message.id, to: 'queued', error: sent.reason }).catch((error: unknown) => {
+          // Left in `sending`: resent when the device reconnects, or queued again once it is marked offline.
+          this.deps.logError(error, `message ${message.id} → queued`);
+        });
       }
     }
   }

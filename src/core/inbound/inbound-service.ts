@@ -36,6 +36,11 @@ export class InboundService {
     );
   }
 
+  /** Resolves once every write handed to this service has committed or failed (a closing gateway waits). */
+  whenIdle(): Promise<void> {
+    return this.batcher.whenIdle();
+  }
+
   onReceived(listener: InboundListener): void {
     this.listeners.push(listener);
   }

@@ -70,6 +70,11 @@ export class MessageService {
     });
   }
 
+  /** Resolves once every write handed to this service has committed or failed (a closing gateway waits). */
+  whenIdle(): Promise<void> {
+    return this.batcher.whenIdle();
+  }
+
   onTransition(listener: TransitionListener): void {
     this.listeners.push(listener);
   }

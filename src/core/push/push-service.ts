@@ -59,6 +59,11 @@ export class PushService {
     );
   }
 
+  /** Resolves once every write handed to this service has committed or failed (a closing gateway waits). */
+  whenIdle(): Promise<void> {
+    return this.batcher.whenIdle();
+  }
+
   /** Called after each push commits (the dispatcher wakes up for the project). */
   onAccepted(listener: (projectId: number, channelId: number) => void): void {
     this.acceptedListeners.push(listener);

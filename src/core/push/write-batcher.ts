@@ -28,6 +28,7 @@ export class WriteBatcher<T, R> {
   private readonly busyKeys = new Map<string | number, number>();
   private running = 0;
   private isScheduled = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly write: (items: T[]) => Promise<R[]>,
@@ -40,6 +41,19 @@ export class WriteBatcher<T, R> {
       this.queue.push({ item, weight: this.weigh(item), key: this.settings.keyOf?.(item), resolve, reject });
       this.schedule();
     });
+  }
+
+  /**
+   * Resolves once nothing is queued or being written. A gateway that is closing waits for this before it
+   * closes the database, so a write accepted just before the close is committed, not failed.
+   */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return this.queue.length === 0 && this.running === 0;
   }
 
   private schedule(): void {
@@ -97,6 +111,7 @@ export class WriteBatcher<T, R> {
       this.releaseKeys(batch);
       this.running -= 1;
       this.schedule();
+      if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
     }
   }
 

@@ -107,6 +107,11 @@ export class WebhookService {
 
   private worker: LocalWebhookWorker | undefined;
 
+  /** Resolves once every write handed to this service has committed or failed (a closing gateway waits). */
+  whenIdle(): Promise<void> {
+    return this.writes.whenIdle();
+  }
+
   /** The local dispatcher takes new calls as soon as they commit, without claiming them again. */
   attachWorker(worker: LocalWebhookWorker): void {
     this.worker = worker;
