@@ -1,5 +1,5 @@
 // A fake of the WhatsApp Web socket (the wrapped client interface): it shows QR codes, pairs when the test
-// "scans" one (storing credentials and keys through the auth store, then asking for a restart as WhatsApp
+// "scans" one (storing keys, then credentials in the background while asking for a restart, as Baileys
 // does), opens with stored credentials, records what is sent, and lets the test deliver messages, acks,
 // drops and log-outs. It stands in for WhatsApp, which no test may reach.
 import type { WaAuthStore, WaClient, WaClientEvents, WaClientFactory, WaContent, WaKey, WaMessage, WaSendOptions } from '../../src/channels/whatsapp-web/index.js';
@@ -16,6 +16,7 @@ export class FakeSocket implements WaClient {
   isClosed = false;
   hasLoggedOut = false;
   qrShown: string[] = [];
+  private credentialWrites: Promise<void> = Promise.resolve();
 
   constructor(
     readonly auth: WaAuthStore,
@@ -48,10 +49,21 @@ export class FakeSocket implements WaClient {
     this.isClosed = true;
   }
 
-  /** The phone scans the QR: credentials and a signal key are stored, then WhatsApp asks for a restart. */
+  credentialsSaved(): Promise<void> {
+    return this.credentialWrites;
+  }
+
+  /**
+   * The phone scans the QR: signal keys are stored, then, as Baileys does, the new credentials are
+   * written in the background (slowly, like a busy database) while WhatsApp asks for a restart at once.
+   */
   async scan(number: string): Promise<void> {
-    await this.auth.writeCreds(JSON.stringify({ registered: true, me: { id: `${number}:7@s.whatsapp.net` }, noiseKey: { private: { type: 'Buffer', data: 'AQID' } } }));
     await this.auth.writeKeys([{ type: 'pre-key', id: '1', value: '{"public":"a","private":"b"}' }, { type: 'session', id: `${number}.0`, value: '"s"' }]);
+    const creds = JSON.stringify({ registered: true, me: { id: `${number}:7@s.whatsapp.net` }, noiseKey: { private: { type: 'Buffer', data: 'AQID' } } });
+    this.credentialWrites = this.credentialWrites
+      .then(() => new Promise((resolve) => setTimeout(resolve, this.whatsapp.credentialsWriteDelayMs)))
+      .then(() => this.auth.writeCreds(creds))
+      .catch(() => undefined);
     this.events.onClose({ isLoggedOut: false, isRestartRequired: true, code: 515, reason: 'restart required' });
   }
 
@@ -89,6 +101,8 @@ export class FakeWhatsApp implements WaClientFactory {
   /** Media bytes by WhatsApp message id, for downloads. */
   readonly media = new Map<string, Buffer>();
   failSends = false;
+  /** How long a credentials write takes to start: pairing must not reopen before it is done. */
+  credentialsWriteDelayMs = 30;
   /** The phone is offline: sockets with credentials close instead of opening. */
   isUnreachable = false;
   private qrCount = 0;

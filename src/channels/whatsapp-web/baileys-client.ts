@@ -29,7 +29,7 @@ function loggerFor(logger: WaLogger, bindings: Record<string, unknown> = {}): Ba
 }
 
 /** Baileys' auth state read from and written to our store; keys are written before Baileys goes on. */
-async function databaseAuthState(store: WaAuthStore): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
+async function databaseAuthState(store: WaAuthStore): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void>; saved: () => Promise<void> }> {
   const stored = await store.readCreds();
   const creds = stored ? (JSON.parse(stored, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
   // Credential updates arrive as events Baileys does not wait for: they are written one after another.
@@ -56,7 +56,7 @@ async function databaseAuthState(store: WaAuthStore): Promise<{ state: Authentic
       await store.writeKeys(changes);
     },
   };
-  return { state: { creds, keys }, saveCreds };
+  return { state: { creds, keys }, saveCreds, saved: () => writing.catch(() => undefined) };
 }
 
 /** "15551234567:12@s.whatsapp.net" → "15551234567". */
@@ -67,7 +67,7 @@ function numberOf(jid: string | undefined): string {
 export function createBaileysClientFactory(): WaClientFactory {
   return {
     async open({ auth, events, logger, sentText }): Promise<WaClient> {
-      const { state, saveCreds } = await databaseAuthState(auth);
+      const { state, saveCreds, saved } = await databaseAuthState(auth);
       const { version } = await fetchLatestWaWebVersion();
       const baileysLogger = loggerFor(logger);
       const socket = makeWASocket({
@@ -107,6 +107,7 @@ export function createBaileysClientFactory(): WaClientFactory {
         requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
         logout: () => socket.logout(),
         close: () => void socket.end(undefined),
+        credentialsSaved: saved,
       };
     },
   };

@@ -29,6 +29,11 @@ export class SessionRunner {
   private opening: Promise<void> | undefined;
   /** Credentials being erased (logged out): an open started meanwhile must not read the old ones. */
   private erasing: Promise<void> = Promise.resolve();
+  /**
+   * Credential writes of sockets let go. Baileys does not wait for them: right after pairing it asks for
+   * a new connection, whose open must read the new credentials, not the ones before the scan.
+   */
+  private credentialsSaving: Promise<void> = Promise.resolve();
   /** Bumped whenever a socket is let go: events of an older socket are ignored. */
   private generation = 0;
   private isStopped = true;
@@ -114,12 +119,23 @@ export class SessionRunner {
     this.retryTimer = undefined;
     const client = this.client;
     this.client = undefined;
+    this.forget(client);
     client?.close();
+  }
+
+  /** Keeps a socket's pending credential writes in `credentialsSaving` once the runner drops it. */
+  private forget(client: WaClient | undefined): void {
+    if (!client) return;
+    const previous = this.credentialsSaving;
+    this.credentialsSaving = Promise.all([previous, client.credentialsSaved()]).then(() => undefined);
   }
 
   /** Erases the credentials (after `first`, when given); an open started before it ends waits for it. */
   private eraseAuth(first: () => Promise<void> = async () => {}): Promise<void> {
-    const erase = first().then(() => this.deps.store.eraseAuth(this.channelId, this.deps.clock.now()));
+    // After the old socket's own credential writes, which would otherwise bring erased credentials back.
+    const erase = first()
+      .then(() => this.credentialsSaving)
+      .then(() => this.deps.store.eraseAuth(this.channelId, this.deps.clock.now()));
     this.erasing = erase.catch(() => undefined);
     return erase;
   }
@@ -132,6 +148,7 @@ export class SessionRunner {
     const generation = this.generation;
     // Everything is inside the try: a database error here is retried later, never an unhandled rejection.
     try {
+      await this.credentialsSaving;
       await this.erasing;
       const session = await this.deps.store.findSession(this.channelId);
       await this.update({ state: session?.isPaired ? 'timeout' : 'connecting' });
@@ -140,7 +157,10 @@ export class SessionRunner {
         return sent?.kind === 'text' ? sent.text : undefined;
       };
       const client = await this.deps.factory.open({ auth: this.authStore(), events: this.eventsFor(generation), logger: this.deps.logger, sentText });
-      if (generation !== this.generation || this.isStopped) return client.close();
+      if (generation !== this.generation || this.isStopped) {
+        this.forget(client);
+        return client.close();
+      }
       this.client = client;
       await this.update({ version: client.version });
     } catch (error) {
@@ -200,6 +220,7 @@ export class SessionRunner {
   }
 
   private async closed(close: WaClose): Promise<void> {
+    this.forget(this.client);
     this.client = undefined;
     this.isOpen = false;
     this.generation += 1;

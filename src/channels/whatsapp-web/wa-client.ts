@@ -84,6 +84,8 @@ export interface WaClient {
   logout(): Promise<void>;
   /** Closes the socket without unlinking. */
   close(): void;
+  /** Resolves (never rejects) once every credentials update this socket has made so far is written. */
+  credentialsSaved(): Promise<void>;
 }
 
 export interface WaClientFactory {
