@@ -187,6 +187,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     isReady: (channelId) => webHub.isReadyToSend(channelId),
     clock,
     gap: { minMs: config.whatsappWebGapMinMs, maxMs: config.whatsappWebGapMaxMs },
+    maxAttempts: config.whatsappWebMaxAttempts,
     logError,
   });
   services.pushes.onAccepted((projectId, channelId) => {

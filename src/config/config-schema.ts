@@ -245,6 +245,12 @@ export const CONFIG_KEYS = {
     default: 12000,
     description: 'Longest gap between two messages of one WhatsApp Web session (at least the minimum).',
   }),
+  whatsappWebMaxAttempts: key({
+    env: 'SWITCHBOARD_WHATSAPP_WEB_MAX_ATTEMPTS',
+    schema: Type.Integer({ minimum: 1, maximum: 1000 }),
+    default: 10,
+    description: 'Sends of one WhatsApp Web message that may fail with a passing error (media server down, socket dropped) before it fails for good and is refunded.',
+  }),
   whatsappWebReconnectMinMs: key({
     env: 'SWITCHBOARD_WHATSAPP_WEB_RECONNECT_MIN_MS',
     schema: Type.Integer({ minimum: 1 }),

@@ -19,6 +19,8 @@ export interface WebDispatcherDeps {
   clock: Clock;
   /** The gateway's default gap; a channel's settings `send_gap_min_ms` / `send_gap_max_ms` override it. */
   gap: SendGap;
+  /** Sends that may fail with a retryable error before the message fails for good. */
+  maxAttempts: number;
   random?: () => number;
   logError(error: unknown, context: string): void;
 }
@@ -77,10 +79,14 @@ export class WebDispatcher {
       if (!claim?.isMoved) continue;
       const gap = await this.gapFor(channelId);
       this.nextSendAt.set(channelId, now + gap);
-      const sent = await this.deps.channel.send(claim.transitions[0]!.message);
+      const message = claim.transitions[0]!.message;
+      const sent = await this.deps.channel.send(message);
       if (sent.outcome === 'failed') {
-        if (sent.isRetryable) this.nextSendAt.set(channelId, now + Math.max(gap, RETRY_PAUSE_MS));
-        await this.deps.messages.request({ messageId: head.id, to: sent.isRetryable ? 'queued' : 'failed', error: sent.reason });
+        // The queue is read oldest first: a message retried for ever would hold up every later one.
+        const isRetried = sent.isRetryable && message.attempts < this.deps.maxAttempts;
+        if (isRetried) this.nextSendAt.set(channelId, now + Math.max(gap, RETRY_PAUSE_MS));
+        const error = sent.isRetryable && !isRetried ? `${sent.reason} (gave up after ${message.attempts} attempts)` : sent.reason;
+        await this.deps.messages.request({ messageId: head.id, to: isRetried ? 'queued' : 'failed', error });
       } else if (sent.outcome === 'submitted') {
         await this.deps.messages.request({ messageId: head.id, to: 'submitted' });
       }

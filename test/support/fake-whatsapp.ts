@@ -8,6 +8,8 @@ export interface SentCall {
   jid: string;
   content: WaContent;
   options: WaSendOptions;
+  /** When the socket took it (Date.now()), to check the gaps between sends. */
+  at: number;
 }
 
 export class FakeSocket implements WaClient {
@@ -26,8 +28,9 @@ export class FakeSocket implements WaClient {
 
   async send(jid: string, content: WaContent, options: WaSendOptions): Promise<void> {
     if (this.whatsapp.failSends) throw new Error('socket write failed');
-    this.sent.push({ jid, content, options });
-    this.whatsapp.sent.push({ jid, content, options });
+    const call = { jid, content, options, at: Date.now() };
+    this.sent.push(call);
+    this.whatsapp.sent.push(call);
   }
 
   async download(message: WaMessage): Promise<Buffer> {
