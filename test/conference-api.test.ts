@@ -15,7 +15,7 @@ let receiver: WebhookReceiver;
 
 beforeEach(async () => {
   clock = new ManualClock();
-  // Polls are left to the tests (runDue, expireUnanswered): only immediate wake-ups run by themselves.
+  // Polls are left to the tests (runDue, expireStale): only immediate wake-ups run by themselves.
   g = await startListeningGateway({ SWITCHBOARD_WEBHOOK_POLL_MS: '600000', SWITCHBOARD_DISPATCH_POLL_MS: '600000', SWITCHBOARD_CALL_ANSWER_TIMEOUT_MS: '60000' }, { clock });
   receiver = await startWebhookReceiver();
 });
@@ -60,7 +60,7 @@ describe('conference-request', () => {
     ]);
     expect((await g.t.post('check-balance', { token: g.t.apiToken })).balance).toBeCloseTo(before - 0.04, 6);
     await g.t.gateway.webhookDispatcher.runDue();
-    // Scheduled → in progress → completed, for each of the two members.
+    // In progress and completed, for each of the two members (the hand-over sends no event).
     const calls = await receiver.waitForCalls(4);
     const items = calls.map((call) => call.fields).filter((body) => body.event_id === 11);
     expect(items.every((body) => body.version === 1 && body.project_id === String(g.t.projectId))).toBe(true);
@@ -69,6 +69,7 @@ describe('conference-request', () => {
   });
 
   it('joins 5 members: answered ones complete, a busy one and one that never answers are cancelled', async () => {
+    await g.t.post('pm/set-webhook', { token: g.t.masterToken, project_id: g.t.projectId, event_webhook: `${receiver.url}/events` });
     await startPhone('conference-phone', { '15550000004': { outcome: 'busy' }, '15550000005': { outcome: 'no_answer', ringS: 3 } });
     const answer = await conference(['15550000001', '15550000002', '15550000003', '15550000004', '15550000005']);
     expect(answer.status).toBe(100);
@@ -82,6 +83,14 @@ describe('conference-request', () => {
       ['5', '0', 'no answer'],
     ]);
     expect((await g.t.gateway.services.calls.find((await g.t.gateway.storage.stores.projects.findById(g.t.projectId))!, Number(answer.push_id))).conference.state).toBe('done');
+    // The cancelled members reach the event webhook with their reasons, as the completed ones do.
+    const items = () => receiver.calls.flatMap((call) => (call.fields.data ?? []) as Record<string, string>[]);
+    await waitUntil(async () => {
+      await g.t.gateway.webhookDispatcher.runDue();
+      return items().filter((item) => item.state === 'cancelled' || item.state === 'completed').length === 5;
+    });
+    const cancelled = items().filter((item) => item.state === 'cancelled').map((item) => [item.number, item.status, item.reason]);
+    expect(cancelled.sort()).toEqual([['15550000004', '5', 'busy'], ['15550000005', '5', 'no answer']]);
   });
 
   it('cancels members still unanswered after the timeout, then frees the phone for the next conference', async () => {
@@ -91,9 +100,9 @@ describe('conference-request', () => {
     await waitUntil(async () => (await statuses(first.push_id))[0] === '4');
     // One conference at a time per phone: the second waits while a member of the first still rings.
     expect(await statuses(second.push_id)).toEqual(['1', '1']);
-    expect(await g.t.gateway.services.calls.expireUnanswered()).toBe(0);
+    expect(await g.t.gateway.services.calls.expireStale()).toBe(0);
     clock.advance(60_001);
-    expect(await g.t.gateway.services.calls.expireUnanswered()).toBe(1);
+    expect(await g.t.gateway.services.calls.expireStale()).toBe(1);
     expect((await report(first.push_id))[1]).toMatchObject({ status: '5', reason: 'not answered within 60 s' });
     await waitUntil(async () => (await statuses(second.push_id)).every((status) => status === '4'));
   });
@@ -116,6 +125,13 @@ describe('conference-request', () => {
     await startPhone('old-android', {}, { maxCallMembers: 2 });
     expect(await conference(['15550001111', '15550002222', '15550003333'])).toMatchObject({ status: 502, message: 'This Feature Is Not Available In This Android Version' });
     expect((await conference(['15550001111', '15550002222'])).status).toBe(100);
+  });
+
+  it('answers 405 for a project whose plan has no calls', async () => {
+    await startPhone('caller');
+    const official = await g.t.post('pm/create-project', { token: g.t.masterToken, project_name: 'Official', service: 2, billing_plan: 7, generate_api_token: true });
+    expect(official.status).toBe(100);
+    expect(await conference(['15550001111', '15550002222'], {}, official.api_tokens[0].token)).toMatchObject({ status: 405 });
   });
 
   it('refuses with 403 a conference the wallet cannot pay, and stores nothing of it', async () => {
@@ -217,6 +233,42 @@ describe('calls over the raw protocol', () => {
       ['4', '42', 'record not supported'],
       ['5', '0', 'busy'],
     ]);
+  });
+
+  it('cancels a member left in progress by a phone that never came back, after the longest duration', async () => {
+    const { device } = await rawPhone();
+    const answer = await conference(['15550001111', '15550002222']);
+    const [first, second] = (await device.next('call')).members as { call_id: string }[];
+    device.send({ type: 'call_status', push_id: answer.push_id, call_id: first!.call_id, status: 'in_progress' });
+    await device.next('call_ack');
+    device.send({ type: 'call_status', push_id: answer.push_id, call_id: second!.call_id, status: 'completed', duration: 5 });
+    await device.next('call_ack');
+    await device.close();
+    clock.advance(14_400_000 - 1);
+    expect(await g.t.gateway.services.calls.expireStale()).toBe(0);
+    expect(await g.t.gateway.services.calls.pendingCount(g.t.projectId)).toBe(1);
+    clock.advance(2);
+    expect(await g.t.gateway.services.calls.expireStale()).toBe(1);
+    expect((await report(answer.push_id)).map((row: Record<string, string>) => [row.status, row.duration, row.reason])).toEqual([
+      ['5', '0', 'no outcome reported within 14400 s'],
+      ['4', '5', ''],
+    ]);
+    expect(await g.t.gateway.services.calls.pendingCount(g.t.projectId)).toBe(0);
+  });
+
+  it('reset ends the conference a phone is placing and cancels what is queued', async () => {
+    const { device } = await rawPhone();
+    const placing = await conference(['15550001111', '15550002222']);
+    await device.next('call');
+    const queued = await conference(['15550003333', '15550004444']);
+    expect(await action('reset')).toMatchObject({ status: 100, conferences_cancelled: 2 });
+    for (const pushId of [placing.push_id, queued.push_id]) {
+      expect((await report(pushId)).map((row: Record<string, string>) => [row.status, row.reason])).toEqual([
+        ['5', 'device reset'],
+        ['5', 'device reset'],
+      ]);
+    }
+    expect(await g.t.gateway.services.calls.pendingCount(g.t.projectId)).toBe(0);
   });
 
   it('refuses call reports outside the schema or for calls it did not give, without harm', async () => {

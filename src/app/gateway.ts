@@ -138,7 +138,7 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
     },
   });
   // Calls (issue 6).
-  const calls = new CallService({ storage, clock, prices, channels, settings: { answerTimeoutMs: config.callAnswerTimeoutMs } });
+  const calls = new CallService({ storage, clock, prices, channels, settings: { answerTimeoutMs: config.callAnswerTimeoutMs, maxDurationMs: config.callMaxDurationMs } });
   calls.onTransition(webhooks.enqueueCallEvents);
   devices.attachCalls(calls);
   return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, calls, nodeId, findProject };

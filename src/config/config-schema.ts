@@ -190,6 +190,12 @@ export const CONFIG_KEYS = {
     default: 120_000,
     description: 'A conference member not answered this long after the conference was handed to a phone is marked cancelled (status 5).',
   }),
+  callMaxDurationMs: key({
+    env: 'SWITCHBOARD_CALL_MAX_DURATION_MS',
+    schema: Type.Integer({ minimum: 60_000 }),
+    default: 14_400_000,
+    description: 'A conference member still in progress this long after the conference was handed to a phone, with no outcome reported, is marked cancelled (status 5), so a phone that never comes back cannot hold its call queue for ever.',
+  }),
   webhookRetrySchedule: key({
     env: 'SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE',
     schema: Type.String({ pattern: SCHEDULE_PATTERN }),

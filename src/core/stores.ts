@@ -196,8 +196,8 @@ export interface CallStore {
   cancelDialing(conferenceId: number, at: number, error: string): Promise<Conference | undefined>;
   /** Calls not yet completed or cancelled, of these conferences. */
   listOpenCalls(conferenceIds: readonly number[]): Promise<MemberCall[]>;
-  /** Calls still scheduled (unanswered) in conferences handed to a device before `cutoff`. */
-  listUnansweredSince(cutoff: number, limit: number): Promise<MemberCall[]>;
+  /** Calls at `status` (scheduled: ringing; in progress) in conferences handed to a device before `cutoff`. */
+  listOpenSince(status: CallStatus, cutoff: number, limit: number): Promise<MemberCall[]>;
   /** Conferences queued or dialing. */
   countPending(projectId: number): Promise<number>;
 }

@@ -40,7 +40,7 @@ export class CallDispatcher {
   poll(intervalMs: number, projects: () => Iterable<number>): void {
     const timer = setInterval(() => {
       for (const projectId of projects()) this.wake(projectId);
-      this.deps.calls.expireUnanswered().catch((error: unknown) => this.deps.logError(error, 'unanswered calls'));
+      this.deps.calls.expireStale().catch((error: unknown) => this.deps.logError(error, 'stale calls'));
     }, intervalMs);
     timer.unref();
     this.timers.push(timer);

@@ -12,7 +12,7 @@ export function registerConferenceRoutes(app: FastifyInstance, deps: ConferenceR
   registerPickyEndpoint(app, deps, {
     name: 'conference-request',
     auth: 'project',
-    // Read like push: loosely typed fields, 505 / 506 / 406 before anything else is looked at.
+    // Read like push: loosely typed fields (numeric strings, "priority "), checked in the documented order.
     schema: RAW_INPUT,
     handle: (input, caller) => deps.calls.submit(caller, input),
   });

@@ -194,14 +194,14 @@ export class SqlCallStore implements CallStore {
     return calls;
   }
 
-  async listUnansweredSince(cutoff: number, limit: number): Promise<MemberCall[]> {
+  async listOpenSince(status: CallStatus, cutoff: number, limit: number): Promise<MemberCall[]> {
     const rows = await this.db
       .selectFrom('calls')
       .innerJoin('conferences', 'conferences.id', 'calls.conference_id')
       .selectAll('calls')
       .where('conferences.state', '=', 'dialing')
       .where('conferences.dispatched_at', '<', cutoff)
-      .where('calls.status', '=', SCHEDULED)
+      .where('calls.status', '=', status)
       .orderBy('calls.id')
       .limit(limit)
       .execute();

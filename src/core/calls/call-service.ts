@@ -21,6 +21,8 @@ export type CallListener = (transitions: CallTransition[], stores: Stores) => Pr
 export interface CallSettings {
   /** A member call still unanswered this long after its conference was handed to a device is cancelled. */
   answerTimeoutMs: number;
+  /** A member call still in progress this long after that, with no outcome reported, is cancelled too. */
+  maxDurationMs: number;
 }
 
 export type ReportOutcome = 'applied' | 'stale' | 'unknown';
@@ -89,20 +91,28 @@ export class CallService {
     return outcome.outcome;
   }
 
-  /** Cancels calls still unanswered after the timeout; answers how many. */
-  async expireUnanswered(): Promise<number> {
-    const { answerTimeoutMs } = this.deps.settings;
-    const calls = await this.deps.storage.stores.calls.listUnansweredSince(this.deps.clock.now() - answerTimeoutMs, 500);
+  /**
+   * Cancels calls still unanswered after the answer timeout, and calls still in progress after the
+   * longest duration (their phone never reported an outcome: it is gone, or lost the call); answers how many.
+   */
+  async expireStale(): Promise<number> {
+    const { answerTimeoutMs, maxDurationMs } = this.deps.settings;
+    const { calls } = this.deps.storage.stores;
+    const now = this.deps.clock.now();
+    const unanswered = await calls.listOpenSince(CALL_STATUSES.scheduled, now - answerTimeoutMs, 500);
+    const unreported = await calls.listOpenSince(CALL_STATUSES.in_progress, now - maxDurationMs, 500);
+    const seconds = (ms: number) => `${Math.round(ms / 1000)} s`;
     let expired = 0;
-    for (const call of calls) {
-      const finished = await this.deps.storage.transaction(async (stores) => {
-        const conference = await stores.calls.findConferenceForUpdate(call.conferenceId);
-        if (!conference) return undefined;
-        const reason = `not answered within ${Math.round(answerTimeoutMs / 1000)} s`;
-        return this.move(stores, conference, call, { conferenceId: conference.id, callId: call.id, status: CALL_STATUSES.cancelled, duration: 0, reason });
-      });
-      if (finished !== undefined) expired += 1;
-      if (finished) this.workFor(call.projectId);
+    for (const [list, reason] of [[unanswered, `not answered within ${seconds(answerTimeoutMs)}`], [unreported, `no outcome reported within ${seconds(maxDurationMs)}`]] as const) {
+      for (const call of list) {
+        const finished = await this.deps.storage.transaction(async (stores) => {
+          const conference = await stores.calls.findConferenceForUpdate(call.conferenceId);
+          if (!conference) return undefined;
+          return this.move(stores, conference, call, { conferenceId: conference.id, callId: call.id, status: CALL_STATUSES.cancelled, duration: 0, reason });
+        });
+        if (finished !== undefined) expired += 1;
+        if (finished) this.workFor(call.projectId);
+      }
     }
     return expired;
   }
