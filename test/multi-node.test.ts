@@ -1,5 +1,6 @@
 // Two gateway nodes on one PostgreSQL: a push accepted by one node reaches a phone connected to the
-// other, exactly once; webhook retries claimed by both nodes reach the receiver once each. (SQLite serves
+// other, exactly once; webhook retries claimed by both nodes reach the receiver once each; a WhatsApp Web
+// command answered by one node is carried out by the node running the session. (SQLite serves
 // one node by design, so this suite runs only on PostgreSQL.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
@@ -9,11 +10,13 @@ import { openStorage } from '../src/storage/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
 import { openTestStorage, POSTGRES_URL, type TestStorage } from './support/test-storage.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
+import { FakeWhatsApp } from './support/fake-whatsapp.js';
 
 describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
   let shared: TestStorage;
   const nodes: Gateway[] = [];
   let agent: TestAgent;
+  const whatsapps = [new FakeWhatsApp(), new FakeWhatsApp()];
 
   beforeAll(async () => {
     shared = await openTestStorage();
@@ -25,12 +28,15 @@ describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
       SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
       SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms',
       SWITCHBOARD_WEBHOOK_POLL_MS: '20',
+      SWITCHBOARD_WHATSAPP_WEB_LEASE_MS: '3000',
+      SWITCHBOARD_WHATSAPP_WEB_RECONNECT_MIN_MS: '1',
+      SWITCHBOARD_WHATSAPP_WEB_RECONNECT_MAX_MS: '5',
       LOG_LEVEL: 'silent',
     };
     const schema = new URL(shared.databaseUrl).searchParams.get('options')!.replace('-c search_path=', '');
     for (let index = 0; index < 2; index += 1) {
       const storage = index === 0 ? shared.storage : await openStorage({ databaseUrl: POSTGRES_URL!, dataDir: '', poolSize: 5, schema });
-      const gateway = await createGateway({ config: loadConfig({ env }), storage, logger: createLogger('silent') });
+      const gateway = await createGateway({ config: loadConfig({ env }), storage, logger: createLogger('silent'), whatsappClients: whatsapps[index]! });
       await gateway.listen();
       nodes.push(gateway);
     }
@@ -83,4 +89,25 @@ describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
       await receiver.close();
     }
   });
+
+  it('carries out a WhatsApp Web command answered by the node that does not run the session', async () => {
+    await ensureAccount(nodes[0]!);
+    const created = await fetch(`${urlOf(nodes[0]!)}/api/v2/pm/create-project`, { method: 'POST', body: JSON.stringify({ token: 'multi-node-master-token-0123', project_name: 'Web', generate_api_token: true }) });
+    const token = ((await created.json()) as { api_tokens: { token: string }[] }).api_tokens[0]!.token;
+    const post = async (node: Gateway, endpoint: string, body: Record<string, unknown>) =>
+      (await (await fetch(`${urlOf(node)}/api/v2/${endpoint}`, { method: 'POST', body: JSON.stringify({ token, application: 10, ...body }) })).json()) as Record<string, any>;
+    const [onA, onB] = whatsapps as [FakeWhatsApp, FakeWhatsApp];
+    expect((await post(nodes[0]!, 'whatsapp-qr', {})).qr_code).toBeTruthy();
+    await onA.current.scan('15557654321');
+    await waitUntil(async () => (await post(nodes[1]!, 'device-status', {})).status === 'CONNECTED');
+    const paired = onA.current;
+
+    expect(await post(nodes[1]!, 'device-action', { command: 'disconnect' })).toMatchObject({ status: 100, command: 'disconnect' });
+    await waitUntil(() => paired.hasLoggedOut, 5_000);
+    await waitUntil(async () => (await post(nodes[1]!, 'device-status', {})).status === 'UNPAIRED', 5_000);
+    const sockets = onA.sockets.length;
+    expect(await post(nodes[1]!, 'device-action', { command: 'restart' })).toMatchObject({ status: 100 });
+    await waitUntil(() => onA.sockets.length > sockets, 5_000);
+    expect(onB.sockets).toHaveLength(0);
+  }, 20_000);
 });

@@ -277,6 +277,8 @@ export interface WhatsAppWebSessionRow {
   creds: string | null;
   lease_node: string;
   lease_until: number;
+  /** A WebCommand the lease holder is to carry out; '' when none. */
+  pending_command: string;
   created_at: number;
   updated_at: number;
 }

@@ -1,7 +1,7 @@
 // WhatsApp Web sessions in SQL: the session row and its lease, the auth state (credentials on the row,
 // signal keys one row each), sent-message ids and media.
 import type { Kysely } from 'kysely';
-import type { WebKeyChange, WebMedia, WebSentMessage, WebSession, WebSessionChanges, WebSessionState, WhatsAppWebStore } from '../core/whatsapp-web/index.js';
+import { isWebCommand, type WebCommand, type WebKeyChange, type WebMedia, type WebSentMessage, type WebSession, type WebSessionChanges, type WebSessionState, type WhatsAppWebStore } from '../core/whatsapp-web/index.js';
 import type { Schema, WhatsAppWebSessionRow } from './schema.js';
 
 function toSession(row: WhatsAppWebSessionRow): WebSession {
@@ -28,7 +28,7 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
   async ensureSession(channelId: number, projectId: number, at: number): Promise<WebSession> {
     await this.db
       .insertInto('whatsapp_web_sessions')
-      .values({ channel_id: channelId, project_id: projectId, state: 'unpaired', qr: '', pairing_code: '', connected_number: '', version: '', is_paired: 0, creds: null, lease_node: '', lease_until: 0, created_at: at, updated_at: at })
+      .values({ channel_id: channelId, project_id: projectId, state: 'unpaired', qr: '', pairing_code: '', connected_number: '', version: '', is_paired: 0, creds: null, lease_node: '', lease_until: 0, pending_command: '', created_at: at, updated_at: at })
       .onConflict((conflict) => conflict.column('channel_id').doNothing())
       .execute();
     return (await this.findSession(channelId))!;
@@ -68,6 +68,24 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
 
   async releaseLease(channelId: number, nodeId: string): Promise<void> {
     await this.db.updateTable('whatsapp_web_sessions').set({ lease_node: '', lease_until: 0 }).where('channel_id', '=', channelId).where('lease_node', '=', nodeId).execute();
+  }
+
+  async requestCommand(channelId: number, command: WebCommand): Promise<void> {
+    await this.db.updateTable('whatsapp_web_sessions').set({ pending_command: command }).where('channel_id', '=', channelId).execute();
+  }
+
+  async takeCommand(channelId: number, nodeId: string): Promise<WebCommand | undefined> {
+    const row = await this.db.selectFrom('whatsapp_web_sessions').select('pending_command').where('channel_id', '=', channelId).where('lease_node', '=', nodeId).executeTakeFirst();
+    const command = row?.pending_command;
+    if (!command || !isWebCommand(command)) return undefined;
+    // Conditional: a command taken by an earlier renewal, or replaced meanwhile, is not run twice.
+    const result = await this.db
+      .updateTable('whatsapp_web_sessions')
+      .set({ pending_command: '' })
+      .where('channel_id', '=', channelId)
+      .where('pending_command', '=', command)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? command : undefined;
   }
 
   async listPaired(): Promise<WebSession[]> {

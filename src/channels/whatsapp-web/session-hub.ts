@@ -133,7 +133,20 @@ export class SessionHub implements WhatsAppWebSessions {
 
   async command(project: Project, application: number, command: WebCommand): Promise<{ cancelled: number }> {
     const channel = await this.resolve(project, application);
-    const cancel = () => this.deps.messages.cancelQueued([channel.id], 'message queue deleted');
+    if (command === 'delete-message-queue' || this.isClosed || (await this.ensureRunning(channel))) return this.runHere(channel, command);
+    // Another node runs the session: it carries the command out at its next lease renewal. The queue,
+    // a database matter, is cancelled here at once, so that the answer can count it.
+    await this.deps.storage.stores.whatsappWeb.requestCommand(channel.id, command);
+    return { cancelled: command === 'clearlogs' ? await this.cancelQueue(channel.id) : 0 };
+  }
+
+  private cancelQueue(channelId: number): Promise<number> {
+    return this.deps.messages.cancelQueued([channelId], 'message queue deleted');
+  }
+
+  /** A command for a session this node runs (or may start). */
+  private async runHere(channel: ChannelRecord, command: WebCommand): Promise<{ cancelled: number }> {
+    const cancel = () => this.cancelQueue(channel.id);
     switch (command) {
       case 'restart':
         await (await this.ensureRunning(channel))?.restart();
@@ -269,6 +282,8 @@ export class SessionHub implements WhatsAppWebSessions {
         const channel = await storage.stores.channels.findById(channelId);
         const held = channel?.status === 'active' && (await storage.stores.whatsappWeb.acquireLease(channelId, nodeId, clock.now() + settings.leaseMs, clock.now()));
         if (!held) await this.release(channelId);
+        const command = held ? await storage.stores.whatsappWeb.takeCommand(channelId, nodeId) : undefined;
+        if (channel && command) await this.runHere(channel, command);
       } catch (error) {
         this.deps.logError(error, `renewing the lease of WhatsApp Web channel ${channelId}`);
       }

@@ -1,6 +1,6 @@
 // What WhatsApp Web sessions keep in the database: the session row and its lease, the auth state
 // (credentials and signal keys, as opaque JSON text), sent-message ids (for acks and quotes) and media.
-import type { WebSession, WebSessionChanges } from './web-session.js';
+import type { WebCommand, WebSession, WebSessionChanges } from './web-session.js';
 
 export interface WebKeyChange {
   type: string;
@@ -39,6 +39,10 @@ export interface WhatsAppWebStore {
   /** Takes or renews the lease unless another node holds it unexpired; answers whether this node holds it. */
   acquireLease(channelId: number, nodeId: string, until: number, now: number): Promise<boolean>;
   releaseLease(channelId: number, nodeId: string): Promise<void>;
+  /** Leaves a command for the lease holder (the latest one wins). */
+  requestCommand(channelId: number, command: WebCommand): Promise<void>;
+  /** The command left for this node, if it holds the lease; taken once. */
+  takeCommand(channelId: number, nodeId: string): Promise<WebCommand | undefined>;
   /** Sessions with stored credentials: they reconnect when a gateway starts. */
   listPaired(): Promise<WebSession[]>;
   readCreds(channelId: number): Promise<string | undefined>;

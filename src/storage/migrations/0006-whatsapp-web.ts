@@ -20,6 +20,8 @@ export function whatsappWebMigration(capabilities: DialectCapabilities): Migrati
         .addColumn('creds', 'text')
         .addColumn('lease_node', 'text', (c) => c.notNull())
         .addColumn('lease_until', 'bigint', (c) => c.notNull())
+        // A device-action command for the node holding the lease, left by a node that does not hold it.
+        .addColumn('pending_command', 'text', (c) => c.notNull().defaultTo(''))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
