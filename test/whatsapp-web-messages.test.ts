@@ -166,6 +166,49 @@ describe('inbound', () => {
     expect(await waitFor((fields) => fields.message_in_raw === 'group hi')).toMatchObject({ 'group-id': '120363012345678901@g.us', number: '120363012345678901@g.us @Cid', name: 'Cid' });
   });
 
+  it('posts video, voice notes, stickers, live locations, contact lists, button and list replies, mentions and LID senders', async () => {
+    for (const id of ['VID-1', 'AUD-1', 'STK-1']) s.whatsapp.media.set(id, PNG);
+    const group = { remoteJid: '120363012345678901@g.us', id: 'GRP-2', participant: '99887766@lid', participantAlt: '15550005555@s.whatsapp.net' };
+    socket.receive(
+      from('VID-1', { videoMessage: { caption: 'clip', mimetype: 'video/mp4', fileLength: PNG.length } }),
+      from('AUD-1', { audioMessage: { mimetype: 'audio/ogg; codecs=opus', ptt: true, fileLength: PNG.length } }),
+      from('STK-1', { stickerMessage: { fileLength: PNG.length } }),
+      from('LIVE-1', { liveLocationMessage: { degreesLatitude: 1.5, degreesLongitude: 2.5, caption: 'on my way' } }),
+      from('VCFS-1', { contactsArrayMessage: { contacts: [{ displayName: 'A', vcard: 'BEGIN:VCARD\nTEL;type=CELL;waid=15551110000:+1\nEND:VCARD' }, { displayName: 'B', vcard: 'BEGIN:VCARD\nTEL:+1 (555) 222-0000\nEND:VCARD' }] } }),
+      from('BTN-1', { buttonsResponseMessage: { selectedButtonId: 'yes-1', selectedDisplayText: 'Yes' } }),
+      from('LST-1', { listResponseMessage: { title: 'Large', singleSelectReply: { selectedRowId: 'size-l' } } }),
+      { key: group, pushName: 'Dee', message: { extendedTextMessage: { text: '@Ann look', contextInfo: { mentionedJid: ['15550001111@s.whatsapp.net'] } } } },
+      { key: { remoteJid: '11223344@lid', remoteJidAlt: '15550007777@s.whatsapp.net', id: 'LID-1' }, pushName: 'Eve', message: { conversation: 'via lid' } },
+    );
+    const mediaUrl = expect.stringMatching(/\/whatsapp-web\/media\/[A-Za-z0-9_-]{32}$/);
+    expect(await waitFor((fields) => fields.type === 3)).toMatchObject({ message_in_raw: 'clip', 'media-url': mediaUrl });
+    const voice = await waitFor((fields) => fields.type === 4);
+    expect(voice['media-url']).toEqual(mediaUrl);
+    expect((await s.g.t.inject({ method: 'GET', url: new URL(voice['media-url']).pathname })).headers['content-type']).toMatch(/^audio\/ogg/);
+    const sticker = await waitFor((fields) => fields.type === 2);
+    expect((await s.g.t.inject({ method: 'GET', url: new URL(sticker['media-url']).pathname })).headers['content-type']).toBe('image/webp');
+    expect(await waitFor((fields) => fields.type === 5)).toMatchObject({ message_in_raw: 'on my way', Location: { lat: 1.5, long: 2.5, name: '', address: '', url: '' } });
+    expect((await waitFor((fields) => fields.type === 7)).contact).toEqual([expect.objectContaining({ name: 'A', phone: '15551110000' }), expect.objectContaining({ name: 'B', phone: '15552220000' })]);
+    expect(await waitFor((fields) => fields.payload === 'yes-1')).toMatchObject({ type: 9, message_in_raw: 'Yes', interactive: { type: 2, id: 'yes-1', description: 'Yes' } });
+    expect(await waitFor((fields) => fields.payload === 'size-l')).toMatchObject({ type: 9, message_in_raw: 'Large', interactive: { type: 1, id: 'size-l', description: 'Large' } });
+    expect(await waitFor((fields) => fields.message_in_raw === '@Ann look')).toMatchObject({
+      number: '120363012345678901@g.us @Dee',
+      'group-id': '120363012345678901@g.us',
+      'group-sender': '15550005555',
+      'group-mentions': ['15550001111'],
+    });
+    expect(await waitFor((fields) => fields.message_in_raw === 'via lid')).toMatchObject({ number: '15550007777', name: 'Eve' });
+  });
+
+  it('quotes a received message by its unique-id, in its own chat only', async () => {
+    socket.receive({ key: { remoteJid: '15550008888@s.whatsapp.net', id: 'ASK-1' }, message: { conversation: 'Open on Sunday?' } });
+    const asked = await waitFor((fields) => fields.message_in_raw === 'Open on Sunday?');
+    const reply = await pushOne({ globalmessage: 'Yes, 10 to 4', data: [{ number: '15550008888', quoted: String(asked['unique-id']) }] });
+    expect(reply.call.options.quoted).toEqual({ key: { remoteJid: '15550008888@s.whatsapp.net', id: 'ASK-1', fromMe: false }, message: { conversation: 'Open on Sunday?' } });
+    const elsewhere = await pushOne({ globalmessage: 'Not this chat', data: [{ number: '15550009999', quoted: String(asked['unique-id']) }] });
+    expect(elsewhere.call.options.quoted).toBeUndefined();
+  });
+
   it('survives malformed messages, skips what is not a user message, and stores each message once', async () => {
     const junk = [null, {}, { key: null }, { key: { remoteJid: 5, id: {} }, message: { conversation: 5 } }, from('BAD-1', { imageMessage: 'garbage' }), from('BAD-2', { locationMessage: { degreesLatitude: 'north' } }), from('RX-1', { reactionMessage: { text: '👍' } }), { key: { remoteJid: 'status@broadcast', id: 'ST-1' }, message: { conversation: 'story' } }];
     socket.receive(...(junk as never[]));

@@ -22,7 +22,9 @@ function disposition(mime: string, fileName: string): string {
 }
 
 export function sendMedia(reply: FastifyReply, media: StoredMedia, cacheControl?: string): FastifyReply {
-  const mime = MIME.test(media.mime) ? media.mime : 'application/octet-stream';
+  // Parameters (WhatsApp's voice notes are `audio/ogg; codecs=opus`) are dropped: the type is what matters.
+  const type = media.mime.split(';')[0]!.trim();
+  const mime = MIME.test(type) ? type : 'application/octet-stream';
   reply.type(mime).header('content-disposition', disposition(mime, media.fileName)).header('x-content-type-options', 'nosniff');
   if (cacheControl) reply.header('cache-control', cacheControl);
   return reply.send(media.data ?? Buffer.alloc(0));

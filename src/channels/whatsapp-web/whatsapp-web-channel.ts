@@ -57,7 +57,7 @@ export class WhatsAppWebChannel implements Channel {
     // so that WhatsApp and the recipient take it for the same message rather than a second one.
     const waId = (await stores.whatsappWeb.findSentByMessageId(message.id))?.waId ?? newWaId();
     await stores.whatsappWeb.recordSent({ messageId: message.id, channelId: message.channelId, waId, jid, kind: message.kind, text: message.text }, message.createdAt);
-    const quoted = await this.quotedOf(message);
+    const quoted = await this.quotedOf(message, jid);
     try {
       await client.send(jid, content, { messageId: waId, ...(quoted && { quoted }) });
     } catch (error) {
@@ -76,16 +76,20 @@ export class WhatsAppWebChannel implements Channel {
     return message.mediaUrl ? this.deps.media.fetch(message.mediaUrl) : undefined;
   }
 
-  /** `quoted` names an earlier message: one we sent (msg_id) or one we received (unique-id). */
-  private async quotedOf(message: OutboundMessage): Promise<WaMessage | undefined> {
+  /**
+   * `quoted` names an earlier message of the same chat: one we sent (its msg_id) or one we received (its
+   * unique-id). The two are numbered apart, so one number may name both: a message we sent to this chat
+   * comes first, as the contract's "msg id" says; a quote from another chat is never taken.
+   */
+  private async quotedOf(message: OutboundMessage, chatJid: string): Promise<WaMessage | undefined> {
     if (!/^\d{1,15}$/.test(message.quoted)) return undefined;
     const id = Number(message.quoted);
     const stores = this.deps.storage.stores;
     const sent = await stores.whatsappWeb.findSentByMessageId(id);
-    if (sent && sent.channelId === message.channelId) return { key: { remoteJid: sent.jid, id: sent.waId, fromMe: true }, message: { conversation: sent.text } };
+    if (sent && sent.channelId === message.channelId && sent.jid === chatJid) return { key: { remoteJid: sent.jid, id: sent.waId, fromMe: true }, message: { conversation: sent.text } };
     const received = await stores.inbound.findById(id);
     const parts = received?.channelId === message.channelId ? received.externalId.split('/') : [];
-    if (parts.length !== 4) return undefined;
+    if (parts.length !== 4 || parts[2] !== chatJid) return undefined;
     return { key: { remoteJid: parts[2], id: parts[3], fromMe: false }, message: { conversation: received!.text } };
   }
 }

@@ -25,6 +25,8 @@ export function inboundVariables(message: InboundMessage, webhookUrl: string): R
     direction: details.isEcho ? 1 : 0,
     'group-id': details.groupId ?? '',
     'group-mentions': details.mentions ?? [],
+    // Ours: `number` names the group, so a reply to the sender alone needs their number.
+    ...(details.groupId ? { 'group-sender': message.sender } : {}),
     'context-msg-id': message.contextMessageId === null ? '' : String(message.contextMessageId),
     payload: details.payload ?? '',
     ...(details.interactive ? { interactive: details.interactive } : {}),
