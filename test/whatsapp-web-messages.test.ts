@@ -215,12 +215,19 @@ describe('inbound', () => {
     socket.receive(from('DUP-1', { conversation: 'once' }), from('DUP-1', { conversation: 'once' }));
     socket.receive(from('DUP-1', { conversation: 'once' }));
     await waitFor((fields) => fields.message_in_raw === 'once');
+    // Media delivered again (after a reconnect) is neither downloaded nor stored a second time.
+    s.whatsapp.media.set('DUP-IMG', PNG);
+    socket.receive(from('DUP-IMG', { imageMessage: { caption: 'once with media', mimetype: 'image/png', fileLength: PNG.length } }));
+    await waitFor((fields) => fields.message_in_raw === 'once with media');
+    socket.receive(from('DUP-IMG', { imageMessage: { caption: 'once with media', mimetype: 'image/png', fileLength: PNG.length } }));
     socket.receive(from('AFTER-1', { conversation: 'still alive' }));
     await waitFor((fields) => fields.message_in_raw === 'still alive');
     // A NUL cannot be stored on PostgreSQL: the character is dropped and the message still arrives.
     socket.receive(from('NUL-1', { conversation: 'nul\u0000 inside' }));
     await waitFor((fields) => fields.message_in_raw === 'nul inside');
     expect(inboundCalls().filter((fields) => fields.message_in_raw === 'once')).toHaveLength(1);
+    expect(inboundCalls().filter((fields) => fields.message_in_raw === 'once with media')).toHaveLength(1);
+    expect(s.whatsapp.downloads.filter((id) => id === 'DUP-IMG')).toHaveLength(1);
     expect(inboundCalls().some((fields) => fields.message_in_raw === 'story')).toBe(false);
     expect((await s.status()).status).toBe('CONNECTED');
   });

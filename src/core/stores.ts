@@ -132,6 +132,8 @@ export interface InboundStore {
   insert(message: NewInboundMessage & { contextMessageId: number | null }, at: number): Promise<{ message: InboundMessage; isNew: boolean }>;
   listByProject(projectId: number, limit: number): Promise<InboundMessage[]>;
   findById(id: number): Promise<InboundMessage | undefined>;
+  /** The message a device (0: a server-side channel) stored under its own id, if any. */
+  findByExternalId(deviceId: number, externalId: string): Promise<InboundMessage | undefined>;
 }
 
 /** What one attempt changes on its delivery (the instant reply is set apart, once). */

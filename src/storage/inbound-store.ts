@@ -66,13 +66,14 @@ export class SqlInboundStore implements InboundStore {
     );
     const inserted = rows[0];
     if (inserted) return { message: toInbound(inserted), isNew: true };
-    const existing = await this.db
-      .selectFrom('inbound_messages')
-      .selectAll()
-      .where('device_id', '=', message.deviceId)
-      .where('external_id', '=', message.externalId)
-      .executeTakeFirstOrThrow();
-    return { message: toInbound(existing), isNew: false };
+    const existing = await this.findByExternalId(message.deviceId, message.externalId);
+    if (!existing) throw new Error(`inbound message ${message.externalId} was neither inserted nor found`);
+    return { message: existing, isNew: false };
+  }
+
+  async findByExternalId(deviceId: number, externalId: string): Promise<InboundMessage | undefined> {
+    const row = await this.db.selectFrom('inbound_messages').selectAll().where('device_id', '=', deviceId).where('external_id', '=', externalId).executeTakeFirst();
+    return row ? toInbound(row) : undefined;
   }
 
   async findById(id: number): Promise<InboundMessage | undefined> {

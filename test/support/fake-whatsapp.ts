@@ -34,6 +34,7 @@ export class FakeSocket implements WaClient {
   }
 
   async download(message: WaMessage): Promise<Buffer> {
+    this.whatsapp.downloads.push(String(message.key.id));
     const bytes = this.whatsapp.media.get(String(message.key.id));
     if (!bytes) throw new Error('media expired');
     return bytes;
@@ -103,6 +104,8 @@ export class FakeWhatsApp implements WaClientFactory {
   readonly sent: SentCall[] = [];
   /** Media bytes by WhatsApp message id, for downloads. */
   readonly media = new Map<string, Buffer>();
+  /** The WhatsApp ids of the messages whose media was downloaded, in order. */
+  readonly downloads: string[] = [];
   failSends = false;
   /** How long a credentials write takes to start: pairing must not reopen before it is done. */
   credentialsWriteDelayMs = 30;

@@ -71,6 +71,10 @@ export class SessionEvents {
       // What we sent through the API comes back too; only what the phone sent itself is an echo.
       if (!context.isEchoing || (await stores.findSentByWaId(context.channelId, read.waId))) return;
     }
+    const externalId = inboundExternalId(context.channelId, read.chatJid, read.waId);
+    // WhatsApp delivers a message again after a reconnect: its media is not downloaded and stored twice.
+    // (The insert below still deduplicates what arrives twice at once.)
+    if (read.media && (await this.deps.storage.stores.inbound.findByExternalId(0, externalId))) return;
     const quoted = read.quotedWaId ? await stores.findSentByWaId(context.channelId, read.quotedWaId) : undefined;
     const mediaUrl = read.media ? await this.storeMedia(context, raw, read.media) : '';
     await this.deps.inbound.receive({
@@ -78,7 +82,7 @@ export class SessionEvents {
       deviceId: 0,
       channelId: context.channelId,
       application: 10,
-      externalId: inboundExternalId(context.channelId, read.chatJid, read.waId),
+      externalId,
       sender: read.sender,
       senderName: read.isFromMe ? '' : read.senderName,
       type: read.type,

@@ -178,10 +178,11 @@ export class SessionHub implements WhatsAppWebSessions {
     const channel = await this.resolve(project, application);
     const runner = await this.ensureRunning(channel);
     const store = this.deps.storage.stores.whatsappWeb;
-    let session = (await store.findSession(channel.id))!;
+    // ensureSession, not findSession: a closing node starts nothing, and the row may not exist yet.
+    let session = await store.ensureSession(channel.id, channel.projectId, this.deps.clock.now());
     if (runner && !session.qr && session.state !== 'connected') {
       await runner.waitForQrOrOpen(this.deps.settings.qrWaitMs);
-      session = (await store.findSession(channel.id))!;
+      session = await store.ensureSession(channel.id, channel.projectId, this.deps.clock.now());
     }
     return { channelId: channel.id, session };
   }
