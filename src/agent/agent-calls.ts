@@ -21,6 +21,9 @@ export interface AgentCallsHost {
   driver(): Driver | undefined;
 }
 
+/** Push ids remembered to recognise a conference sent again; the oldest are forgotten past this. */
+const MAX_KNOWN_CONFERENCES = 10_000;
+
 export class AgentCalls {
   private readonly known = new Set<string>();
   private held: OutgoingConference[] = [];
@@ -37,6 +40,8 @@ export class AgentCalls {
       return;
     }
     this.known.add(conference.pushId);
+    // A long-running agent must not grow for ever; the gateway only resends conferences still being placed.
+    if (this.known.size > MAX_KNOWN_CONFERENCES) this.known.delete(this.known.values().next().value!);
     if (this.host.isCallQueuePaused()) this.held.push(conference);
     else this.place(conference);
   }
