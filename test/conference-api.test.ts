@@ -107,6 +107,16 @@ describe('conference-request', () => {
     await waitUntil(async () => (await statuses(second.push_id)).every((status) => status === '4'));
   });
 
+  it('passes mute_gateway and record to the phone, which says in the report that it cannot honour them', async () => {
+    await startPhone('plain-phone');
+    const answer = await conference(['15550001111', '15550002222'], { mute_gateway: '1', record: 1 });
+    await waitUntil(async () => (await statuses(answer.push_id)).every((status) => status === '4'));
+    expect((await report(answer.push_id)).map((row: Record<string, string>) => row.reason)).toEqual([
+      'mute_gateway and record not supported by this device',
+      'mute_gateway and record not supported by this device',
+    ]);
+  });
+
   it('answers the documented codes for bad requests', async () => {
     expect(await conference(['15550001111'])).toMatchObject({ status: 505, message: 'Minimum 2 Contacts Should be Entered' });
     expect(await conference([])).toMatchObject({ status: 505 });
