@@ -44,6 +44,17 @@ describe('pairing and status', () => {
     expect((await s.post('whatsapp-qr', {})).qr_code).toBe('');
   });
 
+  it('says why no QR code shows when WhatsApp cannot be reached, and starts again on the next call', async () => {
+    s.whatsapp.connectError = 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)';
+    const failed = await s.post('whatsapp-qr', {});
+    expect(failed).toMatchObject({ status: 100, session_status: 'UNPAIRED', qr_code: '', last_error: 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)' });
+    s.whatsapp.connectError = undefined;
+    expect(await s.post('whatsapp-qr', {})).toMatchObject({ qr_code: expect.stringMatching(/^2@fake-qr-/) });
+    await s.whatsapp.current.scan('15557654321');
+    await waitUntil(async () => (await s.status()).status === 'CONNECTED');
+    expect((await s.post('whatsapp-qr', {})).last_error).toBe('');
+  });
+
   it('gives phone-number pairing codes while unpaired, 406 for a bad number', async () => {
     expect(await s.post('whatsapp-pairing-code', { number: '+1 555 765 4321' })).toMatchObject({ status: 100, number: '15557654321', pairing_code: 'PAIR-4321' });
     expect((await s.post('whatsapp-pairing-code', { number: 'abc' })).status).toBe(406);

@@ -37,6 +37,7 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
         qr_code: session.qr,
         qr_code_base64: session.qr ? await qrPngBase64(session.qr) : '',
         pairing_code: session.pairingCode,
+        last_error: session.lastError,
       });
     },
   });

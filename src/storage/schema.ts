@@ -275,6 +275,7 @@ export interface WhatsAppWebSessionRow {
   is_paired: number;
   /** JSON of the Baileys credentials (BufferJSON), null until a socket first ran. */
   creds: string | null;
+  last_error: string;
   lease_node: string;
   lease_until: number;
   /** A WebCommand the lease holder is to carry out; '' when none. */

@@ -14,13 +14,14 @@ function toSession(row: WhatsAppWebSessionRow): WebSession {
     connectedNumber: row.connected_number,
     version: row.version,
     isPaired: Number(row.is_paired) === 1,
+    lastError: row.last_error,
     leaseNode: row.lease_node,
     leaseUntil: Number(row.lease_until),
     updatedAt: Number(row.updated_at),
   };
 }
 
-const SESSION_COLUMNS = ['channel_id', 'project_id', 'state', 'qr', 'pairing_code', 'connected_number', 'version', 'is_paired', 'lease_node', 'lease_until', 'created_at', 'updated_at'] as const;
+const SESSION_COLUMNS = ['channel_id', 'project_id', 'state', 'qr', 'pairing_code', 'connected_number', 'version', 'is_paired', 'last_error', 'lease_node', 'lease_until', 'created_at', 'updated_at'] as const;
 
 export class SqlWhatsAppWebStore implements WhatsAppWebStore {
   constructor(private readonly db: Kysely<Schema>) {}
@@ -28,7 +29,7 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
   async ensureSession(channelId: number, projectId: number, at: number): Promise<WebSession> {
     await this.db
       .insertInto('whatsapp_web_sessions')
-      .values({ channel_id: channelId, project_id: projectId, state: 'unpaired', qr: '', pairing_code: '', connected_number: '', version: '', is_paired: 0, creds: null, lease_node: '', lease_until: 0, pending_command: '', created_at: at, updated_at: at })
+      .values({ channel_id: channelId, project_id: projectId, state: 'unpaired', qr: '', pairing_code: '', connected_number: '', version: '', is_paired: 0, creds: null, last_error: '', lease_node: '', lease_until: 0, pending_command: '', created_at: at, updated_at: at })
       .onConflict((conflict) => conflict.column('channel_id').doNothing())
       .execute();
     return (await this.findSession(channelId))!;
@@ -40,7 +41,7 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
   }
 
   async updateSession(channelId: number, changes: WebSessionChanges, at: number): Promise<void> {
-    const { state, qr, pairingCode, connectedNumber, version, isPaired } = changes;
+    const { state, qr, pairingCode, connectedNumber, version, isPaired, lastError } = changes;
     await this.db
       .updateTable('whatsapp_web_sessions')
       .set({
@@ -51,6 +52,7 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
         ...(connectedNumber !== undefined && { connected_number: connectedNumber }),
         ...(version !== undefined && { version }),
         ...(isPaired !== undefined && { is_paired: isPaired ? 1 : 0 }),
+        ...(lastError !== undefined && { last_error: lastError.slice(0, 500) }),
       })
       .where('channel_id', '=', channelId)
       .execute();

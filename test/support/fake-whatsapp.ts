@@ -111,6 +111,8 @@ export class FakeWhatsApp implements WaClientFactory {
   credentialsWriteDelayMs = 30;
   /** The phone is offline: sockets with credentials close instead of opening. */
   isUnreachable = false;
+  /** WhatsApp itself cannot be reached: every socket closes with this reason before any QR code. */
+  connectError: string | undefined;
   private qrCount = 0;
 
   /** What the last socket was given to answer retry requests with. */
@@ -124,6 +126,7 @@ export class FakeWhatsApp implements WaClientFactory {
     const creds = stored ? (JSON.parse(stored) as { registered?: boolean; me?: { id: string } }) : undefined;
     setImmediate(() => {
       if (socket.isClosed) return;
+      if (this.connectError) return options.events.onClose({ isLoggedOut: false, isRestartRequired: false, code: undefined, reason: this.connectError });
       if (!creds?.registered) return socket.showQr(`2@fake-qr-${(this.qrCount += 1)}`);
       if (this.isUnreachable) return socket.drop();
       options.events.onOpen({ number: creds.me!.id.split(':')[0]!, name: 'Shop' });

@@ -206,7 +206,7 @@ export class SessionRunner {
           this.isOpen = true;
           this.connectedNumber = number;
           this.backoff.reset();
-          await this.update({ state: 'connected', qr: '', pairingCode: '', connectedNumber: number, isPaired: true });
+          await this.update({ state: 'connected', qr: '', pairingCode: '', connectedNumber: number, isPaired: true, lastError: '' });
           for (const waiter of this.qrWaiters.splice(0)) waiter();
           this.deps.listener.onConnected(this);
         }, 'connection'),
@@ -234,14 +234,19 @@ export class SessionRunner {
       await this.start();
       return;
     }
+    // Kept on the row (the QR API shows it) and logged: an operator must see why no QR code appears.
+    const lastError = `${close.reason || 'connection closed'}${close.code === undefined ? '' : ` (code ${close.code})`}`;
+    this.deps.logger.warn({ channelId: this.channelId, code: close.code, reason: close.reason }, 'WhatsApp Web connection closed');
     const session = await this.deps.store.findSession(this.channelId);
     if (session?.isPaired) {
-      await this.update({ state: 'timeout' });
+      await this.update({ state: 'timeout', lastError });
       this.retryLater();
       return;
     }
-    // Never paired and its QR codes ran out: nobody is scanning; wait until someone asks again.
-    await this.update({ state: 'unpaired', qr: '' });
+    // Never paired, and its QR codes ran out or WhatsApp could not be reached: nobody is scanning; wait
+    // until someone asks again (a QR call starts it anew), and let a waiting QR call answer now.
+    await this.update({ state: 'unpaired', qr: '', lastError });
     this.isStopped = true;
+    for (const waiter of this.qrWaiters.splice(0)) waiter();
   }
 }

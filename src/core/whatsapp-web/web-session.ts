@@ -19,12 +19,14 @@ export interface WebSession {
   version: string;
   /** Credentials of a linked device are stored: a restart reconnects without a new QR scan. */
   isPaired: boolean;
+  /** Why the last connection closed, or could not open ('' once connected). */
+  lastError: string;
   leaseNode: string;
   leaseUntil: number;
   updatedAt: number;
 }
 
-export type WebSessionChanges = Partial<Pick<WebSession, 'state' | 'qr' | 'pairingCode' | 'connectedNumber' | 'version' | 'isPaired'>>;
+export type WebSessionChanges = Partial<Pick<WebSession, 'state' | 'qr' | 'pairingCode' | 'connectedNumber' | 'version' | 'isPaired' | 'lastError'>>;
 
 /** The device-status `status` of the seeds: CONNECTED, TIMEOUT (phone or network unreachable) or UNPAIRED. */
 export function webStatusName(session: WebSession | undefined): 'CONNECTED' | 'TIMEOUT' | 'UNPAIRED' {

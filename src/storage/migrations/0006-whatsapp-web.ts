@@ -18,6 +18,7 @@ export function whatsappWebMigration(capabilities: DialectCapabilities): Migrati
         .addColumn('version', 'text', (c) => c.notNull())
         .addColumn('is_paired', 'integer', (c) => c.notNull())
         .addColumn('creds', 'text')
+        .addColumn('last_error', 'text', (c) => c.notNull().defaultTo(''))
         .addColumn('lease_node', 'text', (c) => c.notNull())
         .addColumn('lease_until', 'bigint', (c) => c.notNull())
         // A device-action command for the node holding the lease, left by a node that does not hold it.
