@@ -88,8 +88,9 @@ export const channelQrCommand: Command = {
       }
       const status = webStatusName(session);
       if (!session?.qr) {
-        const hint = status === 'UNPAIRED' ? ' — no QR code is showing: start `switchboard serve` and call whatsapp-qr (or device-status with application 10) once, then run this again with --wait 30' : '';
-        return { json: { channel_id: String(channel.id), session_status: status, qr_code: '' }, text: `channel ${channel.id}: ${status}${session?.connectedNumber ? ` (${session.connectedNumber})` : ''}${hint}` };
+        const why = session?.lastError ? ` (last connection: ${session.lastError})` : '';
+        const hint = status === 'UNPAIRED' ? ` — no QR code is showing${why}: start \`switchboard serve\` and call whatsapp-qr (or device-status with application 10) once, then run this again with --wait 30` : '';
+        return { json: { channel_id: String(channel.id), session_status: status, qr_code: '', last_error: session?.lastError ?? '' }, text: `channel ${channel.id}: ${status}${session?.connectedNumber ? ` (${session.connectedNumber})` : ''}${hint}` };
       }
       const drawing = await qrTerminalText(session.qr);
       return { json: { channel_id: String(channel.id), session_status: status, qr_code: session.qr }, text: `${drawing}\nScan with WhatsApp → Linked devices → Link a device (channel ${channel.id}).` };
