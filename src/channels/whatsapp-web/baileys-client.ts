@@ -64,14 +64,22 @@ function numberOf(jid: string | undefined): string {
   return (jid ?? '').split('@')[0]!.split(':')[0]!;
 }
 
-export function createBaileysClientFactory(): WaClientFactory {
+export interface BaileysClientOptions {
+  /** WhatsApp's WebSocket endpoint; a test points it at a local server so that it never reaches WhatsApp. */
+  webSocketUrl?: string;
+  /** The WhatsApp Web version to speak; by default the latest one, asked of WhatsApp at each open. */
+  version?: [number, number, number];
+}
+
+export function createBaileysClientFactory(options: BaileysClientOptions = {}): WaClientFactory {
   return {
     async open({ auth, events, logger, sentText }): Promise<WaClient> {
       const { state, saveCreds, saved } = await databaseAuthState(auth);
-      const { version } = await fetchLatestWaWebVersion();
+      const version = options.version ?? (await fetchLatestWaWebVersion()).version;
       const baileysLogger = loggerFor(logger);
       const socket = makeWASocket({
         version,
+        ...(options.webSocketUrl !== undefined && { waWebSocketUrl: options.webSocketUrl }),
         auth: state,
         logger: baileysLogger,
         browser: Browsers.ubuntu('Switchboard'),
