@@ -1,25 +1,25 @@
 // The one file that uses Baileys (the WhatsApp Web multi-device protocol library): opens a socket on an
 // auth state kept in our database, and turns its events and calls into the WaClient interface. Everything
 // the channel decides lives elsewhere, so that this file stays the thin part tests cannot reach.
-import {
-  Browsers,
-  BufferJSON,
-  DisconnectReason,
-  downloadMediaMessage,
-  fetchLatestWaWebVersion,
-  initAuthCreds,
-  makeWASocket,
-  proto,
-  type AnyMessageContent,
-  type AuthenticationCreds,
-  type AuthenticationState,
-  type SignalDataSet,
-  type SignalDataTypeMap,
-  type WAMessage,
+import type {
+  AnyMessageContent,
+  AuthenticationCreds,
+  AuthenticationState,
+  SignalDataSet,
+  SignalDataTypeMap,
+  WAMessage,
 } from 'baileys';
 import type { WaAuthStore, WaClient, WaClientFactory, WaLogger, WaMessage } from './wa-client.js';
 
-type BaileysLogger = Parameters<typeof makeWASocket>[0]['logger'] & object;
+type Baileys = typeof import('baileys');
+type BaileysLogger = Parameters<Baileys['makeWASocket']>[0]['logger'] & object;
+
+/**
+ * Baileys is loaded on the first session a gateway opens, not at start: it adds some 40 MB and doubles
+ * the heap, which a gateway without WhatsApp Web sessions would pay for in memory and GC time.
+ */
+let loading: Promise<Baileys> | undefined;
+const loadBaileys = (): Promise<Baileys> => (loading ??= import('baileys'));
 
 /** Baileys logs through a pino-shaped object; its chatter goes to debug, its problems to warn. */
 function loggerFor(logger: WaLogger, bindings: Record<string, unknown> = {}): BaileysLogger {
@@ -29,7 +29,7 @@ function loggerFor(logger: WaLogger, bindings: Record<string, unknown> = {}): Ba
 }
 
 /** Baileys' auth state read from and written to our store; keys are written before Baileys goes on. */
-async function databaseAuthState(store: WaAuthStore): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void>; saved: () => Promise<void> }> {
+async function databaseAuthState(store: WaAuthStore, { BufferJSON, initAuthCreds, proto }: Baileys): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void>; saved: () => Promise<void> }> {
   const stored = await store.readCreds();
   const creds = stored ? (JSON.parse(stored, BufferJSON.reviver) as AuthenticationCreds) : initAuthCreds();
   // Credential updates arrive as events Baileys does not wait for: they are written one after another.
@@ -74,7 +74,9 @@ export interface BaileysClientOptions {
 export function createBaileysClientFactory(options: BaileysClientOptions = {}): WaClientFactory {
   return {
     async open({ auth, events, logger, sentText }): Promise<WaClient> {
-      const { state, saveCreds, saved } = await databaseAuthState(auth);
+      const baileys = await loadBaileys();
+      const { Browsers, DisconnectReason, downloadMediaMessage, fetchLatestWaWebVersion, makeWASocket } = baileys;
+      const { state, saveCreds, saved } = await databaseAuthState(auth, baileys);
       const version = options.version ?? (await fetchLatestWaWebVersion()).version;
       const baileysLogger = loggerFor(logger);
       const socket = makeWASocket({
