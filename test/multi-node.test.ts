@@ -1,6 +1,7 @@
 // Two gateway nodes on one PostgreSQL: a push accepted by one node reaches a phone connected to the
 // other, exactly once; webhook retries claimed by both nodes reach the receiver once each; a WhatsApp Web
-// command answered by one node is carried out by the node running the session. (SQLite serves
+// command answered by one node is carried out by the node running the session, and a session left
+// without a node is taken over by another. (SQLite serves
 // one node by design, so this suite runs only on PostgreSQL.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
@@ -109,5 +110,15 @@ describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
     expect(await post(nodes[1]!, 'device-action', { command: 'restart' })).toMatchObject({ status: 100 });
     await waitUntil(() => onA.sockets.length > sockets, 5_000);
     expect(onB.sockets).toHaveLength(0);
-  }, 20_000);
+
+    // Paired again on A; then A's sessions stop (as when its node dies): B takes the session over from
+    // the database by itself, without a call or a push, and without a new QR scan.
+    await waitUntil(async () => (await post(nodes[1]!, 'whatsapp-qr', {})).qr_code !== '', 5_000);
+    await onA.current.scan('15557654321');
+    await waitUntil(async () => (await post(nodes[1]!, 'device-status', {})).status === 'CONNECTED', 5_000);
+    await nodes[0]!.whatsappWeb.close();
+    await waitUntil(() => onB.sockets.length > 0, 10_000);
+    await waitUntil(async () => (await post(nodes[1]!, 'device-status', {})).status === 'CONNECTED', 5_000);
+    expect(onB.current.qrShown).toEqual([]);
+  }, 40_000);
 });

@@ -143,6 +143,21 @@ describe('queue recovery', () => {
     expect((await s.g.t.gateway.services.messages.timeline(msgId)).map((event) => event.state)).toEqual(['queued', 'sending', 'queued', 'sending']);
   });
 
+  it('sends again after a dropped connection, under the same WhatsApp id, a message whose server ack never came', async () => {
+    const socket = await s.pair('15550008888');
+    const pushed = await s.post('push', { application: 10, globalmessage: 'sent, then the line dropped', data: [{ number: '15550001111' }] });
+    const msgId = Number(pushed.data[0].msg_id);
+    const isOurs = (call: { content: unknown }) => (call.content as { text?: string }).text === 'sent, then the line dropped';
+    await waitUntil(() => s.whatsapp.sent.some(isOurs));
+    socket.drop();
+    await waitUntil(() => s.whatsapp.sent.filter(isOurs).length === 2);
+    const ids = s.whatsapp.sent.filter(isOurs).map((call) => call.options.messageId);
+    expect(ids[1]).toBe(ids[0]);
+    expect(s.whatsapp.sockets.at(-1)!.sent.filter(isOurs)).toHaveLength(1);
+    s.whatsapp.current.ack(ids[0]!, 2);
+    await waitUntil(async () => (await s.g.t.gateway.services.messages.get(msgId))?.state === 'submitted');
+  });
+
   it('sends again, under the same WhatsApp id, a message handed over whose server ack never came', async () => {
     await s.pair('15550009999');
     const pushed = await s.post('push', { application: 10, globalmessage: 'handed over, never acked', data: [{ number: '15550001111' }] });

@@ -172,7 +172,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     settings: { leaseMs: config.whatsappWebLeaseMs, qrWaitMs: config.whatsappWebQrWaitMs, backoff: { initialMs: config.whatsappWebReconnectMinMs, maxMs: config.whatsappWebReconnectMaxMs, jitter: 0.5 } },
     logger: { warn: (details, message) => logger.warn(details, message), debug: (details, message) => logger.debug(details, message) },
     logError,
-    onConnected: (channelId) => webDispatcher.wake(channelId),
+    onConnected: (channelId) => webDispatcher.connected(channelId),
   });
   const mediaHttp = createMediaGetter({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
   const media = new MediaFetcher({ store: () => storage.stores.whatsappWeb, urlPolicy: services.urlPolicy, http: mediaHttp, clock, maxBytes: config.whatsappWebMediaMaxBytes, timeoutMs: config.whatsappWebMediaTimeoutMs });
@@ -185,6 +185,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     messages: services.messages,
     channel: webChannel,
     isReady: (channelId) => webHub.isReadyToSend(channelId),
+    requeueUnsent: (channelId) => webHub.requeueUnsent(channelId),
     clock,
     gap: { minMs: config.whatsappWebGapMinMs, maxMs: config.whatsappWebGapMaxMs },
     maxAttempts: config.whatsappWebMaxAttempts,
@@ -294,7 +295,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // A single node restarting holds no calls any more: what it held is due at once, not after the lease.
       if (!storage.capabilities.supportsConcurrentWriters) await services.webhooks.releaseClaims();
       webhookDispatcher.start();
-      if (isWebServed) await webHub.resumePaired();
+      if (isWebServed) {
+        await webHub.resumePaired();
+        webHub.watchOrphans();
+      }
       webDispatcher.poll(config.dispatchPollMs, () => webHub.runningChannels());
       await http.listen({ port: config.port, host: config.host });
       listeningPort = (http.server.address() as AddressInfo).port;

@@ -16,6 +16,8 @@ export interface WebDispatcherDeps {
   channel: Channel;
   /** Whether the channel's session is connected on this node. */
   isReady(channelId: number): boolean;
+  /** Puts back in the queue what the channel's earlier sockets left `sending`. */
+  requeueUnsent(channelId: number): Promise<void>;
   clock: Clock;
   /** The gateway's default gap; a channel's settings `send_gap_min_ms` / `send_gap_max_ms` override it. */
   gap: SendGap;
@@ -31,6 +33,8 @@ const RETRY_PAUSE_MS = 5_000;
 export class WebDispatcher {
   private readonly tasks = new Map<number, SerialTask>();
   private readonly nextSendAt = new Map<number, number>();
+  /** Channels whose session (re)connected: what an earlier socket left `sending` goes back first. */
+  private readonly needsRequeue = new Set<number>();
   private readonly timers: WakeTimers;
   private pollTimer: NodeJS.Timeout | undefined;
   private isClosed = false;
@@ -49,6 +53,12 @@ export class WebDispatcher {
     task.run().catch((error: unknown) => this.deps.logError(error, `WhatsApp Web dispatch for channel ${channelId}`));
   }
 
+  /** The channel's session has connected (again). */
+  connected(channelId: number): void {
+    this.needsRequeue.add(channelId);
+    this.wake(channelId);
+  }
+
   /** Looks at the listed channels' queues every `intervalMs` (pushes accepted by other nodes). */
   poll(intervalMs: number, channels: () => Iterable<number>): void {
     this.pollTimer = setInterval(() => {
@@ -65,6 +75,8 @@ export class WebDispatcher {
 
   private async drain(channelId: number): Promise<void> {
     while (!this.isClosed && this.deps.isReady(channelId)) {
+      // Between two sends (the loop handles one at a time), so no message being handled is put back.
+      if (this.needsRequeue.delete(channelId)) await this.deps.requeueUnsent(channelId);
       const now = this.deps.clock.now();
       const due = this.nextSendAt.get(channelId) ?? 0;
       if (due > now) return this.timers.at(channelId, due);
@@ -80,7 +92,7 @@ export class WebDispatcher {
       const gap = await this.gapFor(channelId);
       this.nextSendAt.set(channelId, now + gap);
       const message = claim.transitions[0]!.message;
-      const sent = await this.deps.channel.send(message);
+      const sent = await this.deps.channel.send(message).catch((error: unknown) => ({ outcome: 'failed' as const, isRetryable: true, reason: `WhatsApp Web send failed: ${(error as Error).message}` }));
       if (sent.outcome === 'failed') {
         // The queue is read oldest first: a message retried for ever would hold up every later one.
         const isRetried = sent.isRetryable && message.attempts < this.deps.maxAttempts;

@@ -51,7 +51,7 @@ interface Running {
 export class SessionHub implements WhatsAppWebSessions {
   private readonly running = new Map<number, Running>();
   private leaseTimer: NodeJS.Timeout | undefined;
-  private readonly requeueing = new Set<number>();
+  private orphanTimer: NodeJS.Timeout | undefined;
   private isClosed = false;
 
   constructor(private readonly deps: SessionHubDeps) {}
@@ -63,7 +63,7 @@ export class SessionHub implements WhatsAppWebSessions {
 
   /** Connected, and done putting back what a previous run left `sending`. */
   isReadyToSend(channelId: number): boolean {
-    return !this.requeueing.has(channelId) && this.connection(channelId) !== undefined;
+    return this.connection(channelId) !== undefined;
   }
 
   runningChannels(): number[] {
@@ -115,12 +115,29 @@ export class SessionHub implements WhatsAppWebSessions {
     return runner;
   }
 
-  /** At start: sessions paired before reconnect without waiting to be asked. */
+  /**
+   * Runs here every paired session no live node runs: at start (sessions paired before reconnect without
+   * waiting to be asked), then every lease length, so that the sessions of a node that died are taken
+   * over by another without waiting for a call or a push.
+   */
   async resumePaired(): Promise<void> {
+    const now = this.deps.clock.now();
     for (const session of await this.deps.storage.stores.whatsappWeb.listPaired()) {
+      if (this.running.has(session.channelId)) continue;
+      const isHeldElsewhere = session.leaseNode !== '' && session.leaseNode !== this.deps.nodeId && session.leaseUntil >= now;
+      if (isHeldElsewhere) continue;
       const channel = (await this.deps.channels.listForProject(session.projectId)).find((each) => each.id === session.channelId && each.status === 'active');
       if (channel) await this.ensureRunning(channel);
     }
+  }
+
+  /** Looks for sessions left without a node every lease length (see resumePaired). */
+  watchOrphans(): void {
+    if (this.orphanTimer || this.isClosed) return;
+    this.orphanTimer = setInterval(() => {
+      this.resumePaired().catch((error: unknown) => this.deps.logError(error, 'taking over WhatsApp Web sessions'));
+    }, this.deps.settings.leaseMs);
+    this.orphanTimer.unref();
   }
 
   async status(project: Project, application: number): Promise<Record<string, unknown>> {
@@ -228,6 +245,7 @@ export class SessionHub implements WhatsAppWebSessions {
   async close(): Promise<void> {
     this.isClosed = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
+    if (this.orphanTimer) clearInterval(this.orphanTimer);
     for (const channelId of [...this.running.keys()]) await this.release(channelId).catch((error: unknown) => this.deps.logError(error, 'releasing a WhatsApp Web lease'));
   }
 
@@ -237,33 +255,24 @@ export class SessionHub implements WhatsAppWebSessions {
       const current = (await this.deps.channels.listForProject(channel.projectId)).find((each) => each.id === channel.id) ?? channel;
       return { channelId: channel.id, projectId: channel.projectId, isEchoing: current.settings.echo_messages === true, connection: runner.connection };
     };
-    let hasRequeued = false;
     return {
-      // Only at the first connection here: later, a message may be claimed and on its way (media fetch).
-      onConnected: () => {
-        // Nothing is sent until the requeue is done: it would move a message just claimed back to the queue.
-        if (!hasRequeued) this.requeueing.add(channel.id);
-        const requeued = hasRequeued ? Promise.resolve() : this.requeueUnsent(channel.id);
-        hasRequeued = true;
-        void requeued.finally(() => {
-          this.requeueing.delete(channel.id);
-          this.deps.onConnected(channel.id);
-        });
-      },
+      // At every connection: the dispatcher puts back what the previous socket left `sending` (requeueUnsent).
+      onConnected: () => this.deps.onConnected(channel.id),
       onMessages: async (runner, messages) => this.deps.events.messages(await context(runner), messages),
       onAcks: async (runner, acks) => this.deps.events.acks(await context(runner), acks),
     };
   }
 
   /**
-   * A node that stopped while a message was `sending` (before the socket took it, or before WhatsApp's
-   * server ack came back) left it there: it goes round again, under the same WhatsApp id, which
-   * WhatsApp and the recipient's phone treat as the same message, not a second one.
+   * A socket that closed (or a node that stopped) while a message was `sending` (before the socket took
+   * it, or before WhatsApp's server ack came back) left it there: it goes round again, under the same
+   * WhatsApp id, which WhatsApp and the recipient's phone treat as the same message, not a second one.
+   * The dispatcher calls this between two sends, so that no message it is handling is put back.
    */
-  private async requeueUnsent(channelId: number): Promise<void> {
+  async requeueUnsent(channelId: number): Promise<void> {
     try {
       const ids = await this.deps.storage.stores.whatsappWeb.listSending(channelId);
-      if (ids.length > 0) await this.deps.messages.moveMany(ids.map((messageId) => ({ messageId, to: 'queued' as const, error: 'not handed over before the session stopped' })));
+      if (ids.length > 0) await this.deps.messages.moveMany(ids.map((messageId) => ({ messageId, to: 'queued' as const, error: 'no server ack before the connection closed' })));
     } catch (error) {
       this.deps.logError(error, `requeueing WhatsApp Web channel ${channelId}`);
     }
