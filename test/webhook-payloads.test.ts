@@ -32,6 +32,15 @@ describe('inbound variables', () => {
     expect(variables).not.toHaveProperty('messenger_id');
   });
 
+  it('never splits an emoji at the cut, and replaces a lone surrogate instead of failing to encode', () => {
+    const split = inboundVariables({ ...message, text: `a${'😀'.repeat(1300)}` }, 'https://x.example/hook');
+    expect(split.message_in_raw).toBe(`a${'😀'.repeat(1249)}`);
+    expect(decodeURIComponent(split['message-in'] as string)).toBe(split.message_in_raw);
+    const lone = inboundVariables({ ...message, text: 'half \ud83d of an emoji \ude00' }, 'https://x.example/hook');
+    expect(lone.message_in_raw).toBe('half \ufffd of an emoji \ufffd');
+    expect(lone['message-in']).toBe(encodeURIComponent('half \ufffd of an emoji \ufffd'));
+  });
+
   it('names Messenger senders messenger_id', () => {
     expect(inboundVariables({ ...message, application: 5, sender: 'psid-123' }, 'https://x.example/hook')).toMatchObject({ messenger_id: 'psid-123', application: 5 });
   });

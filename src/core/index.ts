@@ -19,6 +19,7 @@ export * from './stores.js';
 export * from './url-policy.js';
 export type * from './http-getter.js';
 export * from './nul-character.js';
+export * from './well-formed-text.js';
 export * from './wallet-service.js';
 export { isCountryCode } from './countries.js';
 export { TtlCache } from './ttl-cache.js';

@@ -1,6 +1,7 @@
 // Sends stored media (pushed base64 uploads, media WhatsApp Web received) with headers that cannot fail
 // or turn the gateway's origin into a web host: a checked type, nosniff, and a safe file name.
 import type { FastifyReply } from 'fastify';
+import { wellFormed } from '../core/index.js';
 
 const MIME = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,63}$/;
 /** Shown in the browser; anything else (HTML, SVG, scripts…) is downloaded, never rendered on our origin. */
@@ -18,7 +19,7 @@ function disposition(mime: string, fileName: string): string {
   const kind = INLINE.test(mime) ? 'inline' : 'attachment';
   if (!fileName) return kind;
   const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(wellFormed(fileName))}`;
 }
 
 export function sendMedia(reply: FastifyReply, media: StoredMedia, cacheControl?: string): FastifyReply {

@@ -1,12 +1,13 @@
 // The global webhook's variables for one inbound message, named and shaped as documented, plus the
 // custom variables written into the webhook URL's query string.
 import type { InboundMessage } from '../inbound/inbound-message.js';
+import { truncateText, wellFormed } from '../well-formed-text.js';
 
 /** Phone automation passes the first 2 500 characters of a message on, as documented. */
 export const MAX_WEBHOOK_TEXT = 2500;
 
 export function inboundVariables(message: InboundMessage, webhookUrl: string): Record<string, unknown> {
-  const text = message.text.slice(0, MAX_WEBHOOK_TEXT);
+  const text = wellFormed(truncateText(message.text, MAX_WEBHOOK_TEXT));
   const { details } = message;
   // In groups the documented `number` is "Group Name @Sender".
   const number = details.groupId ? `${details.groupName ?? details.groupId} @${message.senderName || message.sender}` : message.sender;
