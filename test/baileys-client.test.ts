@@ -1,7 +1,8 @@
 // The real Baileys wiring (the one file the fake stands in for), pointed at a local WebSocket server that
 // hangs up: no test reaches WhatsApp. It checks what the fake cannot: that Baileys loads, that a new
-// session's credentials are written to our store before the socket is used, and that a closed
-// connection reaches the channel's events with its reason.
+// session's credentials are written to our store before the socket is used, that a closed connection
+// reaches the channel's events with its reason, and that received media is fetched from WhatsApp only.
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createBaileysClientFactory, type WaAuthStore, type WaClose } from '../src/channels/whatsapp-web/index.js';
@@ -58,6 +59,19 @@ describe('Baileys client (real library, local server)', () => {
       expect(closes[0]!.reason).not.toBe('');
       expect(qrs).toEqual([]);
       await client.credentialsSaved();
+      // A crafted message naming its own media host gets no download (no request leaves for it).
+      const mediaServer = createServer((_request, response) => response.end('not media'));
+      let mediaRequests = 0;
+      mediaServer.on('request', () => (mediaRequests += 1));
+      await new Promise<void>((resolve) => mediaServer.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(mediaServer.address() as { port: number }).port}/media`;
+        const crafted = { key: { remoteJid: '15550001111@s.whatsapp.net', id: 'X1' }, message: { imageMessage: { url, mediaKey: 'AAAA', mimetype: 'image/png' } } };
+        await expect(client.download(crafted, { maxBytes: 1024, timeoutMs: 1000 })).rejects.toThrow(/not WhatsApp's/);
+        expect(mediaRequests).toBe(0);
+      } finally {
+        await new Promise((resolve) => mediaServer.close(resolve));
+      }
     } finally {
       client.close();
     }

@@ -16,7 +16,8 @@ let socket: FakeSocket;
 const hits = new Map<string, number>();
 
 beforeAll(async () => {
-  s = await startWebSuite();
+  // Received media above 1 KiB is not stored (the limit is tested below; every other file here is smaller).
+  s = await startWebSuite({ env: { SWITCHBOARD_WHATSAPP_WEB_MEDIA_MAX_BYTES: '1024' } });
   media = await startWebhookReceiver();
   media.respond((call, _index, response) => {
     hits.set(call.path, (hits.get(call.path) ?? 0) + 1);
@@ -215,6 +216,10 @@ describe('inbound', () => {
     socket.receive(from('DUP-1', { conversation: 'once' }), from('DUP-1', { conversation: 'once' }));
     socket.receive(from('DUP-1', { conversation: 'once' }));
     await waitFor((fields) => fields.message_in_raw === 'once');
+    // Media larger than allowed, whatever size the message declares, is not stored; the message still goes out.
+    s.whatsapp.media.set('BIG-1', Buffer.alloc(2048));
+    socket.receive(from('BIG-1', { documentMessage: { mimetype: 'application/pdf', fileName: 'big.pdf', fileLength: 10 } }));
+    expect(await waitFor((fields) => fields.type === 6)).toMatchObject({ 'media-url': '' });
     // Media delivered again (after a reconnect) is neither downloaded nor stored a second time.
     s.whatsapp.media.set('DUP-IMG', PNG);
     socket.receive(from('DUP-IMG', { imageMessage: { caption: 'once with media', mimetype: 'image/png', fileLength: PNG.length } }));

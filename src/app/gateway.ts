@@ -165,7 +165,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     storage,
     channels: services.channels,
     messages: services.messages,
-    events: new SessionEvents({ storage, inbound: services.inbound, messages: services.messages, clock, publicUrl: currentPublicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, logError }),
+    events: new SessionEvents({ storage, inbound: services.inbound, messages: services.messages, clock, publicUrl: currentPublicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, mediaTimeoutMs: config.whatsappWebMediaTimeoutMs, logError }),
     factory: options.whatsappClients ?? createBaileysClientFactory(),
     clock,
     nodeId: services.nodeId,

@@ -291,7 +291,7 @@ export const CONFIG_KEYS = {
     env: 'SWITCHBOARD_WHATSAPP_WEB_MEDIA_TIMEOUT_MS',
     schema: Type.Integer({ minimum: 100 }),
     default: 30_000,
-    description: 'Time limit for fetching one media URL of a push.',
+    description: 'Time limit for fetching one media URL of a push, and for downloading one received media item.',
   }),
 } as const;
 

@@ -2,7 +2,7 @@
 // "scans" one (storing keys, then credentials in the background while asking for a restart, as Baileys
 // does), opens with stored credentials, records what is sent, and lets the test deliver messages, acks,
 // drops and log-outs. It stands in for WhatsApp, which no test may reach.
-import type { WaAuthStore, WaClient, WaClientEvents, WaClientFactory, WaContent, WaKey, WaMessage, WaSendOptions } from '../../src/channels/whatsapp-web/index.js';
+import type { DownloadLimits, WaAuthStore, WaClient, WaClientEvents, WaClientFactory, WaContent, WaKey, WaMessage, WaSendOptions } from '../../src/channels/whatsapp-web/index.js';
 
 export interface SentCall {
   jid: string;
@@ -33,10 +33,11 @@ export class FakeSocket implements WaClient {
     this.whatsapp.sent.push(call);
   }
 
-  async download(message: WaMessage): Promise<Buffer> {
+  async download(message: WaMessage, limits: DownloadLimits): Promise<Buffer> {
     this.whatsapp.downloads.push(String(message.key.id));
     const bytes = this.whatsapp.media.get(String(message.key.id));
     if (!bytes) throw new Error('media expired');
+    if (bytes.length > limits.maxBytes) throw new Error(`media larger than ${limits.maxBytes} bytes`);
     return bytes;
   }
 

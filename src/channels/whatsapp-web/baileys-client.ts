@@ -9,7 +9,7 @@ import type {
   SignalDataTypeMap,
   WAMessage,
 } from 'baileys';
-import type { WaAuthStore, WaClient, WaClientFactory, WaLogger, WaMessage } from './wa-client.js';
+import type { DownloadLimits, WaAuthStore, WaClient, WaClientFactory, WaLogger, WaMessage } from './wa-client.js';
 
 type Baileys = typeof import('baileys');
 type BaileysLogger = Parameters<Baileys['makeWASocket']>[0]['logger'] & object;
@@ -57,6 +57,49 @@ async function databaseAuthState(store: WaAuthStore, { BufferJSON, initAuthCreds
     },
   };
   return { state: { creds, keys }, saveCreds, saved: () => writing.catch(() => undefined) };
+}
+
+/** Where WhatsApp keeps media; a received message may name another host, which must be WhatsApp's too. */
+const MEDIA_HOST = 'mmg.whatsapp.net';
+
+/**
+ * The media host a received message may be downloaded from. The message names it (its `url`), and a
+ * sender can craft that: anything outside WhatsApp's own domain is refused, so no message makes the
+ * gateway fetch from a host of the sender's choosing (another server, or one on the private network).
+ */
+function mediaHostOf(message: WAMessage, { extractMessageContent, getContentType }: Baileys): string {
+  const content = extractMessageContent(message.message);
+  const type = content ? getContentType(content) : undefined;
+  const media = (type ? content![type] : undefined) as { url?: string | null; directPath?: string | null } | undefined;
+  let host = '';
+  try {
+    host = media?.url ? new URL(media.url).hostname : '';
+  } catch {
+    host = '';
+  }
+  if (host === 'whatsapp.net' || host.endsWith('.whatsapp.net')) return host;
+  if (media?.directPath) return MEDIA_HOST;
+  throw new Error(`media of a received message refused: its host (${host || 'none'}) is not WhatsApp's`);
+}
+
+/** Reads a download stream into memory, refusing more than `maxBytes` and giving up after `timeoutMs`. */
+async function readLimited(stream: NodeJS.ReadableStream & { destroy(error?: Error): void }, limits: DownloadLimits): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const timer = setTimeout(() => stream.destroy(new Error(`media download not complete within ${limits.timeoutMs} ms`)), limits.timeoutMs);
+  try {
+    for await (const chunk of stream) {
+      size += (chunk as Buffer).length;
+      if (size > limits.maxBytes) {
+        stream.destroy();
+        throw new Error(`media larger than ${limits.maxBytes} bytes`);
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** "15551234567:12@s.whatsapp.net" → "15551234567". */
@@ -113,7 +156,11 @@ export function createBaileysClientFactory(options: BaileysClientOptions = {}): 
         async send(jid, content, options) {
           await socket.sendMessage(jid, content as AnyMessageContent, { messageId: options.messageId, ...(options.quoted ? { quoted: options.quoted as WAMessage } : {}) });
         },
-        download: (message) => downloadMediaMessage(message as WAMessage, 'buffer', {}, { logger: baileysLogger, reuploadRequest: socket.updateMediaMessage }),
+        async download(message, limits) {
+          const host = mediaHostOf(message as WAMessage, baileys);
+          const stream = await downloadMediaMessage(message as WAMessage, 'stream', { host }, { logger: baileysLogger, reuploadRequest: socket.updateMediaMessage });
+          return readLimited(stream, limits);
+        },
         requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
         logout: () => socket.logout(),
         close: () => void socket.end(undefined),

@@ -15,6 +15,8 @@ export interface SessionEventDeps {
   publicUrl: () => string;
   /** Received media above this size is not downloaded (its media-url stays empty). */
   maxMediaBytes: number;
+  /** A received media download not complete in this time is given up (media-url stays empty). */
+  mediaTimeoutMs: number;
   logError(error: unknown, context: string): void;
 }
 
@@ -97,8 +99,8 @@ export class SessionEvents {
   private async storeMedia(context: SessionContext, raw: WaMessage, media: NonNullable<ReadMessage['media']>): Promise<string> {
     if (!context.connection || media.size > this.deps.maxMediaBytes) return '';
     try {
-      const data = await context.connection.download(raw);
-      if (data.length > this.deps.maxMediaBytes) return '';
+      // The declared size (fileLength) is the sender's word: the download itself stops past the limit.
+      const data = await context.connection.download(raw, { maxBytes: this.deps.maxMediaBytes, timeoutMs: this.deps.mediaTimeoutMs });
       const id = randomBytes(24).toString('base64url');
       await this.deps.storage.stores.whatsappWeb.putMedia({ id: `in:${id}`, channelId: context.channelId, url: '', mime: media.mime, fileName: media.fileName, data, createdAt: this.deps.clock.now() });
       return `${this.deps.publicUrl()}/whatsapp-web/media/${id}`;

@@ -73,12 +73,18 @@ export interface WaLogger {
   debug(details: Record<string, unknown>, message: string): void;
 }
 
+/** Received media is read into memory: never more than this, never for longer. */
+export interface DownloadLimits {
+  maxBytes: number;
+  timeoutMs: number;
+}
+
 export interface WaClient {
   /** The WhatsApp Web version this socket speaks. */
   readonly version: string;
   send(jid: string, content: WaContent, options: WaSendOptions): Promise<void>;
-  /** The decrypted bytes of a received media message. */
-  download(message: WaMessage): Promise<Buffer>;
+  /** The decrypted bytes of a received media message; throws past the limits (size, time) or for a host that is not WhatsApp's. */
+  download(message: WaMessage, limits: DownloadLimits): Promise<Buffer>;
   requestPairingCode(phoneNumber: string): Promise<string>;
   /** Unlinks this device from the phone; the socket closes with `isLoggedOut`. */
   logout(): Promise<void>;
