@@ -48,6 +48,10 @@ describe('pairing and status', () => {
     s.whatsapp.connectError = 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)';
     const failed = await s.post('whatsapp-qr', {});
     expect(failed).toMatchObject({ status: 100, session_status: 'UNPAIRED', qr_code: '', last_error: 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)' });
+    // A session that gave up holds nothing: not kept in memory, its lease let go.
+    const channelId = Number(failed.channel_id);
+    await waitUntil(() => !s.g.t.gateway.whatsappWeb.runningChannels().includes(channelId));
+    await waitUntil(async () => (await s.g.t.gateway.storage.stores.whatsappWeb.findSession(channelId))?.leaseNode === '');
     s.whatsapp.connectError = undefined;
     expect(await s.post('whatsapp-qr', {})).toMatchObject({ qr_code: expect.stringMatching(/^2@fake-qr-/) });
     await s.whatsapp.current.scan('15557654321');

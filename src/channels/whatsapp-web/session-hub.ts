@@ -258,6 +258,11 @@ export class SessionHub implements WhatsAppWebSessions {
     return {
       // At every connection: the dispatcher puts back what the previous socket left `sending` (requeueUnsent).
       onConnected: () => this.deps.onConnected(channel.id),
+      // Forgotten here and its lease let go: the next call that needs it starts a new runner (from the
+      // database, on whichever node answers).
+      onStopped: (runner) => {
+        if (this.running.get(channel.id)?.runner === runner) void this.release(channel.id).catch((error: unknown) => this.deps.logError(error, `releasing WhatsApp Web channel ${channel.id}`));
+      },
       onMessages: async (runner, messages) => this.deps.events.messages(await context(runner), messages),
       onAcks: async (runner, acks) => this.deps.events.acks(await context(runner), acks),
     };

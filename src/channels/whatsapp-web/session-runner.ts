@@ -10,6 +10,8 @@ export interface SessionListener {
   onConnected(runner: SessionRunner): void;
   onMessages(runner: SessionRunner, messages: WaMessage[]): Promise<void>;
   onAcks(runner: SessionRunner, acks: { key: WaKey; status: number }[]): Promise<void>;
+  /** The session gave up by itself (never paired and nobody scanning, or unlinked): it holds nothing now. */
+  onStopped(runner: SessionRunner): void;
 }
 
 export interface SessionRunnerDeps {
@@ -100,12 +102,18 @@ export class SessionRunner {
   /** Resolves when a QR code or the connection is there, or after `timeoutMs`. */
   waitForQrOrOpen(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, timeoutMs);
-      timer.unref();
-      this.qrWaiters.push(() => {
+      const waiter = () => {
         clearTimeout(timer);
         resolve();
-      });
+      };
+      // A waiter that times out leaves the list: a client polling a session that shows no QR (paired,
+      // but offline) must not make it grow.
+      const timer = setTimeout(() => {
+        this.qrWaiters = this.qrWaiters.filter((each) => each !== waiter);
+        resolve();
+      }, timeoutMs);
+      timer.unref();
+      this.qrWaiters.push(waiter);
     });
   }
 
@@ -228,6 +236,7 @@ export class SessionRunner {
       // Unlinked from the phone: the credentials are void; a new QR is needed.
       this.isStopped = true;
       await this.eraseAuth();
+      this.deps.listener.onStopped(this);
       return;
     }
     if (close.isRestartRequired) {
@@ -248,5 +257,6 @@ export class SessionRunner {
     await this.update({ state: 'unpaired', qr: '', lastError });
     this.isStopped = true;
     for (const waiter of this.qrWaiters.splice(0)) waiter();
+    this.deps.listener.onStopped(this);
   }
 }
