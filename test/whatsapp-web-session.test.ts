@@ -83,6 +83,7 @@ describe('pairing and status', () => {
     const token = created.api_tokens[0].token;
     expect((await s.g.t.post('device-status', { token, application: 10 })).status).toBe(405);
     expect((await s.g.t.post('whatsapp-qr', { token })).status).toBe(405);
+    expect((await pm('pm/create-channel', { project_id: created.project_id, application: 10 })).status).toBe(405);
     expect((await s.g.t.gateway.services.channels.listForProject(Number(created.project_id))).some((channel) => channel.kind === 10)).toBe(false);
   });
 });

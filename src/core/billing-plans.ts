@@ -1,6 +1,7 @@
 // The billing plans of `pm/create-project` and `pm/change-billing`: which service and applications each
 // covers, whether messages are free under it, and how long one paid period lasts.
 import { APPLICATION_IDS, OFFICIAL_APPLICATIONS, PHONE_AUTOMATION_APPLICATIONS, type Application } from './applications.js';
+import { PickyError, Status } from './status-codes.js';
 
 export type Service = 1 | 2;
 export type BillingPeriod = 'none' | 'month' | 'year';
@@ -39,6 +40,13 @@ export function findPlan(id: number): BillingPlan | undefined {
 }
 
 /** Explains why a plan cannot serve a service, or undefined when it can. */
+/** Refuses (405) what a project's billing plan does not include: one rule for push, calls and WhatsApp Web. */
+export function requireApplicationInPlan(billingPlan: number, application: number): void {
+  if (!findPlan(billingPlan)?.applications.includes(application as Application)) {
+    throw new PickyError(Status.notInPlan, `billing plan ${billingPlan} does not include application ${application}`);
+  }
+}
+
 export function planServiceMismatch(planId: number, service: Service): string | undefined {
   const found = findPlan(planId);
   if (!found) return `billing plan ${planId} does not exist (1-9)`;

@@ -2,7 +2,7 @@
 // project's extra WhatsApp Web channels and their settings (echoes, pacing).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { PickyError, Status, invalidRequest, webStatusName, type ChannelRecord, type ChannelService, type ProjectService, type Storage, type WhatsAppWebSessions } from '../core/index.js';
+import { PickyError, Status, invalidRequest, requireApplicationInPlan, webStatusName, type ChannelRecord, type ChannelService, type ProjectService, type Storage, type WhatsAppWebSessions } from '../core/index.js';
 import { IdField, SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 
@@ -60,6 +60,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
       // Only WhatsApp Web channels are made this way; phone channels come with the project's service.
       if ((input.application ?? 10) !== 10) throw invalidRequest('application must be 10 (WhatsApp Web Automation)');
       const project = await deps.projects.getChangeable(account.id, input.project_id);
+      requireApplicationInPlan(project.billingPlan, 10);
       const channel = await deps.channels.create(project.id, 10, input.name ?? 'WhatsApp Web', settingsFrom(input, {}));
       return success({ project_id: String(project.id), ...(await view(channel)) });
     },

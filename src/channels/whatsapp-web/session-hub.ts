@@ -5,7 +5,7 @@ import type { BackoffSettings } from '../../agent/reconnect-backoff.js';
 import {
   PickyError,
   Status,
-  findPlan,
+  requireApplicationInPlan,
   webStatusReport,
   type ChannelRecord,
   type ChannelService,
@@ -77,7 +77,7 @@ export class SessionHub implements WhatsAppWebSessions {
 
   /** 10 is the project's first WhatsApp Web channel (made on first use); another number, one of its channel ids. */
   async resolve(project: Project, application: number): Promise<ChannelRecord> {
-    if (!findPlan(project.billingPlan)?.applications.includes(10)) throw new PickyError(Status.notInPlan, `billing plan ${project.billingPlan} does not include application 10`);
+    requireApplicationInPlan(project.billingPlan, 10);
     const channel =
       application === 10
         ? await this.deps.channels.findOrProvision(project.id, 10)
@@ -217,7 +217,9 @@ export class SessionHub implements WhatsAppWebSessions {
   }
 
   async remove(project: Project, channelId: number): Promise<{ cancelled: number }> {
-    const channel = await this.resolve(project, channelId);
+    // By id, with no plan check: a channel stays removable after its project's plan dropped application 10.
+    const channel = (await this.deps.channels.listForProject(project.id)).find((each) => each.id === channelId && each.kind === 10 && each.status === 'active');
+    if (!channel) throw new PickyError(Status.noChannel, `the project has no WhatsApp Web channel ${channelId}`);
     // Unlinked only when it runs here; elsewhere its node sees the channel gone at the next lease renewal.
     await this.running.get(channel.id)?.runner.logout();
     await this.release(channel.id);

@@ -1,7 +1,7 @@
 // `switchboard channel create|list|delete|qr`: a project's WhatsApp Web channels, and the QR code of a
 // session that the running gateway has started (printed in the terminal).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { webStatusName, type ChannelRecord } from '../../core/index.js';
+import { requireApplicationInPlan, webStatusName, type ChannelRecord } from '../../core/index.js';
 import { qrTerminalText } from '../../qr/index.js';
 import { CommandFailedError, integerArgument, stringOption, type Command } from '../command.js';
 import { withGateway } from '../with-gateway.js';
@@ -22,6 +22,7 @@ export const channelCreateCommand: Command = {
     const projectId = integerArgument(stringOption(context.values, 'project'), '--project');
     return withGateway(context, async (gateway, accountId) => {
       const project = await gateway.services.projects.getChangeable(accountId, projectId);
+      requireApplicationInPlan(project.billingPlan, 10);
       const settings = context.values.echo === true ? { echo_messages: true } : {};
       const channel = await gateway.services.channels.create(project.id, 10, stringOption(context.values, 'name') ?? 'WhatsApp Web', settings);
       return { json: channelJson(channel), text: `channel ${channel.id} created (WhatsApp Web, unpaired): pair it with \`switchboard channel qr --project ${project.id} --channel ${channel.id}\`` };

@@ -3,7 +3,7 @@
 // after the timeout, and works the call queue commands. Every change of a member call is handed to
 // listeners (the event webhook) inside the transaction that stored it.
 import type { ProjectCaller } from '../authenticator.js';
-import { findPlan } from '../billing-plans.js';
+import { requireApplicationInPlan } from '../billing-plans.js';
 import type { ChannelService } from '../channels/channel-service.js';
 import type { Clock } from '../clock.js';
 import { formatCredits } from '../credits.js';
@@ -48,8 +48,7 @@ export class CallService {
     const { project, account } = caller;
     const parsed = parseConferenceRequest(raw);
     const channel = (await this.deps.channels.listForProject(project.id)).find((candidate) => candidate.kind === 4 && candidate.status === 'active');
-    const plan = findPlan(project.billingPlan);
-    if (!plan?.applications.includes(4)) throw new PickyError(Status.notInPlan, `billing plan ${project.billingPlan} does not include application 4`);
+    requireApplicationInPlan(project.billingPlan, 4);
     const devices = (await this.deps.storage.stores.devices.listByProject(project.id)).filter((device) => device.applications.includes(4));
     if (!channel || devices.length === 0) throw new PickyError(Status.noChannel, 'no paired device of this project carries calls (application 4)');
     if (!devices.some((device) => device.maxCallMembers >= parsed.numbers.length)) {

@@ -3,7 +3,7 @@
 // push, its messages and the wallet debit are committed.
 import { isApplication, type Application } from '../applications.js';
 import type { ProjectCaller } from '../authenticator.js';
-import { findPlan } from '../billing-plans.js';
+import { requireApplicationInPlan } from '../billing-plans.js';
 import type { ChannelCapabilities, ChannelRecord } from '../channels/channel.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ChannelService } from '../channels/channel-service.js';
@@ -109,8 +109,7 @@ export class PushService {
       : active.find((candidate) => candidate.id === application);
     if (!isApplication(application) && !channel) throw invalidRequest(`application ${application} is neither a known application nor a channel of this project`);
     const kind = channel?.kind ?? (application as Application);
-    const plan = findPlan(project.billingPlan);
-    if (!plan?.applications.includes(kind)) throw new PickyError(Status.notInPlan, `billing plan ${project.billingPlan} does not include application ${kind}`);
+    requireApplicationInPlan(project.billingPlan, kind);
     const implementation = this.deps.registry.forKind(kind);
     if (!channel && implementation) channel = await this.deps.channels.findOrProvision(project.id, kind);
     if (!channel || !implementation) throw new PickyError(Status.noChannel, `the project has no channel that can carry application ${kind}`);
