@@ -249,7 +249,7 @@ export const CONFIG_KEYS = {
     env: 'SWITCHBOARD_WHATSAPP_WEB_GAP_MAX_MS',
     schema: Type.Integer({ minimum: 0 }),
     default: 12000,
-    description: 'Longest gap between two messages of one WhatsApp Web session (at least the minimum).',
+    description: 'Longest gap between two messages of one WhatsApp Web session (a value below the minimum counts as the minimum).',
   }),
   whatsappWebMaxAttempts: key({
     env: 'SWITCHBOARD_WHATSAPP_WEB_MAX_ATTEMPTS',
