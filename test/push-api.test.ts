@@ -301,4 +301,15 @@ describe('push rate limit', () => {
     clock.advance(60_000);
     expect((await push(body)).status).toBe(100);
   });
+
+  it('counts conference requests against the same limit', async () => {
+    const body = { token: t.apiToken, application: 1, globalmessage: 'x', data: [{ number: '11111111' }] };
+    const conference = { token: t.apiToken, application: 4, data: [{ number: '15550001111' }, { number: '15550002222' }] };
+    expect((await push(body)).status).toBe(100);
+    // No phone carries calls here (404), but the request still counted.
+    expect((await t.post('conference-request', conference)).status).toBe(404);
+    const limited = await t.inject({ method: 'POST', url: '/api/v2/conference-request', payload: conference });
+    expect(limited.statusCode).toBe(429);
+    expect((await t.inject({ method: 'POST', url: '/api/v2/push', payload: body })).statusCode).toBe(429);
+  });
 });

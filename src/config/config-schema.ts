@@ -139,7 +139,7 @@ export const CONFIG_KEYS = {
     env: 'SWITCHBOARD_PUSH_RATE_LIMIT',
     schema: Type.Integer({ minimum: 0 }),
     default: 0,
-    description: 'Push requests one project may make per minute on each gateway process; beyond it HTTP 429 (0 = no limit).',
+    description: 'Push and conference-request requests one project may make per minute on each gateway process; beyond it HTTP 429 (0 = no limit).',
   }),
   idempotencyTtlMs: key({
     env: 'SWITCHBOARD_IDEMPOTENCY_TTL_MS',

@@ -3,9 +3,12 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { conferenceReportRow, type CallService } from '../core/index.js';
 import { IdField, RAW_INPUT, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
+import type { PushRateLimit } from './push-rate-limit.js';
 
 export interface ConferenceRouteDeps extends EndpointDeps {
   calls: CallService;
+  /** A conference is a push (one series of push ids): it counts against the same per-project limit. */
+  pushRateLimit: PushRateLimit;
 }
 
 export function registerConferenceRoutes(app: FastifyInstance, deps: ConferenceRouteDeps): void {
@@ -14,7 +17,10 @@ export function registerConferenceRoutes(app: FastifyInstance, deps: ConferenceR
     auth: 'project',
     // Read like push: loosely typed fields (numeric strings, "priority "), checked in the documented order.
     schema: RAW_INPUT,
-    handle: (input, caller) => deps.calls.submit(caller, input),
+    async handle(input, caller) {
+      deps.pushRateLimit.take(caller.project.id);
+      return deps.calls.submit(caller, input);
+    },
   });
 
   registerPickyEndpoint(app, deps, {
