@@ -61,7 +61,7 @@ export class SessionHub implements WhatsAppWebSessions {
     return this.running.get(channelId)?.runner.connection;
   }
 
-  /** Connected, and done putting back what a previous run left `sending`. */
+  /** Connected on this node (the dispatcher puts back what an earlier socket left `sending` first). */
   isReadyToSend(channelId: number): boolean {
     return this.connection(channelId) !== undefined;
   }
