@@ -53,9 +53,11 @@ describe('a paired simulated phone', () => {
       while (seen.length < phone.messages().length) seen.push(performance.now());
       return seen.length === 3;
     });
-    // Lower bounds only: the gateway must never send early.
-    expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(280);
-    expect(seen[2]! - seen[1]!).toBeGreaterThanOrEqual(280);
+    // Lower bounds only, and well under the 300 ms delay: arrivals are seen through a polling wait and
+    // network jitter, which can shorten a measured gap; without pacing the gaps would be a few ms.
+    // (test/device-api.test.ts checks the exact delay against the gateway's own clock.)
+    expect(seen[1]! - seen[0]!).toBeGreaterThanOrEqual(200);
+    expect(seen[2]! - seen[1]!).toBeGreaterThanOrEqual(200);
   });
 
   it('stores inbound messages the phone forwards, once', async () => {
