@@ -1,11 +1,14 @@
 // The real Baileys wiring (the one file the fake stands in for), pointed at a local WebSocket server that
 // hangs up: no test reaches WhatsApp. It checks what the fake cannot: that Baileys loads, that a new
 // session's credentials are written to our store before the socket is used, that a closed connection
-// reaches the channel's events with its reason, and that received media is fetched from WhatsApp only.
+// reaches the channel's events with its reason, that received media is fetched from WhatsApp only, and
+// that it is read within its size and time limits.
 import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { createBaileysClientFactory, type WaAuthStore, type WaClose } from '../src/channels/whatsapp-web/index.js';
+import { readLimited } from '../src/channels/whatsapp-web/baileys-client.js';
 import { waitUntil } from './support/agents.js';
 
 let server: WebSocketServer | undefined;
@@ -75,5 +78,21 @@ describe('Baileys client (real library, local server)', () => {
     } finally {
       client.close();
     }
+  });
+
+  it('reads received media within its limits: size counted as it streams, time from the request on', async () => {
+    const limits = { maxBytes: 10, timeoutMs: 200 };
+    const never = new Promise<never>(() => undefined);
+    await expect(readLimited(Promise.resolve(Readable.from([Buffer.from('12345'), Buffer.from('678')])), limits)).resolves.toEqual(Buffer.from('12345678'));
+    await expect(readLimited(Promise.resolve(Readable.from([Buffer.from('123456'), Buffer.from('789012')])), limits)).rejects.toThrow('media larger than 10 bytes');
+    await expect(readLimited(never, limits)).rejects.toThrow('not complete within 200 ms');
+    const dripping = new Readable({ read() {} });
+    dripping.push(Buffer.from('1'));
+    await expect(readLimited(Promise.resolve(dripping), limits)).rejects.toThrow('not complete within 200 ms');
+    expect(dripping.destroyed).toBe(true);
+    // A stream that arrives after the time is up is destroyed unread.
+    const late = new Readable({ read() {} });
+    await expect(readLimited(new Promise((resolve) => setTimeout(() => resolve(late), 300)), limits)).rejects.toThrow('not complete');
+    await waitUntil(() => late.destroyed);
   });
 });

@@ -39,7 +39,6 @@ export function findPlan(id: number): BillingPlan | undefined {
   return BILLING_PLANS.find((candidate) => candidate.id === id);
 }
 
-/** Explains why a plan cannot serve a service, or undefined when it can. */
 /** Refuses (405) what a project's billing plan does not include: one rule for push, calls and WhatsApp Web. */
 export function requireApplicationInPlan(billingPlan: number, application: number): void {
   if (!findPlan(billingPlan)?.applications.includes(application as Application)) {
@@ -47,6 +46,7 @@ export function requireApplicationInPlan(billingPlan: number, application: numbe
   }
 }
 
+/** Explains why a plan cannot serve a service, or undefined when it can. */
 export function planServiceMismatch(planId: number, service: Service): string | undefined {
   const found = findPlan(planId);
   if (!found) return `billing plan ${planId} does not exist (1-9)`;

@@ -2,6 +2,7 @@
 // signal keys one row each), sent-message ids and media.
 import type { Kysely } from 'kysely';
 import { isWebCommand, type WebCommand, type WebKeyChange, type WebMedia, type WebSentMessage, type WebSession, type WebSessionChanges, type WebSessionState, type WhatsAppWebStore } from '../core/whatsapp-web/index.js';
+import { truncateText } from '../core/index.js';
 import type { Schema, WhatsAppWebSessionRow } from './schema.js';
 
 function toSession(row: WhatsAppWebSessionRow): WebSession {
@@ -52,7 +53,7 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
         ...(connectedNumber !== undefined && { connected_number: connectedNumber }),
         ...(version !== undefined && { version }),
         ...(isPaired !== undefined && { is_paired: isPaired ? 1 : 0 }),
-        ...(lastError !== undefined && { last_error: lastError.slice(0, 500) }),
+        ...(lastError !== undefined && { last_error: truncateText(lastError, 500) }),
       })
       .where('channel_id', '=', channelId)
       .execute();

@@ -82,12 +82,31 @@ function mediaHostOf(message: WAMessage, { extractMessageContent, getContentType
   throw new Error(`media of a received message refused: its host (${host || 'none'}) is not WhatsApp's`);
 }
 
-/** Reads a download stream into memory, refusing more than `maxBytes` and giving up after `timeoutMs`. */
-async function readLimited(stream: NodeJS.ReadableStream & { destroy(error?: Error): void }, limits: DownloadLimits): Promise<Buffer> {
+type MediaStream = NodeJS.ReadableStream & { destroy(error?: Error): void };
+
+/**
+ * Reads a download into memory, refusing more than `maxBytes`; the time limit covers the whole of it,
+ * from the request to the last byte. A stream that arrives after the time is up is destroyed unread.
+ */
+export async function readLimited(opening: Promise<MediaStream>, limits: DownloadLimits): Promise<Buffer> {
+  const timeUp = new Error(`media download not complete within ${limits.timeoutMs} ms`);
+  let stream: MediaStream | undefined;
+  let isLate = false;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      isLate = true;
+      stream?.destroy(timeUp);
+      reject(timeUp);
+    }, limits.timeoutMs);
+  });
+  // Both are also awaited by the race below; these handlers keep a rejection after the race from going unhandled.
+  deadline.catch(() => undefined);
+  void opening.then((late) => isLate && late.destroy(), () => undefined);
   const chunks: Buffer[] = [];
   let size = 0;
-  const timer = setTimeout(() => stream.destroy(new Error(`media download not complete within ${limits.timeoutMs} ms`)), limits.timeoutMs);
   try {
+    stream = await Promise.race([opening, deadline]);
     for await (const chunk of stream) {
       size += (chunk as Buffer).length;
       if (size > limits.maxBytes) {
@@ -158,8 +177,7 @@ export function createBaileysClientFactory(options: BaileysClientOptions = {}): 
         },
         async download(message, limits) {
           const host = mediaHostOf(message as WAMessage, baileys);
-          const stream = await downloadMediaMessage(message as WAMessage, 'stream', { host }, { logger: baileysLogger, reuploadRequest: socket.updateMediaMessage });
-          return readLimited(stream, limits);
+          return readLimited(downloadMediaMessage(message as WAMessage, 'stream', { host }, { logger: baileysLogger, reuploadRequest: socket.updateMediaMessage }), limits);
         },
         requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
         logout: () => socket.logout(),
