@@ -26,6 +26,7 @@ import {
   type Clock,
   type HostResolver,
   type Project,
+  type SecretBox,
   type Stores,
 } from '../core/index.js';
 import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
@@ -36,6 +37,7 @@ import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, crea
 import { MediaFetcher, SessionEvents, SessionHub, WhatsAppWebChannel, createBaileysClientFactory, type WaClientFactory } from '../channels/whatsapp-web/index.js';
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
+import { loadSecretBox } from './secret-key-file.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -67,6 +69,8 @@ export interface GatewayServices {
   webhooks: WebhookService;
   webhookCaller: WebhookCaller;
   calls: CallService;
+  /** Seals secrets the gateway stores and must read back (SWITCHBOARD_SECRET_KEY). */
+  secrets: SecretBox;
   /** This process's id in leases (devices, WhatsApp Web sessions). */
   nodeId: string;
   /** A project as webhook work must see it: current, and read through `stores` inside a transaction. */
@@ -94,7 +98,13 @@ export interface Gateway {
 
 const resolveWithDns: HostResolver = async (host) => (await lookup(host, { all: true })).map((entry) => entry.address);
 
-export function createServices(storage: SqlStorage, config: Config, clock: Clock, resolveHost: HostResolver): GatewayServices {
+export function createServices(
+  storage: SqlStorage,
+  config: Config,
+  clock: Clock,
+  resolveHost: HostResolver,
+  secrets: SecretBox = loadSecretBox(config).box,
+): GatewayServices {
   const authenticator = new Authenticator(storage, clock, config.tokenCacheTtlMs);
   const wallet = new WalletService(storage, clock);
   const prices = new PriceTable({ messagePrices: config.messagePrices, planFees: config.planFees });
@@ -141,7 +151,7 @@ export function createServices(storage: SqlStorage, config: Config, clock: Clock
   const calls = new CallService({ storage, clock, prices, channels, settings: { answerTimeoutMs: config.callAnswerTimeoutMs, maxDurationMs: config.callMaxDurationMs } });
   calls.onTransition(webhooks.enqueueCallEvents);
   devices.attachCalls(calls);
-  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, calls, nodeId, findProject };
+  return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, calls, secrets, nodeId, findProject };
 }
 
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */

@@ -1,7 +1,7 @@
 // Every configuration key: its type, default, environment name and description. docs/configuration.md
 // is checked against this list by a test.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { APPLICATION_IDS, BILLING_PLANS, DEFAULT_RETRY_SCHEDULE, SCHEDULE_PATTERN, parseCredits } from '../core/index.js';
+import { APPLICATION_IDS, BILLING_PLANS, DEFAULT_RETRY_SCHEDULE, SCHEDULE_PATTERN, parseCredits, parseSecretKey } from '../core/index.js';
 
 export interface ConfigKey<T extends TSchema = TSchema> {
   /** Environment variable; the CLI flag is derived from it (SWITCHBOARD_DATA_DIR → --data-dir). */
@@ -64,6 +64,24 @@ export const CONFIG_KEYS = {
     schema: Type.Union([Type.Literal(''), Type.String({ minLength: 20, maxLength: 256 })]),
     default: '',
     description: 'The account master token for pm/* endpoints (20+ characters). Empty: generated on first start and printed once.',
+    isSecret: true,
+  }),
+  secretKey: key({
+    env: 'SWITCHBOARD_SECRET_KEY',
+    schema: Type.String(),
+    default: '',
+    description:
+      'Key that seals stored secrets (WhatsApp Web credentials, webhook secrets): 64 hex characters or base64 of 32 bytes. Empty: generated into SWITCHBOARD_DATA_DIR/secret.key on first start. Every PostgreSQL node needs the same key.',
+    parse: (text) => (text === '' || parseSecretKey(text) ? { value: text.trim() } : { problem: 'must be 64 hex characters or base64 of 32 bytes' }),
+    isSecret: true,
+  }),
+  secretKeyPrevious: key({
+    env: 'SWITCHBOARD_SECRET_KEY_PREVIOUS',
+    schema: Type.String(),
+    default: '',
+    description: 'Comma-separated former secret keys, used only to open what they sealed (rotation); start-up re-seals with SWITCHBOARD_SECRET_KEY.',
+    parse: (text) =>
+      text.split(',').every((part) => part.trim() === '' || parseSecretKey(part)) ? { value: text.trim() } : { problem: 'each key must be 64 hex characters or base64 of 32 bytes' },
     isSecret: true,
   }),
   allowPrivateUrls: key({

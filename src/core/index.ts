@@ -14,6 +14,7 @@ export * from './project-rules.js';
 export * from './project-service.js';
 export * from './project-time.js';
 export * from './secrets.js';
+export * from './secret-box.js';
 export * from './status-codes.js';
 export * from './stores.js';
 export * from './url-policy.js';

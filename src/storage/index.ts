@@ -3,3 +3,4 @@ export { openStorage, isPostgresUrl, type StorageSettings } from './open-storage
 export { SqlStorage, type MigrationReport } from './sql-storage.js';
 export type { DialectCapabilities } from './capabilities.js';
 export { dropPostgresSchema } from './postgres-driver.js';
+export { ensurePrivateDir, ensurePrivateFile } from './private-files.js';

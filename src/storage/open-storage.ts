@@ -1,9 +1,9 @@
 // Opens the configured database: PostgreSQL when DATABASE_URL says postgres://, else embedded SQLite.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.js';
 import { openPostgresDialect } from './postgres-driver.js';
+import { ensurePrivateDir } from './private-files.js';
 import type { Schema } from './schema.js';
 import { SqlStorage } from './sql-storage.js';
 import { openSqliteDialect } from './sqlite-driver.js';
@@ -26,7 +26,7 @@ export function isPostgresUrl(url: string): boolean {
 /** Where SQLite lives: `sqlite::memory:`, `sqlite:<path>`, or data-dir/switchboard.db. */
 export function sqliteFile(settings: StorageSettings): string {
   if (settings.databaseUrl.startsWith('sqlite:')) return settings.databaseUrl.slice('sqlite:'.length);
-  mkdirSync(settings.dataDir, { recursive: true });
+  ensurePrivateDir(settings.dataDir);
   return join(settings.dataDir, SQLITE_FILE_NAME);
 }
 

@@ -1,6 +1,7 @@
 // The one file that loads better-sqlite3: opens the embedded database with the settings we rely on.
 import Database from 'better-sqlite3';
 import { SqliteDialect, type Dialect, type SqliteDatabase } from 'kysely';
+import { ensurePrivateFile } from './private-files.js';
 
 const STATEMENT_CACHE_SIZE = 500;
 
@@ -29,6 +30,8 @@ function withStatementCache(database: Database.Database): SqliteDatabase {
  * (only an OS crash or power loss can drop the last commits), which is the durability the gateway promises.
  */
 export function openSqliteDialect(file: string): Dialect {
+  // The database holds hashes and sealed secrets, but still nothing for other users to read.
+  if (file !== ':memory:' && file !== '') ensurePrivateFile(file, [`${file}-wal`, `${file}-shm`]);
   const database = new Database(file);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');

@@ -10,6 +10,8 @@ import { openTestStorage, type TestStorage } from './test-storage.js';
 import type { WaClientFactory } from '../../src/channels/whatsapp-web/index.js';
 
 export const MASTER_TOKEN = 'test-master-token-0123456789abcdef';
+/** Every test gateway seals with this key, so a restarted gateway on the same database opens what it sealed. */
+export const TEST_SECRET_KEY = '5b'.repeat(32);
 
 export interface TestGateway {
   gateway: Gateway;
@@ -40,6 +42,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const config = loadConfig({
     env: {
       SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN,
+      SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY,
       SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
       SWITCHBOARD_PUBLIC_URL: 'http://gateway.test:8080',
       LOG_LEVEL: 'silent',
