@@ -50,6 +50,7 @@ describe('pm/create-project', () => {
       next_billing_date: '15-02-2026',
       notes: 'first customer',
     });
+    expect(answer).toMatchObject({ unbranded_keyword: '', branded_keyword: '' });
     expect(answer.project_id).toMatch(/^\d+$/);
     expect(answer.license_key).toMatch(/^[0-9a-f]{32}$/);
     const tokens = answer.api_tokens as { ip: string; token: string }[];
@@ -130,6 +131,17 @@ describe('pm/get-projects', () => {
     expect((project!.api_tokens as { token: string }[])[0]!.token).toBe(`…${secret.slice(-4)}`);
   });
 
+  it('shows one project in the vendor\'s flat shape (fields beside status) and in data[], with amount_debited and the keywords', async () => {
+    const created = await t.post('pm/create-project', { token: t.masterToken, project_name: 'Flat', billing_plan: 2, time_zone: 'Asia/Kolkata' });
+    const one = await t.post('pm/get-projects', { token: t.masterToken, project_id: Number(created.project_id) });
+    const expected = { project_id: created.project_id, project_name: 'Flat', billing_plan: 2, license_key: created.license_key, amount_debited: '5', unbranded_keyword: '', branded_keyword: '', next_billing_date: created.next_billing_date };
+    expect(one).toMatchObject({ status: 100, message: 'Success', project_status: 'Active', ...expected });
+    expect(one.data).toEqual([expect.objectContaining(expected)]);
+    const all = await t.post('pm/get-projects', { token: t.masterToken, project_id: 0 });
+    expect(all.project_id).toBeUndefined();
+    expect(all.data).toEqual(expect.arrayContaining([expect.objectContaining({ project_name: 'Demo', amount_debited: '0', unbranded_keyword: '', branded_keyword: '' })]));
+  });
+
   it('answers 410 for a project id that does not exist', async () => {
     const answer = await t.post('pm/get-projects', { token: t.masterToken, project_id: 999 });
     expect(answer).toMatchObject({ status: 410, detail: 'project_id 999 does not exist' });
@@ -139,7 +151,8 @@ describe('pm/get-projects', () => {
 describe('API tokens through the PM API', () => {
   it('creates, disables, enables and deletes a token, with immediate effect', async () => {
     const created = await t.post('pm/create-api-token', { token: t.masterToken, project_id: t.projectId });
-    expect(created).toMatchObject({ status: 100, message: 'Success', project_id: String(t.projectId) });
+    // A number, as in the vendor's sample.
+    expect(created).toMatchObject({ status: 100, message: 'Success', project_id: t.projectId });
     const [{ token }] = created.api_token as { token: string }[] as [{ token: string }];
     expect((await t.post('check-balance', { token })).status).toBe(100);
 
@@ -175,9 +188,10 @@ describe('API tokens through the PM API', () => {
 });
 
 describe('pm/change-billing', () => {
-  it('debits the new plan fee and starts a new period', async () => {
+  it('debits the new plan fee and starts a new period, its end in ISO 8601 with the zone offset', async () => {
     const answer = await t.post('pm/change-billing', { token: t.masterToken, project_id: t.projectId, service: 1, plan_id: 2 });
-    expect(answer).toEqual({ status: 100, message: 'Success', project_id: String(t.projectId), old_billing_plan: '1', new_billing_plan: 2, amount_debited: '5', next_billing_date: '15-02-2026' });
+    const end = new Date(clock.now() + 31 * 24 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+    expect(answer).toEqual({ status: 100, message: 'Success', project_id: String(t.projectId), old_billing_plan: '1', new_billing_plan: 2, amount_debited: '5', next_billing_date: end });
     expect((await t.post('pm/fetch-balance', { token: t.masterToken })).balance).toBe(95);
   });
 

@@ -109,6 +109,11 @@ export class ProjectService {
     return this.update(projectId, { webhookSecret: newWebhookSecret() });
   }
 
+  /** What the project's plan debits at activation and at each renewal (0 for pay as you go). */
+  planFee(project: Project): number {
+    return this.deps.prices.planFee(project.billingPlan);
+  }
+
   /** Moves a project to another plan: the new plan's fee is paid now and starts a new period. */
   async changeBilling(accountId: number, projectId: number, service: number, planId: number): Promise<BillingChange> {
     const project = await this.getChangeable(accountId, projectId);

@@ -1,10 +1,10 @@
 // The project-management API (`pm/*`, master token) and `check-balance` (project token).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { TOKEN_ACTIONS, checkAllowList, creditsAsNumber, formatCredits, invalidRequest, type ApiTokenService, type ProjectService, type WalletService } from '../core/index.js';
+import { TOKEN_ACTIONS, checkAllowList, creditsAsNumber, formatCredits, invalidRequest, type ApiTokenService, type Project, type ProjectService, type WalletService } from '../core/index.js';
 import { IdField, SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
-import { nextBillingDate, projectView, webhookView } from './project-view.js';
+import { nextBillingIsoTime, projectView, webhookView } from './project-view.js';
 
 export interface PmRouteDeps extends EndpointDeps {
   projects: ProjectService;
@@ -66,8 +66,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
         webhookRetrySchedule: input.webhook_retry_schedule,
         notes: input.notes,
       });
-      const view = await projectView(created.project, { publicUrl: deps.publicUrl(), issuedTokens: created.tokens });
-      return success({ ...view, amount_debited: formatCredits(created.amountDebited) });
+      return success(await projectView(created.project, { publicUrl: deps.publicUrl(), issuedTokens: created.tokens, amountDebited: created.amountDebited }));
     },
   });
 
@@ -76,11 +75,16 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) }),
     async handle(input, account) {
-      const list = input.project_id ? [await projects.get(account.id, input.project_id)] : await projects.list(account.id);
-      const data = [];
-      for (const project of list) {
-        data.push(await projectView(project, { publicUrl: deps.publicUrl(), storedTokens: await tokens.list(project.id) }));
+      const view = async (project: Project) =>
+        projectView(project, { publicUrl: deps.publicUrl(), storedTokens: await tokens.list(project.id), amountDebited: projects.planFee(project) });
+      if (input.project_id) {
+        // The vendor's page shows one project's fields at the top level; `data` keeps the list shape
+        // (one entry) that earlier Switchboard clients read.
+        const one = await view(await projects.get(account.id, input.project_id));
+        return success({ ...one, data: [one] });
       }
+      const data = [];
+      for (const project of await projects.list(account.id)) data.push(await view(project));
       return success({ data });
     },
   });
@@ -93,7 +97,8 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
       const project = await projects.getChangeable(account.id, input.project_id);
       const addresses = checkAllowList(input.ip_whitelist ?? [], 'ip_whitelist');
       const issued = await tokens.issuePerAddress(project.id, addresses);
-      return success({ project_id: String(project.id), api_token: issued.map(({ ip, token, record }) => ({ ip, token, token_id: String(record.id) })) });
+      // A number here, as in the vendor's sample (the other pm answers carry it as a string).
+      return success({ project_id: project.id, api_token: issued.map(({ ip, token, record }) => ({ ip, token, token_id: String(record.id) })) });
     },
   });
 
@@ -122,7 +127,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
         old_billing_plan: String(change.oldPlan),
         new_billing_plan: change.project.billingPlan,
         amount_debited: formatCredits(change.amountDebited),
-        next_billing_date: nextBillingDate(change.project),
+        next_billing_date: nextBillingIsoTime(change.project),
       });
     },
   });

@@ -1,5 +1,5 @@
 // A project as the PM API shows it, in the field names and string forms of the Picky samples.
-import { formatProjectDate, type ApiToken, type IssuedToken, type Project } from '../core/index.js';
+import { formatCredits, formatProjectDate, formatProjectIsoTime, type ApiToken, type IssuedToken, type Project } from '../core/index.js';
 import { pairingUri, qrPngBase64 } from '../qr/index.js';
 
 export interface ProjectViewOptions {
@@ -8,10 +8,17 @@ export interface ProjectViewOptions {
   issuedTokens?: IssuedToken[];
   /** Tokens as stored: shown by hint, never in clear. */
   storedTokens?: ApiToken[];
+  /** What the plan's activation debited, in credits. */
+  amountDebited: number;
 }
 
 export function nextBillingDate(project: Project): string {
   return project.nextBillingAt === null ? '' : formatProjectDate(project.nextBillingAt, project.timeZone, project.dateFormat);
+}
+
+/** The same instant as ISO 8601 with the zone's offset, as the vendor's change-billing sample writes it. */
+export function nextBillingIsoTime(project: Project): string {
+  return project.nextBillingAt === null ? '' : formatProjectIsoTime(project.nextBillingAt, project.timeZone);
 }
 
 export function storedTokenView(token: ApiToken): Record<string, unknown> {
@@ -35,9 +42,14 @@ export async function projectView(project: Project, options: ProjectViewOptions)
     billing_plan: project.billingPlan,
     license_key: project.licenseKey,
     qr_code_base64: await qrPngBase64(pairingUri(options.publicUrl, project.licenseKey)),
+    // Hosted-service keywords (shared numbers) Switchboard does not have: present and empty, as the
+    // vendor's samples show them for a project that uses neither.
+    unbranded_keyword: '',
+    branded_keyword: '',
     api_tokens: tokens,
     ...webhookView(project),
     next_billing_date: nextBillingDate(project),
+    amount_debited: formatCredits(options.amountDebited),
     notes: project.notes,
   };
 }
