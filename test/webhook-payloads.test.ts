@@ -1,7 +1,7 @@
 // The webhook payload rules on their own: inbound variables, the Standard POST encoding, instant-reply
 // parsing, retry schedules and signatures.
 import { describe, expect, it } from 'vitest';
-import { inboundVariables, nextAttemptAt, parseInstantReply, parseRetrySchedule, renderWebhookBody, signWebhook, verifyWebhook, type InboundMessage } from '../src/core/index.js';
+import { deliveryReportItem, inboundVariables, nextAttemptAt, parseInstantReply, parseRetrySchedule, renderWebhookBody, signWebhook, verifyWebhook, type InboundMessage, type OutboundMessage } from '../src/core/index.js';
 
 const message: InboundMessage = {
   id: 42,
@@ -43,6 +43,22 @@ describe('inbound variables', () => {
 
   it('names Messenger senders messenger_id', () => {
     expect(inboundVariables({ ...message, application: 5, sender: 'psid-123' }, 'https://x.example/hook')).toMatchObject({ messenger_id: 'psid-123', application: 5 });
+  });
+});
+
+describe('delivery report items', () => {
+  const outbound: OutboundMessage = {
+    id: 9, pushId: 5, projectId: 7, channelId: 1001, application: 10, priority: 0, recipient: '15550001111', kind: 'text', text: 'hi', mediaUrl: '',
+    mediaId: null, details: {}, referenceNumber: 'R1', quoted: '', credit: 0, state: 'submitted', attempts: 1, lastError: '', deviceId: null, createdAt: 0,
+  };
+
+  it('carry agent_id, template_id and source as the vendor documents them, empty where unknown', () => {
+    expect(deliveryReportItem(outbound, 'delivered', '', 1)).toMatchObject({ msg_id: '9', status: '1', agent_id: '', template_id: '', source: '' });
+  });
+
+  it('name the template a template message was sent with', () => {
+    const template = { ...outbound, kind: 'template' as const, details: { templateId: 'XY6479', language: 'en' } };
+    expect(deliveryReportItem(template, 'read', '', 1)).toMatchObject({ status: '3', template_id: 'XY6479' });
   });
 });
 

@@ -26,6 +26,12 @@ export function deliveryReportItem(message: OutboundMessage, to: MessageState, e
     media: message.mediaUrl,
     channel_id: String(message.channelId),
     error_message: to === 'failed' || to === 'refunded' ? error || message.lastError : '',
+    // The vendor's reports carry these three. Switchboard has no team-inbox agents, and every message
+    // comes from the push API (or an instant reply), so agent_id and source stay empty; template_id is
+    // the template the push named, for the channels that send templates.
+    agent_id: '',
+    template_id: message.details.templateId ?? '',
+    source: '',
     at,
   };
 }
