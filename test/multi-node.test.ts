@@ -9,7 +9,7 @@ import { createLogger } from '../src/app/logger.js';
 import { loadConfig } from '../src/config/index.js';
 import { openStorage } from '../src/storage/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
-import { openTestStorage, POSTGRES_URL, type TestStorage } from './support/test-storage.js';
+import { openTestStorage, POSTGRES_URL, TEST_SECRET_KEY, type TestStorage } from './support/test-storage.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 
@@ -25,6 +25,7 @@ describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
       PORT: '0',
       HOST: '127.0.0.1',
       SWITCHBOARD_MASTER_TOKEN: 'multi-node-master-token-0123',
+      SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY,
       SWITCHBOARD_DISPATCH_POLL_MS: '100',
       SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
       SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms',

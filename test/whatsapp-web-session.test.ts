@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/index.js';
 import { waitUntil } from './support/agents.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { MASTER_TOKEN } from './support/test-gateway.js';
+import { TEST_SECRET_KEY } from './support/test-storage.js';
 import { WEB_ENV, startWebSuite, type WebSuite } from './support/whatsapp-web.js';
 
 let s: WebSuite;
@@ -131,7 +132,7 @@ describe('connection', () => {
 async function replaceGateway() {
   await s.g.t.gateway.whatsappWeb.close();
   const whatsapp = new FakeWhatsApp();
-  const config = loadConfig({ env: { ...WEB_ENV, SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
+  const config = loadConfig({ env: { ...WEB_ENV, SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
   const second = await createGateway({ config, storage: s.g.t.test.storage, logger: createLogger('silent'), whatsappClients: whatsapp });
   await second.listen();
   return { whatsapp, second };

@@ -41,7 +41,9 @@ export function firstStartBlock(report: FirstStartReport, url: string): string {
     lines.push(`  Demo license key:         ${report.demo.licenseKey}`);
   }
   lines.push(`  Wallet balance:           ${formatCredits(report.balance)} credits`);
-  lines.push('', '  These secrets are shown only now; the database keeps only their hashes.');
+  // True to what is stored: tokens as hashes only; the license key sealed, since pm/get-projects shows it again.
+  lines.push('', '  The tokens are shown only now: the database keeps only their hashes.');
+  if (report.demo) lines.push('  The license key is stored encrypted; pm/get-projects shows it again.');
   if (report.demo) {
     const body = JSON.stringify({ token: report.demo.apiToken, application: 1, globalmessage: 'Hello from Switchboard', data: [{ number: '15550001111' }] });
     lines.push('', '  Send a message (it waits in the queue until a phone is paired):', '');

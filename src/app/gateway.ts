@@ -154,6 +154,16 @@ export function createServices(
   return { accounts, projects, tokens, wallet, authenticator, prices, urlPolicy, registry, channels, messages, pushes, devices, inbound, webhooks, webhookCaller, calls, secrets, nodeId, findProject };
 }
 
+/** The configured (or generated) secret key, checked against the database, which is sealed under it. */
+async function attachSecrets(storage: SqlStorage, config: Config, logger: Logger): Promise<SecretBox> {
+  const loaded = loadSecretBox(config);
+  if (loaded.source === 'generated') logger.info({ file: loaded.file, keyId: loaded.box.keyId }, 'secret key generated');
+  storage.useSecrets(loaded.box);
+  const { sealed } = await storage.sealSecrets();
+  if (sealed > 0) logger.info({ sealed, keyId: loaded.box.keyId }, 'secrets sealed');
+  return loaded.box;
+}
+
 /** Opens storage, applies migrations and builds the gateway; it serves nothing until `listen`. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const { config } = options;
@@ -162,9 +172,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const storage = options.storage ?? (await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   const applied = await storage.migrate();
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  const secrets = await attachSecrets(storage, config, logger).catch(async (error: unknown) => {
+    if (!options.storage) await storage.close();
+    throw error;
+  });
 
   const resolveHost = options.resolveHost ?? resolveWithDns;
-  const services = createServices(storage, config, clock, resolveHost);
+  const services = createServices(storage, config, clock, resolveHost, secrets);
   for (const channel of options.channels ?? []) services.registry.register(channel);
   let listeningPort: number | undefined;
   const currentPublicUrl = () => publicUrl(config, listeningPort);
@@ -271,7 +285,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     caller: services.webhookCaller,
     replies: new InstantReplySender({ storage, pushes: services.pushes }),
     clock,
-    settings: { concurrency: config.webhookConcurrency, timeoutMs: config.webhookTimeoutMs, pollMs: config.webhookPollMs, batchMs: config.webhookBatchMs },
+    settings: { concurrency: config.webhookConcurrency, perOrigin: config.webhookConcurrencyPerOrigin, timeoutMs: config.webhookTimeoutMs, pollMs: config.webhookPollMs, batchMs: config.webhookBatchMs },
     logError,
   });
   services.webhooks.attachWorker(webhookDispatcher);

@@ -244,6 +244,12 @@ export const CONFIG_KEYS = {
     default: 1000,
     description: 'Delivery reports of one project wait at most this long to travel together in one event webhook call.',
   }),
+  webhookConcurrencyPerOrigin: key({
+    env: 'SWITCHBOARD_WEBHOOK_CONCURRENCY_PER_ORIGIN',
+    schema: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    default: 32,
+    description: "Webhook calls of one project to one origin (scheme, host, port) in flight at most on each gateway process: a receiver that hangs holds this many slots, and other projects' calls go on.",
+  }),
   webhookBatchMax: key({
     env: 'SWITCHBOARD_WEBHOOK_BATCH_MAX',
     schema: Type.Integer({ minimum: 1, maximum: 10_000 }),

@@ -4,7 +4,7 @@ import type { CallStatus, Conference, ConferenceDraft, MemberCall } from './call
 import type { ChannelRecord } from './channels/channel.js';
 import type { Device, DeviceHello, DeviceStatus, QueueKind } from './devices/device.js';
 import type { InboundMessage, NewInboundMessage } from './inbound/inbound-message.js';
-import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, WebhookDelivery } from './webhooks/webhook-delivery.js';
+import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, WebhookDelivery, WebhookLanes } from './webhooks/webhook-delivery.js';
 import type { MessageEvent, MessageState, OutboundMessage } from './messages/message.js';
 import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
 import type { PushDraft, PushMedia, PushRecord, PushWriteResult } from './push/push-draft.js';
@@ -154,8 +154,13 @@ export interface WebhookStore {
   eventBacklog(): Promise<{ projectId: number; count: number; oldestAt: number }[]>;
   /** Removes and answers up to `limit` items of a project, oldest first; concurrent takers never share one. */
   takeEventItems(projectId: number, limit: number): Promise<string[]>;
-  /** Due pending deliveries, oldest due first, held until `claimedUntil` and counted as an attempt. */
-  claimDue(now: number, claimedUntil: number, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Due pending deliveries, oldest due first, held until `claimedUntil` and counted as an attempt: only
+   * those of `lanes.only`, or none of `lanes.except` (see WebhookLanes).
+   */
+  claimDue(now: number, claimedUntil: number, limit: number, lanes?: WebhookLanes): Promise<WebhookDelivery[]>;
+  /** Makes claimed deliveries that were never sent due now again, their claim's attempt not counted. */
+  releaseClaimed(ids: number[], now: number): Promise<void>;
   recordAttempt(id: number, record: AttemptRecord, at: number): Promise<void>;
   /** Sets the instant reply unless the delivery already has one (a retried delivery never replies twice). */
   setReplyOnce(id: number, reply: InstantReply, dueAt: number, at: number): Promise<boolean>;

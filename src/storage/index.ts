@@ -4,3 +4,4 @@ export { SqlStorage, type MigrationReport } from './sql-storage.js';
 export type { DialectCapabilities } from './capabilities.js';
 export { dropPostgresSchema } from './postgres-driver.js';
 export { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
+export { SecretKeyMismatchError, type SealingReport } from './secret-sealing.js';

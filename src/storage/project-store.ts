@@ -4,11 +4,14 @@ import type { Service } from '../core/billing-plans.js';
 import type { NewProject, Project, ProjectChanges, ProjectStatus, WebhookFormat } from '../core/project.js';
 import type { DateFormat } from '../core/project-time.js';
 import type { ProjectStore } from '../core/stores.js';
+import { hashToken } from '../core/secrets.js';
 import type { ProjectRow, Schema } from './schema.js';
+import type { StoredSecrets } from './stored-secrets.js';
 
 type StoredProjectRow = Omit<ProjectRow, 'id'> & { id: number };
 
-function toProject(row: StoredProjectRow): Project {
+/** The license key and webhook secret are stored sealed (the key also hashed, for pairing to look up). */
+function toProject(row: StoredProjectRow, secrets: StoredSecrets): Project {
   return {
     id: row.id,
     accountId: row.account_id,
@@ -21,12 +24,12 @@ function toProject(row: StoredProjectRow): Project {
     service: row.service as Service,
     billingPlan: row.billing_plan,
     status: row.status as ProjectStatus,
-    licenseKey: row.license_key,
+    licenseKey: secrets.open(row.license_key),
     globalWebhook: row.global_webhook,
     eventWebhook: row.event_webhook,
     smartReplyWebhook: row.smart_reply_webhook,
     webhookFormat: row.webhook_format as WebhookFormat,
-    webhookSecret: row.webhook_secret,
+    webhookSecret: secrets.open(row.webhook_secret),
     webhookRetrySchedule: row.webhook_retry_schedule,
     notes: row.notes,
     nextBillingAt: row.next_billing_at,
@@ -49,7 +52,10 @@ const CHANGE_COLUMNS: Record<keyof ProjectChanges, keyof ProjectRow> = {
 };
 
 export class SqlProjectStore implements ProjectStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly secrets: StoredSecrets,
+  ) {}
 
   async create(project: NewProject, at: number): Promise<Project> {
     const row = await this.db
@@ -65,12 +71,13 @@ export class SqlProjectStore implements ProjectStore {
         service: project.service,
         billing_plan: project.billingPlan,
         status: project.status,
-        license_key: project.licenseKey,
+        license_key: this.secrets.seal(project.licenseKey),
+        license_key_hash: hashToken(project.licenseKey),
         global_webhook: project.globalWebhook,
         event_webhook: project.eventWebhook,
         smart_reply_webhook: project.smartReplyWebhook,
         webhook_format: project.webhookFormat,
-        webhook_secret: project.webhookSecret,
+        webhook_secret: this.secrets.seal(project.webhookSecret),
         webhook_retry_schedule: project.webhookRetrySchedule,
         notes: project.notes,
         next_billing_at: project.nextBillingAt,
@@ -79,31 +86,32 @@ export class SqlProjectStore implements ProjectStore {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toProject(row);
+    return toProject(row, this.secrets);
   }
 
   async findById(id: number): Promise<Project | undefined> {
     const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? toProject(row) : undefined;
+    return row ? toProject(row, this.secrets) : undefined;
   }
 
   async findByLicenseKey(licenseKey: string): Promise<Project | undefined> {
-    const row = await this.db.selectFrom('projects').selectAll().where('license_key', '=', licenseKey).executeTakeFirst();
-    return row ? toProject(row) : undefined;
+    const row = await this.db.selectFrom('projects').selectAll().where('license_key_hash', '=', hashToken(licenseKey)).executeTakeFirst();
+    return row ? toProject(row, this.secrets) : undefined;
   }
 
   async list(accountId: number): Promise<Project[]> {
     const rows = await this.db.selectFrom('projects').selectAll().where('account_id', '=', accountId).orderBy('id').execute();
-    return rows.map(toProject);
+    return rows.map((row) => toProject(row, this.secrets));
   }
 
   async update(id: number, changes: ProjectChanges, at: number): Promise<Project | undefined> {
     const values: Record<string, unknown> = { updated_at: at };
     for (const [key, value] of Object.entries(changes)) {
-      if (value !== undefined) values[CHANGE_COLUMNS[key as keyof ProjectChanges]] = value;
+      if (value === undefined) continue;
+      values[CHANGE_COLUMNS[key as keyof ProjectChanges]] = key === 'webhookSecret' ? this.secrets.seal(value as string) : value;
     }
     const row = await this.db.updateTable('projects').set(values).where('id', '=', id).returningAll().executeTakeFirst();
-    return row ? toProject(row) : undefined;
+    return row ? toProject(row, this.secrets) : undefined;
   }
 
   async listDueForRenewal(at: number): Promise<Project[]> {
@@ -115,6 +123,6 @@ export class SqlProjectStore implements ProjectStore {
       .where('next_billing_at', '<=', at)
       .orderBy('id')
       .execute();
-    return rows.map(toProject);
+    return rows.map((row) => toProject(row, this.secrets));
   }
 }

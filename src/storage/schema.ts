@@ -40,11 +40,15 @@ export interface ProjectRow {
   service: number;
   billing_plan: number;
   status: string;
+  /** The license key sealed with the secret box (clear in rows from before sealing, until start-up seals them). */
   license_key: string;
+  /** SHA-256 of the license key: what pairing looks up. */
+  license_key_hash: string;
   global_webhook: string;
   event_webhook: string;
   smart_reply_webhook: string;
   webhook_format: string;
+  /** Sealed with the secret box. */
   webhook_secret: string;
   /** Empty: the gateway's default schedule. */
   webhook_retry_schedule: string;
@@ -312,6 +316,12 @@ export interface WhatsAppWebMediaRow {
   created_at: number;
 }
 
+/** Gateway-wide values kept in the database (the secret key check). */
+export interface GatewaySettingRow {
+  name: string;
+  value: string;
+}
+
 export interface Schema {
   accounts: AccountRow;
   wallets: WalletRow;
@@ -330,6 +340,7 @@ export interface Schema {
   webhook_event_items: WebhookEventItemRow;
   conferences: ConferenceRow;
   calls: CallRow;
+  gateway_settings: GatewaySettingRow;
   whatsapp_web_sessions: WhatsAppWebSessionRow;
   whatsapp_web_keys: WhatsAppWebKeyRow;
   whatsapp_web_sent: WhatsAppWebSentRow;

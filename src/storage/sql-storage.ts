@@ -17,17 +17,19 @@ import type { Schema } from './schema.js';
 import { SqlWalletStore } from './wallet-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
 import { SqlWhatsAppWebStore } from './whatsapp-web-store.js';
+import { sealStoredSecrets, type SealingReport } from './secret-sealing.js';
+import { StoredSecrets, type ResealingBox } from './stored-secrets.js';
 
 export interface MigrationReport {
   applied: string[];
   pending: string[];
 }
 
-function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores {
+function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities, secrets: StoredSecrets): Stores {
   return {
     accounts: new SqlAccountStore(db),
     wallet: new SqlWalletStore(db),
-    projects: new SqlProjectStore(db),
+    projects: new SqlProjectStore(db, secrets),
     apiTokens: new SqlApiTokenStore(db),
     channels: new SqlChannelStore(db),
     pushes: new SqlPushStore(db, capabilities),
@@ -36,12 +38,13 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities): Stores
     inbound: new SqlInboundStore(db, capabilities),
     webhooks: new SqlWebhookStore(db, capabilities),
     calls: new SqlCallStore(db),
-    whatsappWeb: new SqlWhatsAppWebStore(db),
+    whatsappWeb: new SqlWhatsAppWebStore(db, secrets),
   };
 }
 
 export class SqlStorage implements Storage {
   readonly stores: Stores;
+  private readonly secrets = new StoredSecrets();
 
   constructor(
     readonly db: Kysely<Schema>,
@@ -49,11 +52,21 @@ export class SqlStorage implements Storage {
     /** PostgreSQL schema that holds our tables; the migrator must look only there. */
     private readonly schema?: string,
   ) {
-    this.stores = storesOn(db, capabilities);
+    this.stores = storesOn(db, capabilities, this.secrets);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(storesOn(trx, this.capabilities)));
+    return this.db.transaction().execute((trx) => work(storesOn(trx, this.capabilities, this.secrets)));
+  }
+
+  /** The box stores seal secrets with (the key comes from configuration, known after opening). */
+  useSecrets(box: ResealingBox): void {
+    this.secrets.use(box);
+  }
+
+  /** The start-up pass: refuses a key that is not this database's, seals clear rows, re-seals after a rotation. */
+  sealSecrets(): Promise<SealingReport> {
+    return sealStoredSecrets(this.db, this.secrets.current);
   }
 
   private migrator(): Migrator {

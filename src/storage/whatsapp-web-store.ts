@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { isWebCommand, type WebCommand, type WebKeyChange, type WebMedia, type WebSentMessage, type WebSession, type WebSessionChanges, type WebSessionState, type WhatsAppWebStore } from '../core/whatsapp-web/index.js';
 import { truncateText } from '../core/index.js';
 import type { Schema, WhatsAppWebSessionRow } from './schema.js';
+import type { StoredSecrets } from './stored-secrets.js';
 
 function toSession(row: WhatsAppWebSessionRow): WebSession {
   return {
@@ -24,8 +25,12 @@ function toSession(row: WhatsAppWebSessionRow): WebSession {
 
 const SESSION_COLUMNS = ['channel_id', 'project_id', 'state', 'qr', 'pairing_code', 'connected_number', 'version', 'is_paired', 'last_error', 'lease_node', 'lease_until', 'created_at', 'updated_at'] as const;
 
+/** The auth state (credentials and signal keys) is stored sealed: it is the account's login. */
 export class SqlWhatsAppWebStore implements WhatsAppWebStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly secrets: StoredSecrets,
+  ) {}
 
   async ensureSession(channelId: number, projectId: number, at: number): Promise<WebSession> {
     await this.db
@@ -98,17 +103,17 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
 
   async readCreds(channelId: number): Promise<string | undefined> {
     const row = await this.db.selectFrom('whatsapp_web_sessions').select('creds').where('channel_id', '=', channelId).executeTakeFirst();
-    return row?.creds ?? undefined;
+    return row?.creds ? this.secrets.open(row.creds) : undefined;
   }
 
   async writeCreds(channelId: number, json: string, at: number): Promise<void> {
-    await this.db.updateTable('whatsapp_web_sessions').set({ creds: json, updated_at: at }).where('channel_id', '=', channelId).execute();
+    await this.db.updateTable('whatsapp_web_sessions').set({ creds: this.secrets.seal(json), updated_at: at }).where('channel_id', '=', channelId).execute();
   }
 
   async readKeys(channelId: number, type: string, ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db.selectFrom('whatsapp_web_keys').select(['key_id', 'value']).where('channel_id', '=', channelId).where('type', '=', type).where('key_id', 'in', [...ids]).execute();
-    return new Map(rows.map((row) => [row.key_id, row.value]));
+    return new Map(rows.map((row) => [row.key_id, this.secrets.open(row.value)]));
   }
 
   async writeKeys(channelId: number, changes: readonly WebKeyChange[], at: number): Promise<void> {
@@ -118,10 +123,11 @@ export class SqlWhatsAppWebStore implements WhatsAppWebStore {
           await db.deleteFrom('whatsapp_web_keys').where('channel_id', '=', channelId).where('type', '=', change.type).where('key_id', '=', change.id).execute();
           continue;
         }
+        const value = this.secrets.seal(change.value);
         await db
           .insertInto('whatsapp_web_keys')
-          .values({ channel_id: channelId, type: change.type, key_id: change.id, value: change.value, updated_at: at })
-          .onConflict((conflict) => conflict.columns(['channel_id', 'type', 'key_id']).doUpdateSet({ value: change.value!, updated_at: at }))
+          .values({ channel_id: channelId, type: change.type, key_id: change.id, value, updated_at: at })
+          .onConflict((conflict) => conflict.columns(['channel_id', 'type', 'key_id']).doUpdateSet({ value, updated_at: at }))
           .execute();
       }
     };

@@ -6,12 +6,10 @@ import { createLogger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Channel, Clock, HostResolver } from '../../src/core/index.js';
 import { FakeWhatsApp } from './fake-whatsapp.js';
-import { openTestStorage, type TestStorage } from './test-storage.js';
+import { openTestStorage, TEST_SECRET_KEY, type TestStorage } from './test-storage.js';
 import type { WaClientFactory } from '../../src/channels/whatsapp-web/index.js';
 
 export const MASTER_TOKEN = 'test-master-token-0123456789abcdef';
-/** Every test gateway seals with this key, so a restarted gateway on the same database opens what it sealed. */
-export const TEST_SECRET_KEY = '5b'.repeat(32);
 
 export interface TestGateway {
   gateway: Gateway;

@@ -1,6 +1,7 @@
 // Opens a real, migrated database for one suite: in-memory SQLite by default, or a fresh schema on the
 // PostgreSQL that DATABASE_URL points at (CI's second pass). Close it in afterAll/afterEach.
 import { randomBytes } from 'node:crypto';
+import { AesGcmSecretBox, parseSecretKey } from '../../src/core/index.js';
 import { dropPostgresSchema, isPostgresUrl, openStorage, type SqlStorage } from '../../src/storage/index.js';
 
 export const POSTGRES_URL = isPostgresUrl(process.env.DATABASE_URL ?? '') ? process.env.DATABASE_URL! : undefined;
@@ -10,6 +11,13 @@ export interface TestStorage {
   /** The DATABASE_URL a child process or CLI run should use to reach the same data. */
   databaseUrl: string;
   close(): Promise<void>;
+}
+
+/** Every test database seals with this key; test gateways are configured with it too. */
+export const TEST_SECRET_KEY = '5b'.repeat(32);
+
+export function testSecretBox(): AesGcmSecretBox {
+  return new AesGcmSecretBox(parseSecretKey(TEST_SECRET_KEY)!);
 }
 
 export function newSchemaName(): string {
@@ -28,6 +36,7 @@ export async function openTestStorage(options: { sqliteFile?: string } = {}): Pr
     const schema = newSchemaName();
     const storage = await openStorage({ databaseUrl: POSTGRES_URL, dataDir: '', poolSize: 10, schema });
     await storage.migrate();
+    storage.useSecrets(testSecretBox());
     return {
       storage,
       databaseUrl: urlWithSchema(POSTGRES_URL, schema),
@@ -40,5 +49,6 @@ export async function openTestStorage(options: { sqliteFile?: string } = {}): Pr
   const file = options.sqliteFile ?? ':memory:';
   const storage = await openStorage({ databaseUrl: `sqlite:${file}`, dataDir: '', poolSize: 1 });
   await storage.migrate();
+  storage.useSecrets(testSecretBox());
   return { storage, databaseUrl: `sqlite:${file}`, close: () => storage.close() };
 }

@@ -8,6 +8,9 @@ import { webhooksMigration } from './0004-webhooks.js';
 // Call conferences (migration 0005).
 import { callsMigration } from './0005-calls.js';
 import { whatsappWebMigration } from './0006-whatsapp-web.js';
+import { sealedSecretsMigration } from './0007-sealed-secrets.js';
+import { webhookLanesMigration } from './0008-webhook-lanes.js';
+import { metaChannelsMigration } from './0009-meta-channels.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -17,6 +20,9 @@ export function migrationProvider(capabilities: DialectCapabilities): MigrationP
     '0004_webhooks': webhooksMigration(capabilities),
     '0005_calls': callsMigration(capabilities),
     '0006_whatsapp_web': whatsappWebMigration(capabilities),
+    '0007_sealed_secrets': sealedSecretsMigration(capabilities),
+    '0008_webhook_lanes': webhookLanesMigration(capabilities),
+    '0009_meta_channels': metaChannelsMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
