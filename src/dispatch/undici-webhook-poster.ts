@@ -84,7 +84,8 @@ export function createWebhookPoster(options: PosterOptions): WebhookPoster {
   return {
     async post(call: WebhookHttpRequest): Promise<WebhookHttpResponse> {
       const started = performance.now();
-      const signal = AbortSignal.timeout(call.timeoutMs);
+      const timeout = AbortSignal.timeout(call.timeoutMs);
+      const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
       let url = call.url;
       try {
         for (let hop = 0; ; hop += 1) {
@@ -102,12 +103,15 @@ export function createWebhookPoster(options: PosterOptions): WebhookPoster {
           return { status: response.statusCode, body, latencyMs: Math.round(performance.now() - started) };
         }
       } catch (error) {
-        if (signal.aborted) throw new Error(`no answer within ${call.timeoutMs} ms`);
+        if (call.signal?.aborted) throw new Error('call cut: the gateway is stopping');
+        if (timeout.aborted) throw new Error(`no answer within ${call.timeoutMs} ms`);
         const cause = (error as { cause?: Error }).cause;
         throw new Error(cause?.message ? `${(error as Error).message}: ${cause.message}` : (error as Error).message);
       }
     },
-    close: () => agent.close(),
+    // Calls still open were cut by the caller's signal; destroy() also ends any connection left open, so
+    // that stopping never waits on a receiver.
+    close: () => agent.destroy(),
   };
 }
 

@@ -3,7 +3,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { AttemptRecord, WebhookStore } from '../core/stores.js';
 import type { WebhookFormat } from '../core/project.js';
-import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, WebhookDelivery, WebhookKind } from '../core/webhooks/webhook-delivery.js';
+import type { DeliveryState, InstantReply, NewWebhookDelivery, ReplyState, WebhookDelivery, WebhookKind, WebhookLanes } from '../core/webhooks/webhook-delivery.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { rawStatement } from './dialect-sql.js';
 import type { Schema, WebhookDeliveryRow } from './schema.js';
@@ -110,8 +110,15 @@ export class SqlWebhookStore implements WebhookStore {
     return rows.sort((a, b) => Number(a.id) - Number(b.id)).map((row) => row.item);
   }
 
-  async claimDue(now: number, claimedUntil: number, limit: number): Promise<WebhookDelivery[]> {
+  async claimDue(now: number, claimedUntil: number, limit: number, lanes?: WebhookLanes): Promise<WebhookDelivery[]> {
     let due = this.db.selectFrom('webhook_deliveries').select('id').where(PENDING).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(limit);
+    // One lane is read through the (project_id, next_attempt_at) index, so another project's backlog
+    // ahead of it costs nothing.
+    if (lanes && 'only' in lanes) due = due.where('project_id', '=', lanes.only.projectId).where('url', 'in', lanes.only.urls);
+    if (lanes && 'except' in lanes && lanes.except.length > 0) {
+      const except = lanes.except;
+      due = due.where((eb) => eb.not(eb.or(except.map((lane) => eb.and([eb('project_id', '=', lane.projectId), eb('url', 'in', lane.urls)])))));
+    }
     if (this.capabilities.supportsSkipLocked) due = due.forUpdate().skipLocked();
     const rows = await this.db
       .updateTable('webhook_deliveries')
@@ -159,6 +166,17 @@ export class SqlWebhookStore implements WebhookStore {
       .where('claimed_until', 'is not', null)
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  async releaseClaimed(ids: number[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('webhook_deliveries')
+      .set((eb) => ({ next_attempt_at: now, claimed_until: null, attempts: eb('attempts', '-', 1), updated_at: now }))
+      .where('id', 'in', ids)
+      .where(PENDING)
+      .where('claimed_until', 'is not', null)
+      .execute();
   }
 
   async findById(id: number): Promise<WebhookDelivery | undefined> {

@@ -13,6 +13,8 @@ export interface WebhookHttpRequest {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** Cuts the call before its time limit (the gateway is stopping). */
+  signal?: AbortSignal;
   /** Asked before following a redirect: a reason to refuse the new URL, or undefined. */
   checkRedirect(url: string): Promise<string | undefined>;
 }
@@ -47,15 +49,25 @@ export interface CallResult {
 export const USER_AGENT = 'Switchboard-Webhooks/1';
 
 export class WebhookCaller {
+  /** Aborted when the gateway stops: every call still waiting for an answer ends at once. */
+  private readonly stopping = new AbortController();
+
   constructor(
     private readonly deps: { poster: WebhookPoster; urlPolicy: UrlPolicy; clock: Clock; timeoutMs: number },
   ) {}
 
+  /** Ends every call in flight now, and any made afterwards, as a failure ("the gateway is stopping"). */
+  abort(): void {
+    this.stopping.abort();
+  }
+
   close(): Promise<void> {
+    this.abort();
     return this.deps.poster.close();
   }
 
-  async call(call: WebhookCall): Promise<CallResult> {
+  /** `signal` cuts this call short (a stopping dispatcher), as abort() cuts them all. */
+  async call(call: WebhookCall, signal?: AbortSignal): Promise<CallResult> {
     const refused = await this.deps.urlPolicy.problem(call.url);
     if (refused) return { outcome: { isDelivered: false, error: `URL refused: ${refused}`, responseCode: null, latencyMs: null }, response: undefined };
     const { body, contentType } = renderWebhookBody(call.payload, call.format);
@@ -70,7 +82,8 @@ export class WebhookCaller {
     };
     let response: WebhookHttpResponse;
     try {
-      response = await this.deps.poster.post({ url: call.url, body, headers, timeoutMs: this.deps.timeoutMs, checkRedirect: (url) => this.deps.urlPolicy.problem(url) });
+      const stop = signal ? AbortSignal.any([this.stopping.signal, signal]) : this.stopping.signal;
+      response = await this.deps.poster.post({ url: call.url, body, headers, timeoutMs: this.deps.timeoutMs, signal: stop, checkRedirect: (url) => this.deps.urlPolicy.problem(url) });
     } catch (error) {
       return { outcome: { isDelivered: false, error: (error as Error).message.slice(0, 500), responseCode: null, latencyMs: null }, response: undefined };
     }

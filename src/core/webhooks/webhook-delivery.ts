@@ -46,6 +46,15 @@ export interface WebhookDelivery {
   updatedAt: number;
 }
 
+/** The deliveries of one project to some URLs (those of one origin, for a worker). */
+export interface WebhookLane {
+  projectId: number;
+  urls: string[];
+}
+
+/** Which deliveries a claim may take: those of one lane, or those of no listed lane. */
+export type WebhookLanes = { only: WebhookLane } | { except: WebhookLane[] };
+
 export type NewWebhookDelivery = Pick<WebhookDelivery, 'projectId' | 'kind' | 'eventId' | 'url' | 'format' | 'payload' | 'inboundId' | 'retrySchedule'>;
 
 /** What one attempt came to. */

@@ -14,7 +14,7 @@ import type { Storage, Stores } from '../stores.js';
 import { EVENT_DELIVERY_REPORT, EVENT_GROUP_MEMBERSHIP, deliveryReportItem, eventBody } from './event-report.js';
 import { inboundVariables } from './inbound-variables.js';
 import { parseRetrySchedule, nextAttemptAt } from './retry-schedule.js';
-import type { AttemptOutcome, NewWebhookDelivery, WebhookDelivery } from './webhook-delivery.js';
+import type { AttemptOutcome, NewWebhookDelivery, WebhookDelivery, WebhookLanes } from './webhook-delivery.js';
 
 export interface WebhookSettings {
   /** The gateway's default retry schedule (ms); a project may have its own. */
@@ -49,11 +49,12 @@ let eventCounter = 0;
 export interface LocalWebhookWorker {
   /** How long a call handed over stays claimed (the same lease a claim takes). */
   readonly leaseMs: number;
-  hasRoom(): boolean;
+  /** Whether a call of this project to this URL could be sent now (its lane and the worker have room). */
+  hasRoom(projectId: number, url: string): boolean;
   /** A call stored (already claimed for this worker) has committed: send it. */
   take(delivery: WebhookDelivery): void;
-  /** A call stored due now has committed: claim it when there is room. */
-  wake(): void;
+  /** A call stored due now has committed (of this project and URL, when given): claim it when there is room. */
+  wake(projectId?: number, url?: string): void;
 }
 
 export function newEventId(): string {
@@ -67,7 +68,7 @@ interface Attempt {
 }
 
 /** The outbox writes a worker makes: an attempt's outcome, or a claim of due deliveries. */
-type OutboxWrite = { attempt: Attempt } | { claim: { limit: number; leaseMs: number } };
+type OutboxWrite = { attempt: Attempt } | { claim: { limit: number; leaseMs: number; lanes: WebhookLanes | undefined } };
 
 export class WebhookService {
   /**
@@ -95,7 +96,7 @@ export class WebhookService {
             if ('attempt' in write) results.push([]);
             else {
               const now = deps.clock.now();
-              results.push(await stores.webhooks.claimDue(now, now + write.claim.leaseMs, write.claim.limit));
+              results.push(await stores.webhooks.claimDue(now, now + write.claim.leaseMs, write.claim.limit, write.claim.lanes));
             }
           }
           return results;
@@ -129,11 +130,11 @@ export class WebhookService {
     if (!project || !url) return;
     const now = this.deps.clock.now();
     const worker = this.worker;
-    const claimedUntil = worker?.hasRoom() ? now + worker.leaseMs : undefined;
+    const claimedUntil = worker?.hasRoom(project.id, url) ? now + worker.leaseMs : undefined;
     const delivery = { projectId: project.id, kind: 'inbound' as const, eventId: newEventId(), url, format: project.webhookFormat, payload: JSON.stringify(inboundVariables(message, url)), inboundId: message.id, retrySchedule: this.scheduleOf(project) };
     const id = await stores.webhooks.insert(delivery, now, claimedUntil);
     if (!worker || id === undefined) return;
-    if (claimedUntil === undefined) return () => worker.wake();
+    if (claimedUntil === undefined) return () => worker.wake(project.id, url);
     return () => worker.take(claimedDelivery(id, delivery, now, claimedUntil));
   };
 
@@ -208,9 +209,17 @@ export class WebhookService {
     return made;
   }
 
-  /** Due deliveries for a worker, held for `leaseMs` (then due again, should the worker die). */
-  claimDue(limit: number, leaseMs: number): Promise<WebhookDelivery[]> {
-    return this.writes.submit({ claim: { limit, leaseMs } });
+  /** Due deliveries for a worker (of some lanes only, when given), held for `leaseMs` (then due again, should the worker die). */
+  claimDue(limit: number, leaseMs: number, lanes?: WebhookLanes): Promise<WebhookDelivery[]> {
+    return this.writes.submit({ claim: { limit, leaseMs, lanes } });
+  }
+
+  /**
+   * Claimed deliveries a worker did not send (its lane was full, or it is stopping and cut the call) are
+   * due again at once; the claim's attempt is not counted, since the receiver gave no answer to judge.
+   */
+  releaseUnsent(deliveries: WebhookDelivery[]): Promise<void> {
+    return this.deps.storage.stores.webhooks.releaseClaimed(deliveries.map((delivery) => delivery.id), this.deps.clock.now());
   }
 
   /** Records an attempt: delivered (with its instant reply, set once), retried later, or exhausted. */
