@@ -48,7 +48,7 @@ describe('pairing and status', () => {
   it('says why no QR code shows when WhatsApp cannot be reached, and starts again on the next call', async () => {
     s.whatsapp.connectError = 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)';
     const failed = await s.post('whatsapp-qr', {});
-    expect(failed).toMatchObject({ status: 100, session_status: 'UNPAIRED', qr_code: '', last_error: 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)' });
+    expect(failed).toMatchObject({ status: 404, session_status: 'UNPAIRED', qr_code: '', last_error: 'WebSocket Error (getaddrinfo ENOTFOUND web.whatsapp.com)' });
     // A session that gave up holds nothing: not kept in memory, its lease let go.
     const channelId = Number(failed.channel_id);
     await waitUntil(() => !s.g.t.gateway.whatsappWeb.runningChannels().includes(channelId));

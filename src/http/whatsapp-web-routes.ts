@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { PickyError, Status, normalizeNumber, webStatusName, type WhatsAppWebSessions } from '../core/index.js';
 import { qrPngBase64 } from '../qr/index.js';
 import { SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
-import { success } from './picky-response.js';
+import { failure, success } from './picky-response.js';
 import { sendMedia } from './media-reply.js';
 
 export interface WhatsAppWebRouteDeps extends EndpointDeps {
@@ -28,8 +28,8 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
     async handle(input, { project }) {
       const target = targetOf(input);
       await checkWeb(project, target);
-      const { channelId, session } = await deps.whatsappWeb.pairing(project, target);
-      return success({
+      const { channelId, session, noQrReason } = await deps.whatsappWeb.pairing(project, target);
+      const fields = {
         project_id: String(project.id),
         channel_id: String(channelId),
         session_status: webStatusName(session),
@@ -38,7 +38,11 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
         qr_code_base64: session.qr ? await qrPngBase64(session.qr) : '',
         pairing_code: session.pairingCode,
         last_error: session.lastError,
-      });
+      };
+      // An unpaired session without a code is a failure to say, not a success with an empty code: 404
+      // (no channel able to carry it, as for a phone that cannot be reached), why in `detail`.
+      if (noQrReason !== undefined) return { ...failure(new PickyError(Status.noChannel, noQrReason)), ...fields };
+      return success(fields);
     },
   });
 

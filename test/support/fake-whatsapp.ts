@@ -114,6 +114,8 @@ export class FakeWhatsApp implements WaClientFactory {
   isUnreachable = false;
   /** WhatsApp itself cannot be reached: every socket closes with this reason before any QR code. */
   connectError: string | undefined;
+  /** WhatsApp has not answered yet: sockets show no QR code and do not close. */
+  isSilent = false;
   private qrCount = 0;
 
   /** What the last socket was given to answer retry requests with. */
@@ -126,7 +128,7 @@ export class FakeWhatsApp implements WaClientFactory {
     const stored = await options.auth.readCreds();
     const creds = stored ? (JSON.parse(stored) as { registered?: boolean; me?: { id: string } }) : undefined;
     setImmediate(() => {
-      if (socket.isClosed) return;
+      if (socket.isClosed || this.isSilent) return;
       if (this.connectError) return options.events.onClose({ isLoggedOut: false, isRestartRequired: false, code: undefined, reason: this.connectError });
       if (!creds?.registered) return socket.showQr(`2@fake-qr-${(this.qrCount += 1)}`);
       if (this.isUnreachable) return socket.drop();

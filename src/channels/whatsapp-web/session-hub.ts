@@ -16,6 +16,7 @@ import {
   type WebCommand,
   type WebMedia,
   type WebPairing,
+  type WebSession,
   type WhatsAppWebSessions,
 } from '../../core/index.js';
 import { SessionRunner, type SessionListener } from './session-runner.js';
@@ -201,14 +202,29 @@ export class SessionHub implements WhatsAppWebSessions {
       await runner.waitForQrOrOpen(this.deps.settings.qrWaitMs);
       session = await store.ensureSession(channel.id, channel.projectId, this.deps.clock.now());
     }
-    return { channelId: channel.id, session };
+    const showsNoQr = !session.qr && !session.isPaired && session.state !== 'connected';
+    return { channelId: channel.id, session, ...(showsNoQr && { noQrReason: this.whyNoSocket(session, 'no QR code') }) };
+  }
+
+  /**
+   * Why this node has no socket (or no QR code) to offer for a session, in the operator's terms: what
+   * happened, and what to do. The cases follow the ways `pairing` ends without one.
+   */
+  private whyNoSocket(session: WebSession, what: string): string {
+    const { clock, nodeId, settings } = this.deps;
+    if (this.isClosed) return `${what}: this gateway is shutting down; call again once it is back`;
+    if (session.leaseNode !== '' && session.leaseNode !== nodeId && session.leaseUntil >= clock.now()) {
+      return `${what}: the session is open on another gateway node (${session.leaseNode}), and only the node that holds it can ask WhatsApp; call again (through that node)`;
+    }
+    if (session.lastError) return `${what}: WhatsApp Web could not connect (${session.lastError}); the next call tries again`;
+    return `${what} within ${settings.qrWaitMs} ms: the session is still connecting to WhatsApp; call again`;
   }
 
   async pairingCode(project: Project, application: number, phoneNumber: string): Promise<string> {
     const { session, channelId } = await this.pairing(project, application);
     if (session.isPaired) throw new PickyError(Status.invalidRequest, 'the session is already paired; send disconnect first');
     const client = this.running.get(channelId)?.runner.socket;
-    if (!client) throw new PickyError(Status.noChannel, 'the WhatsApp Web session is not running on this node; retry in a few seconds');
+    if (!client) throw new PickyError(Status.noChannel, this.whyNoSocket(session, 'no pairing code'));
     const code = await client.requestPairingCode(phoneNumber).catch((error: unknown) => {
       throw new PickyError(Status.noChannel, `WhatsApp did not give a pairing code: ${(error as Error).message}`);
     });

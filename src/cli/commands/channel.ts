@@ -1,7 +1,7 @@
 // `switchboard channel create|list|delete|qr`: a project's WhatsApp Web channels, and the QR code of a
 // session that the running gateway has started (printed in the terminal).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireApplicationInPlan, webStatusName, type ChannelRecord } from '../../core/index.js';
+import { requireApplicationInPlan, webStatusName, type ChannelRecord, type WebSession } from '../../core/index.js';
 import { qrTerminalText } from '../../qr/index.js';
 import { CommandFailedError, integerArgument, stringOption, type Command } from '../command.js';
 import { withGateway } from '../with-gateway.js';
@@ -11,6 +11,27 @@ const CHANNEL = { channel: { type: 'string' } } as const;
 
 function channelJson(channel: ChannelRecord): Record<string, unknown> {
   return { channel_id: String(channel.id), application: channel.kind, name: channel.name, channel_status: channel.status, settings: channel.settings };
+}
+
+/**
+ * Sessions open only in a running gateway, on an API call that needs them (this one-shot process opens
+ * none), and the QR code is read from the row that gateway writes: what it takes to get one.
+ */
+function howToStart(channel: ChannelRecord): string {
+  return (
+    `To pair it, with \`switchboard serve\` running, call whatsapp-qr with a project API token and "channel_id": ${channel.id} ` +
+    `(the gateway sees a channel made here within SWITCHBOARD_TOKEN_CACHE_TTL_MS): it starts the session and answers the QR code. ` +
+    `To see the code here instead, run \`switchboard channel qr --project ${channel.projectId} --channel ${channel.id} --wait 30\` after that call.`
+  );
+}
+
+/** Why an unpaired session shows no QR code, from its row: whether a gateway holds it, and its last error. */
+function noQrHint(channel: ChannelRecord, session: WebSession | undefined, waitSeconds: number): string {
+  const why = session?.lastError ? ` (last connection: ${session.lastError})` : '';
+  const waited = waitSeconds > 0 ? ` after ${waitSeconds} s` : '';
+  const isOpen = session !== undefined && session.leaseNode !== '' && session.leaseUntil >= Date.now();
+  if (isOpen) return `no QR code is showing${waited}${why}: gateway node ${session.leaseNode} has the session open and it is still connecting to WhatsApp; run this again with --wait 30`;
+  return `no QR code is showing${why}: no running gateway has this session open. ${howToStart(channel)}`;
 }
 
 export const channelCreateCommand: Command = {
@@ -25,7 +46,7 @@ export const channelCreateCommand: Command = {
       requireApplicationInPlan(project.billingPlan, 10);
       const settings = context.values.echo === true ? { echo_messages: true } : {};
       const channel = await gateway.services.channels.create(project.id, 10, stringOption(context.values, 'name') ?? 'WhatsApp Web', settings);
-      return { json: channelJson(channel), text: `channel ${channel.id} created (WhatsApp Web, unpaired): pair it with \`switchboard channel qr --project ${project.id} --channel ${channel.id}\`` };
+      return { json: channelJson(channel), text: `channel ${channel.id} created (WhatsApp Web, unpaired). ${howToStart(channel)}` };
     });
   },
 };
@@ -89,8 +110,7 @@ export const channelQrCommand: Command = {
       }
       const status = webStatusName(session);
       if (!session?.qr) {
-        const why = session?.lastError ? ` (last connection: ${session.lastError})` : '';
-        const hint = status === 'UNPAIRED' ? ` — no QR code is showing${why}: start \`switchboard serve\` and call whatsapp-qr (or device-status with application 10) once, then run this again with --wait 30` : '';
+        const hint = status === 'UNPAIRED' ? ` — ${noQrHint(channel, session, waitSeconds)}` : '';
         return { json: { channel_id: String(channel.id), session_status: status, qr_code: '', last_error: session?.lastError ?? '' }, text: `channel ${channel.id}: ${status}${session?.connectedNumber ? ` (${session.connectedNumber})` : ''}${hint}` };
       }
       const drawing = await qrTerminalText(session.qr);

@@ -8,6 +8,8 @@ import type { WebMedia } from './web-store.js';
 export interface WebPairing {
   channelId: number;
   session: WebSession;
+  /** Why no QR code shows, when the session is unpaired and shows none (undefined otherwise). */
+  noQrReason?: string;
 }
 
 export interface WhatsAppWebSessions {
