@@ -30,6 +30,7 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   '@sinclair/typebox': ['http/', 'config/', 'bridge/frames.ts'],
   ws: ['bridge/websocket-server.ts', 'agent/websocket-connection.ts'],
   undici: ['dispatch/undici-webhook-poster.ts'],
+  'ipaddr.js': ['dispatch/reserved-addresses.ts'],
   baileys: ['channels/whatsapp-web/baileys-client.ts'],
 };
 

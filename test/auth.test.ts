@@ -1,6 +1,7 @@
 // Token lookup and its cache, IP allow-lists, and the URL policy that guards webhook and media URLs.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiTokenService, Authenticator, IpAllowList, UrlPolicy, allowListEntryProblem } from '../src/core/index.js';
+import { isReservedAddress } from '../src/dispatch/index.js';
 import { ManualClock } from './support/test-gateway.js';
 import { openTestStorage, type TestStorage } from './support/test-storage.js';
 
@@ -27,7 +28,7 @@ describe('IP allow-lists', () => {
 
 describe('URL policy', () => {
   const resolve = async (host: string) => ({ 'public.example': ['93.184.216.34'], 'inside.example': ['10.0.0.5'], 'v6.example': ['fd00::1'] })[host] ?? [];
-  const strict = new UrlPolicy({ allowPrivate: false, resolve });
+  const strict = new UrlPolicy({ allowPrivate: false, resolve, isReserved: isReservedAddress });
 
   it.each([
     ['https://public.example/hook', undefined],
@@ -48,7 +49,7 @@ describe('URL policy', () => {
   });
 
   it('allows private addresses when the operator says so', async () => {
-    expect(await new UrlPolicy({ allowPrivate: true, resolve }).problem('http://127.0.0.1:9/x')).toBeUndefined();
+    expect(await new UrlPolicy({ allowPrivate: true, resolve, isReserved: isReservedAddress }).problem('http://127.0.0.1:9/x')).toBeUndefined();
   });
 });
 

@@ -2,14 +2,14 @@
 // (DNS can change), and redirects followed only where the policy allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UrlPolicy } from '../src/core/index.js';
-import { createWebhookPoster } from '../src/dispatch/index.js';
+import { createWebhookPoster, isReservedAddress } from '../src/dispatch/index.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 
 const addresses = new Map<string, string[]>([
   ['intranet.example', ['10.1.2.3']],
-  ['hooks.example', ['203.0.113.10']],
-  ['cdn.example', ['203.0.113.20']],
+  ['hooks.example', ['93.184.215.10']],
+  ['cdn.example', ['93.184.215.20']],
 ]);
 let t: TestGateway;
 
@@ -76,7 +76,7 @@ describe('redirects', () => {
   // The receiver itself is on loopback, so the poster allows private addresses here; the redirect check
   // is the strict policy's.
   const poster = createWebhookPoster({ connections: 4, allowPrivate: true });
-  const strict = new UrlPolicy({ allowPrivate: false, resolve: async () => ['203.0.113.10'] });
+  const strict = new UrlPolicy({ allowPrivate: false, resolve: async () => ['93.184.215.10'], isReserved: isReservedAddress });
   const post = (path: string) => poster.post({ url: `${receiver.url}${path}`, body: '{}', headers: { 'content-type': 'application/json' }, timeoutMs: 2000, checkRedirect: (url) => strict.problem(url.replace(receiver.url, 'http://hooks.example')) });
   afterAll(() => poster.close());
 

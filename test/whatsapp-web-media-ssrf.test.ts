@@ -5,6 +5,7 @@ import { MediaFetcher } from '../src/channels/whatsapp-web/media-fetcher.js';
 import { UrlPolicy, systemClock, type HostResolver } from '../src/core/index.js';
 import { createMediaGetter } from '../src/dispatch/index.js';
 import { waitUntil } from './support/agents.js';
+import { isReservedAddress } from '../src/dispatch/index.js';
 import { openTestStorage, type TestStorage } from './support/test-storage.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 import { startWebSuite, type WebSuite } from './support/whatsapp-web.js';
@@ -34,7 +35,7 @@ describe('the media fetcher', () => {
     new MediaFetcher({ store: () => storage.storage.stores.whatsappWeb, urlPolicy: policy as UrlPolicy, http: getter, clock: systemClock, maxBytes: 1024, timeoutMs: 2000 });
 
   it('refuses at connect time a name that resolved to a public address when it was checked', async () => {
-    const strict = new UrlPolicy({ allowPrivate: false, resolve: async () => ['203.0.113.30'] });
+    const strict = new UrlPolicy({ allowPrivate: false, resolve: async () => ['93.184.215.30'], isReserved: isReservedAddress });
     // The same name now answers loopback, where the media server listens: unguarded, the GET would reach it.
     const getter = createMediaGetter({ allowPrivate: false, resolve: async () => ['127.0.0.1'] });
     const before = server.calls.length;
@@ -48,7 +49,7 @@ describe('the media fetcher', () => {
 
   // The server is on loopback, so this getter allows private addresses; the redirect check is the strict
   // policy's, which sees the server under a public name.
-  const strictForServer = new UrlPolicy({ allowPrivate: false, resolve: async () => ['203.0.113.30'] });
+  const strictForServer = new UrlPolicy({ allowPrivate: false, resolve: async () => ['93.184.215.30'], isReserved: isReservedAddress });
   const policy = { problem: (url: string) => strictForServer.problem(url.replace(server.url, 'http://cdn.example')) };
 
   it('follows a redirect the policy allows and refuses one to a private address', async () => {
@@ -70,10 +71,10 @@ describe('a WhatsApp Web push with private URLs not allowed', () => {
   // Public for the push's check and the fetcher's, loopback (the media server) once, when the GET
   // connects, then public again: only a refusal at connect time fails the message (a connection made by
   // plain DNS would not resolve, and be retried, forever).
-  const answers = ['203.0.113.30', '203.0.113.30', '127.0.0.1'];
+  const answers = ['93.184.215.30', '93.184.215.30', '127.0.0.1'];
   const resolveHost: HostResolver = async (host) => {
     if (host !== 'rebind.example') throw new Error('ENOTFOUND');
-    const answer = answers.shift() ?? '203.0.113.30';
+    const answer = answers.shift() ?? '93.184.215.30';
     lookups.push(answer);
     return [answer];
   };
@@ -91,7 +92,7 @@ describe('a WhatsApp Web push with private URLs not allowed', () => {
     await waitUntil(async () => (await messages())[0]!.state === 'refunded');
     expect((await messages())[0]!.lastError).toBe("media URL host 'rebind.example' resolves to a private or reserved address (127.0.0.1) at connect time");
     // Both checks saw the public address; the connection saw loopback and was refused before any request.
-    expect(lookups).toEqual(['203.0.113.30', '203.0.113.30', '127.0.0.1']);
+    expect(lookups).toEqual(['93.184.215.30', '93.184.215.30', '127.0.0.1']);
     expect(server.calls.length).toBe(before);
     expect(s.whatsapp.sent).toHaveLength(0);
   });

@@ -33,7 +33,7 @@ import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '.
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { BridgeHub } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
-import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, createMediaGetter, createWebhookPoster } from '../dispatch/index.js';
+import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, createMediaGetter, createWebhookPoster, isReservedAddress } from '../dispatch/index.js';
 import { MediaFetcher, SessionEvents, SessionHub, WhatsAppWebChannel, createBaileysClientFactory, type WaClientFactory } from '../channels/whatsapp-web/index.js';
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
@@ -108,7 +108,7 @@ export function createServices(
   const authenticator = new Authenticator(storage, clock, config.tokenCacheTtlMs);
   const wallet = new WalletService(storage, clock);
   const prices = new PriceTable({ messagePrices: config.messagePrices, planFees: config.planFees });
-  const urlPolicy = new UrlPolicy({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
+  const urlPolicy = new UrlPolicy({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost, isReserved: isReservedAddress });
   const tokens = new ApiTokenService(storage, clock, authenticator);
   const registry = new ChannelRegistry();
   const channels = new ChannelService(storage, clock, config.tokenCacheTtlMs);

@@ -4,3 +4,4 @@ export { WebhookDispatcher, type WebhookDispatcherDeps, type WebhookDispatcherSe
 export { createMediaGetter, createWebhookPoster, type GuardOptions, type PosterOptions } from './undici-webhook-poster.js';
 export { CallDispatcher, type CallDispatcherDeps } from './call-dispatcher.js';
 export { WebDispatcher, type WebDispatcherDeps, type SendGap } from './web-dispatcher.js';
+export { isReservedAddress } from './reserved-addresses.js';

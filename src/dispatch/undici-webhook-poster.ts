@@ -8,7 +8,8 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
 import type { HostResolver, HttpGetResponse, HttpGetter, WebhookHttpRequest, WebhookHttpResponse, WebhookPoster } from '../core/index.js';
-import { ReservedAddressError, isReservedAddress } from '../core/index.js';
+import { ReservedAddressError } from '../core/index.js';
+import { isReservedAddress } from './reserved-addresses.js';
 
 /** Enough of the receiver's answer for any instant reply; the rest is not read. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
