@@ -32,6 +32,7 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   undici: ['dispatch/undici-webhook-poster.ts'],
   'ipaddr.js': ['dispatch/reserved-addresses.ts'],
   baileys: ['channels/whatsapp-web/baileys-client.ts'],
+  'file-type': ['media/media-type-detector.ts'],
 };
 
 function packageName(specifier: string): string {

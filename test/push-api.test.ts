@@ -1,5 +1,6 @@
 // The Push API over HTTP on real storage: every message kind, the three modes, every error code,
 // atomicity, the wallet under concurrency, idempotent retries and the delivery report.
+import { crc32 } from 'node:zlib';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { officialChannel, webChannel } from './support/test-channels.js';
@@ -8,6 +9,28 @@ import { ManualClock, startTestGateway, type TestGateway } from './support/test-
 let t: TestGateway;
 let clock: ManualClock;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6300010000050001', 'hex').toString('base64');
+
+/** A zip archive of stored (uncompressed) entries: local headers only, which is all a type detector reads. */
+function storedZip(files: Record<string, string>): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, text] of Object.entries(files)) {
+    const data = Buffer.from(text);
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt32LE(crc32(data), 14);
+    header.writeUInt32LE(data.length, 18);
+    header.writeUInt32LE(data.length, 22);
+    header.writeUInt16LE(Buffer.byteLength(name), 26);
+    parts.push(header, Buffer.from(name), data);
+  }
+  return Buffer.concat(parts);
+}
+
+const officeTypes = (part: string) =>
+  `<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/main.xml" ContentType="application/vnd.openxmlformats-officedocument.${part}+xml"/></Types>`;
+/** The start of a WebM file: an EBML header whose DocType is "webm". */
+const WEBM = Buffer.from('1a45dfa39f4286810142f7810142f2810442f381084282847765626d4287810442858102', 'hex');
 
 async function start(env: Record<string, string> = {}) {
   clock = new ManualClock();
@@ -100,6 +123,19 @@ describe('push', () => {
     expect(new Set(messages.map((m) => m.mediaId)).size).toBe(1);
     expect(messages[0]).toMatchObject({ kind: 'image' });
     expect(await count('push_media')).toBe(1);
+  });
+
+  it.each([
+    ['docx', storedZip({ '[Content_Types].xml': officeTypes('wordprocessingml.document.main'), 'word/document.xml': '<w:document/>' }), 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'document'],
+    ['xlsx', storedZip({ '[Content_Types].xml': officeTypes('spreadsheetml.sheet.main'), 'xl/workbook.xml': '<workbook/>' }), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'document'],
+    ['zip', storedZip({ 'notes.txt': 'hello' }), 'application/zip', 'document'],
+    ['webm', WEBM, 'video/webm', 'video'],
+  ])('types an uploaded %s from its content', async (_name, bytes, mime, kind) => {
+    const answer = await push({ application: 10, globalmedia_code: bytes.toString('base64'), data: [{ number: '11111111' }] });
+    expect(answer.status).toBe(100);
+    const [message] = await messagesOf(answer.push_id);
+    expect(message!.kind).toBe(kind);
+    expect((await t.gateway.storage.stores.pushes.findMedia(message!.mediaId!, false))!.mime).toBe(mime);
   });
 
   it('carries media to SMS as a URL but refuses uploaded media there', async () => {

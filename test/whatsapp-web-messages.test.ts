@@ -83,6 +83,25 @@ describe('sending', () => {
     expect(base64.call.content).toEqual({ image: PNG, mimetype: 'image/png', caption: 'inline' });
   });
 
+  it('puts contact_image in the vCard as a typed PHOTO, and refuses a photo that is not an image', async () => {
+    const photo = PNG.toString('base64');
+    const contact = await pushOne({ contact: [{ first_name: 'Ann', phone: '15553334444', contact_image: `data:image/png;base64,${photo}` }] });
+    const vcard = (contact.call.content as { contacts: { contacts: { vcard: string }[] } }).contacts.contacts[0]!.vcard;
+    expect(vcard.split('\n')).toContain(`PHOTO;ENCODING=b;TYPE=PNG:${photo}`);
+    const refused = await s.post('push', { application: 10, data: [{ number: '15550001111' }], contact: [{ first_name: 'Ann', contact_image: Buffer.from('plain text').toString('base64') }] });
+    expect(refused).toMatchObject({ status: 410, detail: 'contact[0].contact_image must be a JPEG, PNG or GIF image (found an unknown type)' });
+  });
+
+  it('saves the recipient as a contact before sending when the push says createcontact, never a group', async () => {
+    s.whatsapp.savedContacts.length = 0;
+    const saved = await pushOne({ globalmessage: 'Hi', createcontact: 1, data: [{ number: '15557770000' }] });
+    expect(s.whatsapp.savedContacts).toEqual([{ jid: '15557770000@s.whatsapp.net', name: '+15557770000' }]);
+    expect(saved.call.content).toEqual({ text: 'Hi' });
+    await pushOne({ globalmessage: 'Hi', data: [{ number: '15557770001' }] });
+    await pushOne({ globalmessage: 'Hi all', createcontact: 1, group_id: '1203630@g.us' });
+    expect(s.whatsapp.savedContacts).toHaveLength(1);
+  });
+
   it('quotes an earlier message and sends to groups', async () => {
     const first = await pushOne({ globalmessage: 'Question?' });
     const reply = await pushOne({ globalmessage: 'Answer', data: [{ number: '15550001111', quoted: first.msgId }] });

@@ -37,6 +37,7 @@ import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, crea
 import { MediaFetcher, SessionEvents, SessionHub, WhatsAppWebChannel, createBaileysClientFactory, type WaClientFactory } from '../channels/whatsapp-web/index.js';
 import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
+import { detectMediaType } from '../media/index.js';
 import { loadSecretBox } from './secret-key-file.js';
 
 export interface GatewayOptions {
@@ -140,6 +141,7 @@ export function createServices(
     registry,
     channels,
     urlPolicy,
+    detectMediaType,
     settings: {
       maxRecipients: config.maxRecipients,
       idempotencyTtlMs: config.idempotencyTtlMs,

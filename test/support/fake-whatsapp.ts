@@ -41,6 +41,10 @@ export class FakeSocket implements WaClient {
     return bytes;
   }
 
+  async saveContact(jid: string, name: string): Promise<void> {
+    this.whatsapp.savedContacts.push({ jid, name });
+  }
+
   async requestPairingCode(phoneNumber: string): Promise<string> {
     return `PAIR-${phoneNumber.slice(-4)}`;
   }
@@ -107,6 +111,8 @@ export class FakeWhatsApp implements WaClientFactory {
   readonly media = new Map<string, Buffer>();
   /** The WhatsApp ids of the messages whose media was downloaded, in order. */
   readonly downloads: string[] = [];
+  /** Contacts saved in the linked account (createcontact), in order. */
+  readonly savedContacts: { jid: string; name: string }[] = [];
   failSends = false;
   /** How long a credentials write takes to start: pairing must not reopen before it is done. */
   credentialsWriteDelayMs = 30;

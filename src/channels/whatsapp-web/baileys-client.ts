@@ -180,6 +180,10 @@ export function createBaileysClientFactory(options: BaileysClientOptions = {}): 
           return readLimited(downloadMediaMessage(message as WAMessage, 'stream', { host }, { logger: baileysLogger, reuploadRequest: socket.updateMediaMessage }), limits);
         },
         requestPairingCode: (phoneNumber) => socket.requestPairingCode(phoneNumber),
+        saveContact: (jid, name) =>
+          socket.addOrEditContact(jid, { fullName: name, saveOnPrimaryAddressbook: true }).catch((error: unknown) => {
+            logger.warn({ err: error, jid }, 'WhatsApp did not save the contact (createcontact); the message is sent anyway');
+          }),
         logout: () => socket.logout(),
         close: () => void socket.end(undefined),
         credentialsSaved: saved,

@@ -26,6 +26,11 @@ export function vcardOf(card: ContactCard): { displayName: string; vcard: string
   if (card.company) lines.push(`ORG:${escapeVcard(card.company)}`);
   if (phone) lines.push(`TEL;type=CELL;waid=${phone}:+${phone}`);
   if (card.email) lines.push(`EMAIL:${escapeVcard(card.email)}`);
+  // The push's contact_image (checked to be a JPEG, PNG or GIF, its type kept beside it), inline in base64.
+  if (card.contact_image) {
+    const type = card.contact_image_type ? `;TYPE=${card.contact_image_type.replace('image/', '').toUpperCase()}` : '';
+    lines.push(`PHOTO;ENCODING=b${type}:${card.contact_image}`);
+  }
   if (card.street || card.city || card.state || card.zip || card.country) {
     const parts = [card.street, card.city, card.state, card.zip, card.country].map((part) => escapeVcard(part ?? ''));
     lines.push(`ADR;type=${escapeVcard(card.address_type || 'HOME')}:;;${parts.join(';')}`);

@@ -86,6 +86,11 @@ export interface WaClient {
   /** The decrypted bytes of a received media message; throws past the limits (size, time) or for a host that is not WhatsApp's. */
   download(message: WaMessage, limits: DownloadLimits): Promise<Buffer>;
   requestPairingCode(phoneNumber: string): Promise<string>;
+  /**
+   * Saves `jid` in the linked account's contacts (synced to the phone's) under `name`: the push's
+   * `createcontact`. Never rejects: a contact WhatsApp refuses to save is logged, and the message goes anyway.
+   */
+  saveContact(jid: string, name: string): Promise<void>;
   /** Unlinks this device from the phone; the socket closes with `isLoggedOut`. */
   logout(): Promise<void>;
   /** Closes the socket without unlinking. */

@@ -58,6 +58,9 @@ export class WhatsAppWebChannel implements Channel {
     const waId = (await stores.whatsappWeb.findSentByMessageId(message.id))?.waId ?? newWaId();
     await stores.whatsappWeb.recordSent({ messageId: message.id, channelId: message.channelId, waId, jid, kind: message.kind, text: message.text }, message.createdAt);
     const quoted = await this.quotedOf(message, jid);
+    // `createcontact`: the recipient is saved first, so that the message reaches a saved contact. A
+    // group is no contact. Saved under its number: the push gives no other name.
+    if (message.details.createContact && !message.details.groupId) await client.saveContact(jid, `+${message.recipient}`);
     try {
       await client.send(jid, content, { messageId: waId, ...(quoted && { quoted }) });
     } catch (error) {

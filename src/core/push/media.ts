@@ -24,20 +24,21 @@ const EXTENSIONS: Record<string, [MediaKind, string]> = {
   pdf: ['document', 'application/pdf'],
 };
 
-/** Magic numbers of the formats messaging channels take. */
-function sniff(bytes: Buffer): [MediaKind, string] | undefined {
-  const head = bytes.subarray(0, 12);
-  if (head[0] === 0x89 && head.toString('latin1', 1, 4) === 'PNG') return ['image', 'image/png'];
-  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return ['image', 'image/jpeg'];
-  if (head.toString('latin1', 0, 4) === 'GIF8') return ['image', 'image/gif'];
-  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return ['image', 'image/webp'];
-  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE') return ['audio', 'audio/wav'];
-  if (head.toString('latin1', 4, 8) === 'ftyp') return head.toString('latin1', 8, 11) === 'M4A' ? ['audio', 'audio/mp4'] : ['video', 'video/mp4'];
-  if (head.toString('latin1', 0, 4) === 'OggS') return ['audio', 'audio/ogg'];
-  if (head.toString('latin1', 0, 3) === 'ID3' || (head[0] === 0xff && ((head[1] ?? 0) & 0xe0) === 0xe0)) return ['audio', 'audio/mpeg'];
-  if (head.toString('latin1', 0, 6) === '#!AMR\n') return ['audio', 'audio/amr'];
-  if (head.toString('latin1', 0, 4) === '%PDF') return ['document', 'application/pdf'];
-  return undefined;
+/**
+ * Finds a file's type from its content (magic numbers, and inside containers: docx and xlsx are zip
+ * files, webm is Matroska); undefined when no known format matches. A maintained library does it
+ * (media/media-type-detector.ts), injected here because core imports none.
+ */
+export type MediaTypeDetector = (bytes: Uint8Array) => Promise<string | undefined>;
+
+/** Types messaging channels show inline as pictures; any other image travels as a document. */
+const INLINE_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp']);
+
+function kindOfMime(mime: string): MediaKind {
+  if (INLINE_IMAGES.has(mime)) return 'image';
+  if (mime.startsWith('video/')) return 'video';
+  if (mime.startsWith('audio/')) return 'audio';
+  return 'document';
 }
 
 function extensionOf(name: string): string {
@@ -51,8 +52,16 @@ export function mediaKindOfUrl(url: string): MediaKind {
   return EXTENSIONS[extensionOf(path)]?.[0] ?? 'document';
 }
 
+/** Base64 media decoded and checked, its type not yet known. */
+export interface DecodedMedia {
+  bytes: Buffer;
+  /** The type a `data:` URI declared, if any. */
+  declaredMime: string | undefined;
+  sha256: string;
+}
+
 /** Decodes base64 media (optionally a data: URI); 410 when it is not base64 or is too large. */
-export function decodeMedia(text: string, field: string, fileName: string | undefined): UploadedMedia {
+export function decodeMedia(text: string, field: string, maxBytes = MAX_MEDIA_BYTES): DecodedMedia {
   let body = text.trim();
   let declaredMime: string | undefined;
   const uri = DATA_URI.exec(body);
@@ -63,7 +72,20 @@ export function decodeMedia(text: string, field: string, fileName: string | unde
   body = body.replace(/\s+/g, '');
   if (body.length === 0 || body.length % 4 !== 0 || !BASE64.test(body)) throw invalidRequest(`${field} is not valid base64`);
   const bytes = Buffer.from(body, 'base64');
-  if (bytes.length > MAX_MEDIA_BYTES) throw invalidRequest(`${field} is larger than ${MAX_MEDIA_BYTES} bytes`);
-  const [kind, mime] = sniff(bytes) ?? EXTENSIONS[extensionOf(fileName ?? '')] ?? ['document', declaredMime ?? 'application/octet-stream'];
-  return { bytes, mime, kind, sha256: createHash('sha256').update(bytes).digest('hex') };
+  if (bytes.length > maxBytes) throw invalidRequest(`${field} is larger than ${maxBytes} bytes`);
+  return { bytes, declaredMime, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/**
+ * The type and kind of decoded media: from its content first; then, for content no detector knows (plain
+ * text formats), from the file name's extension, then from what a data: URI declared.
+ */
+export async function classifyMedia(media: DecodedMedia, fileName: string | undefined, detect: MediaTypeDetector): Promise<UploadedMedia> {
+  const { bytes, sha256 } = media;
+  const detected = await detect(bytes);
+  if (detected) return { bytes, sha256, mime: detected, kind: kindOfMime(detected) };
+  const byName = EXTENSIONS[extensionOf(fileName ?? '')];
+  if (byName) return { bytes, sha256, mime: byName[1], kind: byName[0] };
+  // What the client declared is its word, not the content's: it names the type, never an inline kind.
+  return { bytes, sha256, mime: media.declaredMime ?? 'application/octet-stream', kind: 'document' };
 }

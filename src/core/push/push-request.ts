@@ -1,6 +1,7 @@
 // The `push` request model: every documented variable, top level and per recipient, read and checked
 // with the documented codes (402 empty list, 406 bad number, 407 nothing to send, 410 anything else
 // malformed), then resolved to one concrete message per recipient (per-recipient fields win).
+import { isApplication } from '../applications.js';
 import type { ContactCard, Location, MessageDetails, MessageKind } from '../messages/message.js';
 import { PickyError, Status, invalidRequest } from '../status-codes.js';
 import {
@@ -15,7 +16,7 @@ import {
   readUrl,
   type Raw,
 } from './field-reader.js';
-import { decodeMedia, mediaKindOfUrl, type UploadedMedia } from './media.js';
+import { classifyMedia, decodeMedia, mediaKindOfUrl, type DecodedMedia, type MediaTypeDetector, type UploadedMedia } from './media.js';
 
 export const PUSH_LIMITS = {
   text: 4096,
@@ -34,6 +35,8 @@ export const PUSH_LIMITS = {
   payloadItem: 256,
   contacts: 10,
   contactField: 256,
+  /** A photo travels inside the vCard, copied into every recipient's message: kept small. */
+  contactImageBytes: 256 * 1024,
   locationText: 256,
   messengerId: 64,
   groupId: 128,
@@ -99,12 +102,23 @@ function readContacts(raw: Raw): ContactCard[] | undefined {
     }
     if (!card.first_name && !card.phone) throw invalidRequest(`${path}first_name or ${path}phone is required`);
     const image = readText(item, 'contact_image', path, Number.MAX_SAFE_INTEGER);
-    if (image !== undefined) {
-      decodeMedia(image, `${path}contact_image`, undefined);
-      card.contact_image = image;
-    }
+    // Kept as plain base64 (a data: prefix and line breaks removed): it goes into the vCard as it is.
+    if (image) card.contact_image = decodeMedia(image, `${path}contact_image`, PUSH_LIMITS.contactImageBytes).bytes.toString('base64');
     return card;
   });
+}
+
+/** vCard photo types: what address books read. */
+const CONTACT_IMAGE_TYPES = new Set(['image/jpeg', 'image/png', 'image/gif']);
+
+/** A contact's photo must be one; its type is kept beside it (`contact_image_type`) for the vCard. */
+async function checkContactImages(contacts: ContactCard[], detect: MediaTypeDetector): Promise<void> {
+  for (const [index, card] of contacts.entries()) {
+    if (!card.contact_image) continue;
+    const mime = await detect(Buffer.from(card.contact_image, 'base64'));
+    if (!mime || !CONTACT_IMAGE_TYPES.has(mime)) throw invalidRequest(`contact[${index}].contact_image must be a JPEG, PNG or GIF image (found ${mime ?? 'an unknown type'})`);
+    card.contact_image_type = mime;
+  }
 }
 
 interface Globals {
@@ -129,23 +143,28 @@ function readGlobals(raw: Raw): Globals {
   };
 }
 
-/** Decodes each distinct base64 upload once, however many recipients share it. */
+/** Decodes each distinct base64 upload once, however many recipients share it; types them after. */
 class Uploads {
-  readonly list: PushUpload[] = [];
+  private readonly decoded: DecodedMedia[] = [];
   private readonly byText = new Map<string, number>();
+  list: PushUpload[] = [];
   constructor(private readonly fileName: string) {}
 
   add(text: string, field: string): number {
     const known = this.byText.get(text);
     if (known !== undefined) return known;
-    const media = decodeMedia(text, field, this.fileName || undefined);
-    this.list.push({ ...media, fileName: this.fileName });
-    this.byText.set(text, this.list.length - 1);
-    return this.list.length - 1;
+    this.decoded.push(decodeMedia(text, field));
+    this.byText.set(text, this.decoded.length - 1);
+    return this.decoded.length - 1;
+  }
+
+  async classify(detect: MediaTypeDetector): Promise<void> {
+    const name = this.fileName || undefined;
+    this.list = await Promise.all(this.decoded.map(async (media) => ({ ...(await classifyMedia(media, name, detect)), fileName: this.fileName })));
   }
 }
 
-export function parsePushRequest(raw: Raw, maxRecipients: number): ParsedPush {
+export async function parsePushRequest(raw: Raw, maxRecipients: number, detect: MediaTypeDetector): Promise<ParsedPush> {
   const application = readInteger(raw, 'application', '');
   if (application === undefined) throw invalidRequest('application is required');
   const priority = readInteger(raw, 'priority', '') ?? 0;
@@ -172,12 +191,15 @@ export function parsePushRequest(raw: Raw, maxRecipients: number): ParsedPush {
   const isMessenger = application === 5;
   const recipients = groupId ? [list[0] ?? {}] : list;
 
-  const messages = recipients.map((entry, index): MessageDraft => {
+  // Read first, synchronously (every field error at its entry); the kinds need the uploads' types.
+  const entriesRead = recipients.map((entry, index) => {
     const path = `data[${index}].`;
     if (!isObject(entry)) throw invalidRequest(`data[${index}] must be an object`);
     let recipient: string;
+    // A channel id as `application` may name a Messenger channel: its recipients come as messenger_id.
+    const isMessengerEntry = isMessenger || (!isApplication(application) && entry.messenger_id !== undefined && entry.number === undefined);
     if (groupId) recipient = groupId;
-    else if (isMessenger) {
+    else if (isMessengerEntry) {
       const id = readText(entry, 'messenger_id', path, PUSH_LIMITS.messengerId) ?? readText(entry, 'number', path, PUSH_LIMITS.messengerId);
       if (!id) throw invalidRequest(`${path}messenger_id is required for application 5`);
       recipient = id;
@@ -209,18 +231,18 @@ export function parsePushRequest(raw: Raw, maxRecipients: number): ParsedPush {
     if (createContact) details.createContact = true;
     if (action) details.action = action;
 
-    const hasMedia = mediaUrl !== '' || upload !== undefined;
-    const mediaKind = upload !== undefined ? uploads.list[upload]!.kind : hasMedia ? mediaKindOfUrl(mediaUrl) : undefined;
-    let kind: MessageKind;
-    if (templateId) kind = 'template';
-    else if (location) kind = 'location';
-    else if (contacts) kind = 'contact';
-    else if (hasMedia) kind = isSticker ? 'sticker' : wantsVoice && mediaKind === 'audio' ? 'voice' : mediaKind!;
-    else if (text !== '') kind = buttons ? 'interactive' : 'text';
-    else throw new PickyError(Status.emptyMessage, `data[${index}] has no text, media, template, location, contact or sticker`);
-    return {
+    const kindOf = (): MessageKind => {
+      const hasMedia = mediaUrl !== '' || upload !== undefined;
+      const mediaKind = upload !== undefined ? uploads.list[upload]!.kind : hasMedia ? mediaKindOfUrl(mediaUrl) : undefined;
+      if (templateId) return 'template';
+      if (location) return 'location';
+      if (contacts) return 'contact';
+      if (hasMedia) return isSticker ? 'sticker' : wantsVoice && mediaKind === 'audio' ? 'voice' : mediaKind!;
+      if (text !== '') return buttons ? 'interactive' : 'text';
+      throw new PickyError(Status.emptyMessage, `data[${index}] has no text, media, template, location, contact or sticker`);
+    };
+    const draft: Omit<MessageDraft, 'kind'> = {
       recipient,
-      kind,
       text,
       mediaUrl,
       upload,
@@ -228,6 +250,10 @@ export function parsePushRequest(raw: Raw, maxRecipients: number): ParsedPush {
       referenceNumber: readText(entry, 'reference_number', path, PUSH_LIMITS.referenceNumber) ?? '',
       quoted: readText(entry, 'quoted', path, PUSH_LIMITS.quoted) ?? '',
     };
+    return { draft, kindOf };
   });
+  await uploads.classify(detect);
+  if (contacts) await checkContactImages(contacts, detect);
+  const messages = entriesRead.map(({ draft, kindOf }): MessageDraft => ({ ...draft, kind: kindOf() }));
   return { application, priority, messages, uploads: uploads.list, wantsVoice };
 }

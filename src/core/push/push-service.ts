@@ -17,6 +17,7 @@ import type { Storage } from '../stores.js';
 import type { UrlPolicy } from '../url-policy.js';
 import type { Raw } from './field-reader.js';
 import type { PushDraft, PushWriteResult } from './push-draft.js';
+import type { MediaTypeDetector } from './media.js';
 import { parsePushRequest, type MessageDraft, type ParsedPush } from './push-request.js';
 import { WriteBatcher } from './write-batcher.js';
 
@@ -36,6 +37,8 @@ export interface PushServiceDeps {
   channels: ChannelService;
   /** Media URLs are checked like webhook URLs: a push must not make phones or channels fetch private addresses. */
   urlPolicy: UrlPolicy;
+  /** The type of base64 media from its content. */
+  detectMediaType: MediaTypeDetector;
   settings: PushSettings;
 }
 
@@ -79,7 +82,7 @@ export class PushService {
       const stored = await storage.stores.pushes.findIdempotentResponse(caller.project.id, idempotencyKey, clock.now() - settings.idempotencyTtlMs);
       if (stored !== undefined) return stored;
     }
-    const parsed = parsePushRequest(raw, settings.maxRecipients);
+    const parsed = await parsePushRequest(raw, settings.maxRecipients, this.deps.detectMediaType);
     const route = await this.route(caller.project, parsed.application);
     for (const [index, message] of parsed.messages.entries()) checkCarriable(route, message, index, parsed);
     await this.checkMediaUrls(parsed);
