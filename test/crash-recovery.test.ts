@@ -1,8 +1,10 @@
 // A gateway killed with SIGKILL while messages are queued and in flight loses none of them and hands
-// none twice: after a restart every accepted message reaches the phone exactly once.
+// none twice: after a restart every accepted message reaches the phone exactly once. One stopped with
+// SIGTERM stops within seconds whatever its webhook receivers do, and loses nothing either.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -166,6 +168,54 @@ describe('crash recovery', () => {
       expect(deliveredNumbers.size).toBe(20);
     } finally {
       await receiver.close();
+    }
+  });
+
+  it('stops within seconds on SIGTERM while a webhook receiver hangs, and delivers that call after the restart', { timeout: 120_000 }, async () => {
+    // The receiver accepts the call and never answers until the test lets it.
+    let isHanging = true;
+    const delivered: { number: string; attempt: string }[] = [];
+    const receiver = createHttpServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        if (isHanging) return;
+        delivered.push({ number: (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { number: string }).number, attempt: String(request.headers['x-switchboard-attempt']) });
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const { url, env } = await gatewayEnv({ SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true' });
+      const first = await firstStart(url, env);
+      const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      const set = await fetch(`${url}/api/v2/pm/set-webhook`, { method: 'POST', body: JSON.stringify({ token: MASTER_TOKEN, project_id: 1, global_webhook: hook }) });
+      expect(((await set.json()) as { status: number }).status).toBe(100);
+      const agent = createTestAgent({ serverUrl: url, licenseKey: first.licenseKey, deviceId: 'sigterm-phone', delayMs: 0 });
+      agents.push(agent);
+      await agent.agent.start();
+      let calls = 0;
+      receiver.on('request', () => (calls += 1));
+      agent.agent.injectInbound({ number: '15553100001', text: 'held by a hanging receiver', type: 1, application: 1 });
+      await waitUntil(() => calls === 1);
+
+      // The call's time limit is 30 s; the gateway cuts it and stops at once.
+      const exited = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
+      const signalledAt = Date.now();
+      first.child.kill('SIGTERM');
+      const code = await exited;
+      const stoppedInMs = Date.now() - signalledAt;
+      expect({ code, isQuick: stoppedInMs < 10_000 }).toEqual({ code: 0, isQuick: true });
+
+      // Released at the stop: due at once after the restart (not after its lease), its cut attempt not counted.
+      isHanging = false;
+      startGateway(env);
+      await ready(url);
+      await waitUntil(() => delivered.length === 1, 20_000);
+      expect(delivered).toEqual([{ number: '15553100001', attempt: '1' }]);
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
     }
   });
 

@@ -29,7 +29,7 @@ import {
   type SecretBox,
   type Stores,
 } from '../core/index.js';
-import { AuthThrottle, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
+import { AuthThrottle, HttpCloser, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { BridgeHub } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
@@ -96,6 +96,9 @@ export interface Gateway {
   startBackgroundWork(): void;
   close(): Promise<void>;
 }
+
+/** How long a stopping gateway lets requests in progress finish before it cuts their connections. */
+const REQUEST_DRAIN_MS = 1000;
 
 const resolveWithDns: HostResolver = async (host) => (await lookup(host, { all: true })).map((entry) => entry.address);
 
@@ -248,6 +251,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     channels: services.channels,
     whatsappWeb: webHub,
   });
+  const httpCloser = new HttpCloser(http);
 
   let dispatcher: PhoneDispatcher | undefined;
   let callDispatcher: CallDispatcher | undefined;
@@ -338,21 +342,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       for (const timer of timers) timer.unref();
     },
     async close() {
+      // See "Stopping" in docs/configuration.md: bounded whatever receivers, clients and devices do.
+      const startedAt = Date.now();
       for (const timer of timers) clearInterval(timer);
+      httpCloser.stopAccepting();
       dispatcher?.close();
       callDispatcher?.close();
       webDispatcher.close();
+      // Webhook calls in flight are cut now (a request waiting on one, pm/test-webhook, then ends too);
+      // the dispatcher releases their claims, so they are due again at once on the next node or start.
+      services.webhookCaller.abort();
+      const webhooksStopped = webhookDispatcher.close();
+      const isDrained = await httpCloser.drain(REQUEST_DRAIN_MS);
+      await hub.close();
       await webHub.close();
       await mediaHttp.close();
-      hub.close();
-      await http.close();
+      await httpCloser.close();
       // Writes accepted before the close (a device's last reports, a push answered 100) commit first.
       const { messages, inbound, pushes, webhooks } = services;
       await Promise.all([messages.whenIdle(), inbound.whenIdle(), pushes.whenIdle()]);
-      await webhookDispatcher.close();
+      await webhooksStopped;
       await webhooks.whenIdle();
       await services.webhookCaller.close();
       await storage.close();
+      logger.info({ ms: Date.now() - startedAt, requestsCut: !isDrained }, 'shutdown complete');
     },
   };
 }

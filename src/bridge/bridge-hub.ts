@@ -9,6 +9,8 @@ import { MAX_FRAME_BYTES, type SendFrame } from './frames.js';
 import { WebSocketEndpoint } from './websocket-server.js';
 
 export const BRIDGE_PATH = '/bridge/v1';
+/** How long a closing hub waits for the sockets it cut to report their close. */
+const CLOSE_WAIT_MS = 1000;
 
 export interface BridgeSettings {
   heartbeatMs: number;
@@ -42,6 +44,12 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
   private endpoint: WebSocketEndpoint | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private commandCounter = 0;
+  /** Every session of a socket still open, welcomed or not (a closing hub waits for their frames). */
+  private readonly accepted = new Set<DeviceSession>();
+  /** Disconnects being written: a closing hub waits for them before storage closes. */
+  private readonly disconnects = new Set<Promise<void>>();
+  private sweeping: Promise<void> = Promise.resolve();
+  private isClosing = false;
 
   constructor(private readonly deps: BridgeHubDeps) {}
 
@@ -52,7 +60,9 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
       { path: BRIDGE_PATH, maxPayloadBytes: MAX_FRAME_BYTES * 4, pingIntervalMs: this.deps.settings.heartbeatMs },
       (socket) => this.accept(socket),
     );
-    this.sweepTimer = setInterval(() => void this.sweep().catch((error: unknown) => this.deps.logError(error, 'device sweep')), Math.min(this.deps.settings.offlineAfterMs, this.deps.settings.heartbeatMs) / 2);
+    this.sweepTimer = setInterval(() => {
+      this.sweeping = this.sweep().catch((error: unknown) => this.deps.logError(error, 'device sweep'));
+    }, Math.min(this.deps.settings.offlineAfterMs, this.deps.settings.heartbeatMs) / 2);
     this.sweepTimer.unref();
   }
 
@@ -97,15 +107,28 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     for (const session of this.sessions.values()) session.socket.terminate();
   }
 
-  close(): void {
+  /**
+   * Disconnects every device of this node and marks them offline before storage closes: sockets are cut
+   * (after a close frame), the frames already received are handled, each disconnect is written, then a
+   * last pass marks offline whatever this node still shows online. Other nodes then report them offline.
+   */
+  async close(): Promise<void> {
+    this.isClosing = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const session of this.sessions.values()) session.close();
     this.endpoint?.close();
+    const sessions = [...this.accepted];
+    // Cut sockets report their close within a few turns of the event loop; the bound is a safety net.
+    await Promise.race([Promise.all(sessions.map((session) => session.closed)), new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await Promise.all(sessions.map((session) => session.whenIdle()));
+    await Promise.all([this.sweeping, ...this.disconnects]);
+    await this.deps.devices.forgetPreviousSessions();
   }
 
   private accept(socket: ConstructorParameters<typeof DeviceSession>[0]): void {
     const { deps } = this;
-    new DeviceSession(socket, {
+    if (this.isClosing) return socket.close(1001, 'gateway closing');
+    const session = new DeviceSession(socket, {
       devices: deps.devices,
       messages: deps.messages,
       inbound: deps.inbound,
@@ -116,11 +139,15 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
       helloTimeoutMs: deps.settings.helloTimeoutMs,
       now: () => deps.clock.now(),
       onWelcomed: (session) => this.welcomed(session),
-      onClosed: (session) => this.closed(session),
+      onClosed: (closed) => {
+        this.accepted.delete(closed);
+        this.closed(closed);
+      },
       onReported: (session, isRequeued) => (isRequeued ? deps.onWork(session.project.id) : deps.onRoomFreed(session.project.id)),
       channelIdFor: async (projectId, application) => (await deps.channels.listForProject(projectId)).find((channel) => channel.kind === application)?.id ?? null,
       logError: deps.logError,
     });
+    this.accepted.add(session);
   }
 
   private async welcomed(session: DeviceSession): Promise<void> {
@@ -145,7 +172,9 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
   private closed(session: DeviceSession): void {
     if (!session.isWelcomed || this.sessions.get(session.device.id) !== session) return;
     this.unregister(session);
-    this.deps.devices.disconnected(session.device.id).catch((error: unknown) => this.deps.logError(error, 'device disconnect'));
+    const written = this.deps.devices.disconnected(session.device.id).catch((error: unknown) => this.deps.logError(error, 'device disconnect'));
+    this.disconnects.add(written);
+    void written.finally(() => this.disconnects.delete(written));
   }
 
   private unregister(session: DeviceSession): void {

@@ -55,6 +55,8 @@ export class DeviceSession implements ConnectedDevice {
   private queuedFrames = 0;
   private refusedFrames = 0;
   private refusedWindowStart = 0;
+  /** Resolves when the socket has closed (and onClosed has run). */
+  readonly closed: Promise<void>;
 
   constructor(
     readonly socket: DeviceSocket,
@@ -78,6 +80,7 @@ export class DeviceSession implements ConnectedDevice {
       if (!this.hasSaidHello && !this.isClosed) this.refuse('bad_hello', `no hello within ${deps.helloTimeoutMs} ms`);
     }, deps.helloTimeoutMs);
     helloDeadline.unref();
+    this.closed = new Promise((resolve) => socket.onClose(() => resolve()));
     socket.onClose(() => {
       clearTimeout(helloDeadline);
       this.isClosed = true;
@@ -359,6 +362,11 @@ export class DeviceSession implements ConnectedDevice {
 
   close(): void {
     this.socket.close(CLOSE_NORMAL, 'gateway closing');
+  }
+
+  /** Resolves once every frame received so far has been handled (a closing gateway waits for it). */
+  whenIdle(): Promise<void> {
+    return this.chain;
   }
 }
 

@@ -137,6 +137,7 @@ export function createMediaGetter(options: GuardOptions & { connections?: number
         throw reservedIn(error) ?? error;
       }
     },
-    close: () => agent.close(),
+    // A download still running when the gateway stops is cut, not waited for (it has its own time limit).
+    close: () => agent.destroy(),
   };
 }

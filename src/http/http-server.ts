@@ -35,7 +35,9 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     trustProxy: deps.trustProxy,
     // Per-request logs would double the log volume at push rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Fastify's own 503 body is not a Picky answer (and 503 means "Invalid PushId" to Picky clients): a
+    // request read during shutdown is answered as usual; new connections are refused (see HttpCloser).
+    return503OnClosing: false,
   });
 
   // Every body is read as bytes and interpreted by the endpoint: Picky clients send JSON, JSON inside a

@@ -2,6 +2,9 @@
 import { createGateway, ensureAccount, firstStartBlock } from '../../app/index.js';
 import type { Command } from '../command.js';
 
+/** A stop that takes longer than this is cut short (the gateway's own close takes well under 2 s). */
+const SHUTDOWN_LIMIT_MS = 5_000;
+
 export const serveCommand: Command = {
   words: ['serve'],
   summary: 'Run the gateway (the default command)',
@@ -20,7 +23,19 @@ export const serveCommand: Command = {
       process.once('SIGINT', () => stop('SIGINT'));
       process.once('SIGTERM', () => stop('SIGTERM'));
     });
+    // The close is bounded by itself (well under 2 s); a second signal, or a close that somehow overruns
+    // its limit, ends the process at once (what was accepted is in the database or will be resent).
+    const cutShort = (reason: string) => {
+      gateway.logger.warn({ reason }, 'shutdown cut short');
+      process.exit(1);
+    };
+    process.once('SIGINT', () => cutShort('second signal'));
+    process.once('SIGTERM', () => cutShort('second signal'));
+    const limit = setTimeout(() => cutShort(`not stopped within ${SHUTDOWN_LIMIT_MS} ms`), SHUTDOWN_LIMIT_MS).unref();
     await gateway.close();
+    clearTimeout(limit);
+    // Nothing a library may have left open (a timer, a socket) keeps a stopped gateway running.
+    setTimeout(() => process.exit(), 500).unref();
     return undefined;
   },
 };
