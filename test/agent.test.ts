@@ -86,7 +86,7 @@ describe('bridge agent', () => {
     const gateway = await startGateway();
     const { agent, named } = newAgent(gateway, { delayMs: 2500, applications: [1, 3], phoneName: 'Lab phone' });
     await agent.start();
-    expect(gateway.frames('hello')[0]).toMatchObject({ v: 1, license_key: 'lic-1', device_id: 'phone-1', phone_name: 'Lab phone', applications: [1, 3], delay_ms: 2500 });
+    expect(gateway.frames('hello')[0]).toMatchObject({ v: 2, license_key: 'lic-1', device_id: 'phone-1', phone_name: 'Lab phone', applications: [1, 3], delay_ms: 2500 });
     expect(named('ready')).toEqual([{ event: 'ready', device_id: 'phone-1', project_id: '7' }]);
     gateway.send(send('41'));
     await vi.waitFor(() => expect(gateway.frames('delivered')).toHaveLength(1), WAIT);

@@ -53,7 +53,7 @@ describe('handshake', () => {
 
   it.each([
     [{ license_key: 'wrong' }, 'bad_license'],
-    [{ v: 2 }, 'unsupported_version'],
+    [{ v: 3 }, 'unsupported_version'],
     [{ license_key: undefined }, 'bad_hello'],
     [{ license_key: undefined, device_token: 'not-a-token' }, 'bad_license'],
   ])('refuses hello %j with %s and closes', async (change, reason) => {

@@ -13,6 +13,7 @@ import { AgentCalls } from './agent-calls.js';
 import { outgoingMessage, type Driver, type DriverHost } from './driver.js';
 import { InboundOutbox, type GroupEventInput, type InboundCallInput, type InboundInput } from './inbound-outbox.js';
 import { DEFAULT_BACKOFF, ReconnectBackoff } from './reconnect-backoff.js';
+import { ReportBatch, isBatchedReport } from './report-batch.js';
 import { ReportOutbox } from './report-outbox.js';
 import { SessionTimers } from './session-timers.js';
 import { simulateDriver } from './simulate-driver.js';
@@ -25,7 +26,14 @@ const APP_VERSION = 'switchboard-agent/0.1.0';
 export class BridgeAgent {
   readonly deviceId: string;
   readonly url: string;
-  private readonly hello: Omit<HelloFrame, 'license_key' | 'device_token'>;
+  private readonly hello: Omit<HelloFrame, 'license_key' | 'device_token' | 'v'>;
+  /** The version said in hello: the newest, until a gateway refuses it (an older gateway speaks 1 only). */
+  private helloVersion = PROTOCOL_VERSION;
+  /** The version of the open session (the gateway's `welcome` says which). */
+  private sessionVersion = 1;
+  /** Version 2: acks and reports of one turn, sent as one `reports` frame. */
+  private readonly reportBatch = new ReportBatch();
+  private isBatchScheduled = false;
   private readonly licenseKey: string;
   private deviceToken: string | undefined;
   private projectId = '';
@@ -67,7 +75,6 @@ export class BridgeAgent {
     this.deviceToken = options.deviceToken;
     this.hello = {
       type: 'hello',
-      v: PROTOCOL_VERSION,
       device_id: options.deviceId,
       phone_name: options.phoneName ?? options.deviceId.slice(0, 64),
       app_version: options.appVersion ?? APP_VERSION,
@@ -75,7 +82,7 @@ export class BridgeAgent {
       delay_ms: options.delayMs ?? 10_000,
       ...(options.maxCallMembers !== undefined ? { max_call_members: options.maxCallMembers } : {}),
     };
-    const checked = parseDeviceFrame(JSON.stringify({ ...this.hello, license_key: options.licenseKey }));
+    const checked = parseDeviceFrame(JSON.stringify({ ...this.hello, v: PROTOCOL_VERSION, license_key: options.licenseKey }));
     if ('problem' in checked) throw new AgentInputError(`invalid agent options: ${checked.problem.detail}`);
     this.status = {};
     this.applyStatus(options.status ?? DEFAULT_STATUS);
@@ -162,7 +169,7 @@ export class BridgeAgent {
           if (!isCurrent()) return;
           this.isOpen = true;
           const credentials = this.deviceToken ? { device_token: this.deviceToken } : { license_key: this.licenseKey };
-          this.send({ ...this.hello, ...credentials } as HelloFrame);
+          this.send({ ...this.hello, v: this.helloVersion, ...credentials } as HelloFrame);
         },
         onMessage: (text) => isCurrent() && this.handleText(text),
         onClose: (code) => isCurrent() && this.handleClose(code),
@@ -180,6 +187,7 @@ export class BridgeAgent {
     this.connection = undefined;
     this.isOpen = false;
     this.isWelcomed = false;
+    this.reportBatch.clear();
     this.timers.clearSession();
     const waiters = this.closeWaiters;
     this.closeWaiters = [];
@@ -213,8 +221,14 @@ export class BridgeAgent {
         return this.handleRefused(frame.reason, frame.detail);
       case 'send':
         return this.handleSend(frame);
+      case 'sends':
+        for (const message of frame.messages) this.handleSend({ type: 'send', ...message });
+        return;
       case 'report_ack':
         this.reports.acknowledge(frame.msg_id, frame.report);
+        return this.resendReports();
+      case 'report_acks':
+        for (const { msg_id, report } of frame.reports) this.reports.acknowledge(msg_id, report);
         return this.resendReports();
       case 'inbound_ack':
         if (this.outbox.acknowledge(frame.id)) this.emit({ event: 'inbound_acked', id: frame.id });
@@ -234,6 +248,7 @@ export class BridgeAgent {
   private handleWelcome(frame: Extract<GatewayFrame, { type: 'welcome' }>): void {
     this.timers.clearHelloTimeout();
     this.isWelcomed = true;
+    this.sessionVersion = frame.v;
     this.deviceToken = frame.device_token;
     this.projectId = frame.project_id;
     this.heartbeatMs = frame.heartbeat_ms;
@@ -258,6 +273,13 @@ export class BridgeAgent {
 
   private handleRefused(reason: string, detail: string): void {
     this.emit({ event: 'refused', reason, detail });
+    // A gateway older than this agent: speak its version 1 from now on.
+    if (reason === 'unsupported_version' && this.helloVersion > 1) {
+      this.helloVersion = 1;
+      this.isRestarting = true;
+      this.connection?.close(1000, 'refused');
+      return;
+    }
     // A stored device token may have been revoked while the license key still works: try the key once.
     if (reason === 'bad_license' && this.deviceToken && this.licenseKey) {
       this.deviceToken = undefined;
@@ -392,7 +414,25 @@ export class BridgeAgent {
   }
 
   private send(frame: DeviceFrame): void {
+    if (this.sessionVersion >= 2 && this.isWelcomed && isBatchedReport(frame)) {
+      this.reportBatch.add(frame);
+      if (!this.isBatchScheduled) {
+        this.isBatchScheduled = true;
+        setImmediate(() => {
+          this.isBatchScheduled = false;
+          this.flushReports();
+        });
+      }
+      return;
+    }
+    // Frames keep their order: what the batch holds goes first.
+    this.flushReports();
     this.connection?.send(JSON.stringify(frame));
+  }
+
+  private flushReports(): void {
+    if (this.reportBatch.isEmpty) return;
+    for (const frame of this.reportBatch.take()) this.connection?.send(JSON.stringify(frame));
   }
 
   private finish(end: AgentEnd): void {

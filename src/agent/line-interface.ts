@@ -30,9 +30,21 @@ const INJECTIONS: Record<string, { fields: Set<string>; inject(target: LineTarge
 };
 const LINE_KEYS = [...Object.keys(INJECTIONS), 'status'];
 
-/** Turns events into lines for `write` (which adds the newline). */
+/**
+ * Turns events into lines for `write` (which adds the newline). The lines of one turn of the event loop
+ * go out in one write: a phone taking thousands of messages a second made a system call for each.
+ */
 export function eventLineWriter(write: (line: string) => void): (event: LineEvent) => void {
-  return (event: LineEvent) => write(JSON.stringify(event));
+  let lines: string[] = [];
+  return (event: LineEvent) => {
+    lines.push(JSON.stringify(event));
+    if (lines.length > 1) return;
+    setImmediate(() => {
+      const text = lines.join('\n');
+      lines = [];
+      write(text);
+    });
+  };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,8 @@
 import type { CallService, Device, DeviceService, InboundDetails, InboundService, MessageService, Project, WebhookService } from '../core/index.js';
 import { CALL_STATUSES, INBOUND_CALL_TYPE, PairingRefusedError, DEFAULT_DEVICE_DELAY_MS } from '../core/index.js';
 import type { ConnectedDevice } from '../channels/bridge/index.js';
-import { PROTOCOL_VERSION, parseDeviceFrame, type CallFrame, type CallStatusFrame, type InboundCallFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type GroupEventFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
+import { PROTOCOL_VERSIONS, parseDeviceFrame, type CallFrame, type CallStatusFrame, type InboundCallFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type GroupEventFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
+import { TurnBatch } from './turn-batch.js';
 import type { DeviceSocket } from './websocket-server.js';
 
 export interface SessionDeps {
@@ -53,6 +54,8 @@ export class DeviceSession implements ConnectedDevice {
   /** Frames are handled one at a time, in order: a `delivered` must not overtake its `sent`. */
   private chain: Promise<void> = Promise.resolve();
   private queuedFrames = 0;
+  /** Version 2 sessions: sends and report acks of one turn leave as one frame each. */
+  private batch: TurnBatch | undefined;
   private refusedFrames = 0;
   private refusedWindowStart = 0;
   /** Resolves when the socket has closed (and onClosed has run). */
@@ -114,7 +117,9 @@ export class DeviceSession implements ConnectedDevice {
     const messageId = Number(frame.msg_id);
     this.inFlight.add(messageId);
     this.hold(messageId);
-    this.send(frame);
+    if (!this.batch) return this.send(frame);
+    const { type: _type, ...item } = frame;
+    this.batch.addSend(item);
   }
 
   private hold(messageId: number): void {
@@ -127,6 +132,7 @@ export class DeviceSession implements ConnectedDevice {
   }
 
   send(frame: GatewayFrame): void {
+    this.batch?.flush();
     this.socket.send(JSON.stringify(frame));
   }
 
@@ -183,7 +189,7 @@ export class DeviceSession implements ConnectedDevice {
       this.refuseFrame('invalid_frame', 'hello was already accepted');
       return;
     }
-    if (frame.v !== PROTOCOL_VERSION) return this.refuse('unsupported_version', `this gateway speaks version ${PROTOCOL_VERSION}`);
+    if (!PROTOCOL_VERSIONS.includes(frame.v)) return this.refuse('unsupported_version', `this gateway speaks versions ${PROTOCOL_VERSIONS.join(' and ')}`);
     if (!frame.license_key && !frame.device_token) return this.refuse('bad_hello', 'hello needs license_key or device_token');
     try {
       const pairing = await this.deps.devices.pair({
@@ -201,7 +207,7 @@ export class DeviceSession implements ConnectedDevice {
       this.project = pairing.project;
       this.send({
         type: 'welcome',
-        v: PROTOCOL_VERSION,
+        v: frame.v,
         device_id: pairing.device.deviceKey,
         device_token: pairing.deviceToken,
         project_id: String(pairing.project.id),
@@ -210,6 +216,7 @@ export class DeviceSession implements ConnectedDevice {
         message_queue_paused: pairing.device.isMessageQueuePaused,
         call_queue_paused: pairing.device.isCallQueuePaused,
       });
+      if (frame.v >= 2) this.batch = new TurnBatch((text) => this.socket.send(text));
       this.isWelcomed = true;
       await this.deps.onWelcomed(this);
     } catch (error) {
@@ -225,6 +232,9 @@ export class DeviceSession implements ConnectedDevice {
         await this.deps.devices.heartbeat(this.device.id, this.device.lastStatus);
         return;
       case 'ack':
+        return;
+      case 'reports':
+        for (const report of frame.reports) await this.dispatch(report);
         return;
       case 'sent':
         await this.report(frame, ['submitted']);
@@ -266,7 +276,7 @@ export class DeviceSession implements ConnectedDevice {
   private async report(frame: ReportFrame, moves: ('submitted' | 'delivered' | 'queued' | 'failed')[], error = ''): Promise<void> {
     const msgId = frame.msg_id;
     const messageId = Number(msgId);
-    const settled = (): void => this.send({ type: 'report_ack', msg_id: msgId, report: frame.type });
+    const settled = (): void => (this.batch ? this.batch.addAck({ msg_id: msgId, report: frame.type }) : this.send({ type: 'report_ack', msg_id: msgId, report: frame.type }));
     if (!this.held.has(messageId)) {
       const message = await this.deps.messages.get(messageId);
       if (!message || message.deviceId !== this.device.id) {

@@ -1,6 +1,6 @@
-// The device protocol, version 1: the single definition of every frame that travels between the gateway
-// and a phone (or the reference bridge agent) over the WebSocket at /bridge/v1. docs/device-protocol.md
-// is checked against this file by a test.
+// The device protocol, versions 1 and 2: the single definition of every frame that travels between the
+// gateway and a phone (or the reference bridge agent) over the WebSocket at /bridge/v1.
+// docs/device-protocol.md is checked against this file by a test.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { CALL_STATUS_NAMES } from '../core/calls/conference.js';
@@ -9,7 +9,11 @@ import { NUL_REFUSAL, containsNulCharacter } from '../core/nul-character.js';
 
 export { DEVICE_COMMANDS, type DeviceCommand };
 
-export const PROTOCOL_VERSION = 1;
+/** The newest version; a device that says `v: 1` in its hello is served version 1. */
+export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+/** Items in one batch frame (`sends`, `reports`, `report_acks`), at most. */
+export const MAX_BATCH_ITEMS = 1000;
 /** Largest frame either side may send, in bytes. */
 export const MAX_FRAME_BYTES = 256 * 1024;
 
@@ -99,9 +103,11 @@ export const InboundCallFrame = frame('inbound_call', {
   duration: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
   at: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
 });
+/** Version 2: several delivery reports (and acks) in one frame, handled in order. */
+export const ReportsFrame = frame('reports', { reports: Type.Array(Type.Union([AckFrame, SentFrame, DeliveredFrame, FailedFrame]), { minItems: 1, maxItems: MAX_BATCH_ITEMS }) });
 export const CommandResultFrame = frame('command_result', { command_id: Short(64), ok: Type.Boolean(), detail: Type.Optional(Short(500)) });
 
-export const DeviceFrame = Type.Union([HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame, CallStatusFrame, InboundCallFrame]);
+export const DeviceFrame = Type.Union([HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, ReportsFrame, InboundFrame, GroupEventFrame, CommandResultFrame, CallStatusFrame, InboundCallFrame]);
 export type DeviceFrame = Static<typeof DeviceFrame>;
 export type HelloFrame = Static<typeof HelloFrame>;
 export type StatusFrame = Static<typeof StatusFrame>;
@@ -109,6 +115,7 @@ export type InboundFrame = Static<typeof InboundFrame>;
 export type GroupEventFrame = Static<typeof GroupEventFrame>;
 export type CallStatusFrame = Static<typeof CallStatusFrame>;
 export type InboundCallFrame = Static<typeof InboundCallFrame>;
+export type ReportsFrame = Static<typeof ReportsFrame>;
 
 // Gateway → device.
 export const WelcomeFrame = frame('welcome', {
@@ -123,7 +130,7 @@ export const WelcomeFrame = frame('welcome', {
 });
 export const REFUSAL_REASONS = ['bad_hello', 'unsupported_version', 'bad_license', 'project_not_active', 'replaced'] as const;
 export const RefusedFrame = frame('refused', { reason: Type.Union(REFUSAL_REASONS.map((reason) => Type.Literal(reason))), detail: Type.String() });
-export const SendFrame = frame('send', {
+const sendFields = {
   msg_id: MsgId,
   application: PhoneApplication,
   number: Type.String(),
@@ -133,10 +140,16 @@ export const SendFrame = frame('send', {
   media_hash: Type.String(),
   file_name: Type.String(),
   priority: Type.Integer({ minimum: 0, maximum: 1 }),
-});
+};
+export const SendFrame = frame('send', sendFields);
+/** Version 2: the messages handed to the device in one turn, in one frame. */
+export const SendsFrame = frame('sends', { messages: Type.Array(Type.Object(sendFields, { additionalProperties: false }), { minItems: 1, maxItems: MAX_BATCH_ITEMS }) });
 export const InboundAckFrame = frame('inbound_ack', { id: Type.String() });
 export const REPORT_TYPES = ['sent', 'delivered', 'failed'] as const;
-export const ReportAckFrame = frame('report_ack', { msg_id: MsgId, report: Type.Union(REPORT_TYPES.map((report) => Type.Literal(report))) });
+const reportAckFields = { msg_id: MsgId, report: Type.Union(REPORT_TYPES.map((report) => Type.Literal(report))) };
+export const ReportAckFrame = frame('report_ack', reportAckFields);
+/** Version 2: the reports committed in one turn, in one frame. */
+export const ReportAcksFrame = frame('report_acks', { reports: Type.Array(Type.Object(reportAckFields, { additionalProperties: false }), { minItems: 1, maxItems: MAX_BATCH_ITEMS }) });
 export const CommandFrame = frame('command', { command_id: Type.String(), command: Type.Union(DEVICE_COMMANDS.map((command) => Type.Literal(command))) });
 export const CallFrame = frame('call', {
   push_id: MsgId,
@@ -149,25 +162,27 @@ export const CallAckFrame = frame('call_ack', { call_id: MsgId, status: CallStat
 export const ERROR_REASONS = ['invalid_json', 'invalid_frame', 'unknown_type', 'too_large', 'not_ready', 'unknown_message', 'unknown_call'] as const;
 export const ErrorFrame = frame('error', { reason: Type.Union(ERROR_REASONS.map((reason) => Type.Literal(reason))), detail: Type.String() });
 
-export const GatewayFrame = Type.Union([WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame, CallFrame, CallAckFrame]);
+export const GatewayFrame = Type.Union([WelcomeFrame, RefusedFrame, SendFrame, SendsFrame, InboundAckFrame, ReportAckFrame, ReportAcksFrame, CommandFrame, ErrorFrame, CallFrame, CallAckFrame]);
 export type GatewayFrame = Static<typeof GatewayFrame>;
 export type SendFrame = Static<typeof SendFrame>;
+export type SendItem = Omit<SendFrame, 'type'>;
+export type ReportAckItem = Omit<Static<typeof ReportAckFrame>, 'type'>;
 export type CommandFrame = Static<typeof CommandFrame>;
 export type CallFrame = Static<typeof CallFrame>;
 export type ReportFrame = Extract<DeviceFrame, { type: (typeof REPORT_TYPES)[number] }>;
 
 /** Every frame type, by direction: the list docs/device-protocol.md must describe. */
-export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'inbound', 'group_event', 'command_result', 'call_status', 'inbound_call'] as const;
-export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'inbound_ack', 'report_ack', 'command', 'error', 'call', 'call_ack'] as const;
+export const DEVICE_FRAME_TYPES = ['hello', 'status', 'ack', 'sent', 'delivered', 'failed', 'reports', 'inbound', 'group_event', 'command_result', 'call_status', 'inbound_call'] as const;
+export const GATEWAY_FRAME_TYPES = ['welcome', 'refused', 'send', 'sends', 'inbound_ack', 'report_ack', 'report_acks', 'command', 'error', 'call', 'call_ack'] as const;
 
 const deviceChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
-  [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, InboundFrame, GroupEventFrame, CommandResultFrame, CallStatusFrame, InboundCallFrame].map((schema) => [
+  [HelloFrame, StatusFrame, AckFrame, SentFrame, DeliveredFrame, FailedFrame, ReportsFrame, InboundFrame, GroupEventFrame, CommandResultFrame, CallStatusFrame, InboundCallFrame].map((schema) => [
     (schema.properties.type as { const: string }).const,
     TypeCompiler.Compile(schema),
   ]),
 );
 const gatewayChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
-  [WelcomeFrame, RefusedFrame, SendFrame, InboundAckFrame, ReportAckFrame, CommandFrame, ErrorFrame, CallFrame, CallAckFrame].map((schema) => [(schema.properties.type as { const: string }).const, TypeCompiler.Compile(schema)]),
+  [WelcomeFrame, RefusedFrame, SendFrame, SendsFrame, InboundAckFrame, ReportAckFrame, ReportAcksFrame, CommandFrame, ErrorFrame, CallFrame, CallAckFrame].map((schema) => [(schema.properties.type as { const: string }).const, TypeCompiler.Compile(schema)]),
 );
 
 export type FrameProblem = { reason: (typeof ERROR_REASONS)[number]; detail: string };

@@ -2,7 +2,7 @@
 // one's device, honours every device's delay, pause and in-flight window, claims the messages in the
 // database (queued → sending, with the device) and hands them over. The database is the queue: nothing
 // here needs to survive a restart, and a claim that loses a race with another node simply moves on.
-import { PHONE_KINDS, type ChannelService, type Clock, type MessageService, type QueuedHead, type Storage } from '../core/index.js';
+import { ConcurrentChangeError, PHONE_KINDS, type ChannelService, type Clock, type MessageService, type OutboundMessage, type Storage } from '../core/index.js';
 import type { BridgeChannel, ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
 import { WakeTimers } from './wake-timers.js';
 
@@ -19,7 +19,7 @@ export interface PhoneDispatcherDeps {
 }
 
 interface Claim {
-  message: QueuedHead;
+  message: OutboundMessage;
   device: ConnectedDevice;
 }
 
@@ -114,7 +114,9 @@ export class PhoneDispatcher {
     const channelIds = (await this.deps.channels.listForProject(projectId))
       .filter((channel) => PHONE_KINDS.includes(channel.kind) && carried.has(channel.kind))
       .map((channel) => channel.id);
-    const queued = await this.deps.storage.stores.messages.peekQueued(channelIds, windowSize);
+    // Whole rows: the claim then writes them without reading them again (its update still checks that
+    // each one is queued, so a message changed meanwhile is not taken).
+    const queued = await this.deps.storage.stores.messages.nextQueuedForChannels(channelIds, windowSize);
     if (queued.length === 0) {
       this.backlog.delete(projectId);
       return false;
@@ -139,7 +141,7 @@ export class PhoneDispatcher {
       this.wakeWhenPaced(projectId, devices, now);
       return false;
     }
-    await this.handOver(claims);
+    if (!(await this.handOver(claims))) return true;
     if (blocked.size > 0) this.wakeWhenPaced(projectId, [...blocked], now);
     if (claims.length === queued.length && queued.length < windowSize) {
       this.backlog.delete(projectId);
@@ -148,12 +150,17 @@ export class PhoneDispatcher {
     return true;
   }
 
-  private async handOver(claims: Claim[]): Promise<void> {
+  /** Claims and sends; answers false when the claim found messages changed since they were read. */
+  private async handOver(claims: Claim[]): Promise<boolean> {
     let outcomes;
     try {
-      outcomes = await this.deps.messages.moveMany(claims.map(({ message, device }) => ({ messageId: message.id, to: 'sending' as const, deviceId: device.device.id })));
+      const moves = claims.map(({ message, device }) => ({ messageId: message.id, to: 'sending' as const, deviceId: device.device.id }));
+      outcomes = await this.deps.messages.moveMany(moves, undefined, claims.map(({ message }) => message));
     } catch (error) {
       for (const { message, device } of claims) device.release(message.id);
+      // Some of the messages changed since they were read (cancelled, taken by another node): the next
+      // round reads the queue again.
+      if (error instanceof ConcurrentChangeError) return false;
       throw error;
     }
     for (const [index, { message, device }] of claims.entries()) {
@@ -171,6 +178,7 @@ export class PhoneDispatcher {
         });
       }
     }
+    return true;
   }
 
   private wakeWhenPaced(projectId: number, devices: ConnectedDevice[], now: number): void {

@@ -1,7 +1,9 @@
 // Outbound messages, their queue order and their timeline, in SQL.
-import { sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { MessageDetails, MessageEvent, MessageKind, MessageState, OutboundMessage } from '../core/messages/message.js';
-import type { MessageStore, QueuedHead, StateUpdate } from '../core/stores.js';
+import type { MessageStore, StateUpdate } from '../core/stores.js';
+import type { DialectCapabilities } from './capabilities.js';
+import { rawStatement } from './dialect-sql.js';
 import type { MessageRow, Schema } from './schema.js';
 
 /**
@@ -37,8 +39,65 @@ export function toMessage(row: MessageRow): OutboundMessage {
   };
 }
 
+/**
+ * The statements of the dispatcher's round and of every message move (read the rows, update their state,
+ * add their timeline events),
+ * written once as raw SQL. The ids travel as one array parameter (JSON on SQLite), so each statement has
+ * one text whatever the batch size, and stays prepared; an `IN (?, ?, …)` list was a new statement, and
+ * a new query-builder tree, for every batch size.
+ */
+interface MoveStatements {
+  nextQueued(channelId: number, limit: number): CompiledQuery;
+  findByIds(ids: readonly number[]): CompiledQuery;
+  updateStates(update: StateUpdate, ids: readonly number[]): CompiledQuery;
+  insertEvents(events: readonly MessageEvent[]): CompiledQuery;
+}
+
+const moveStatements = new Map<DialectCapabilities, MoveStatements>();
+
+function moveStatementsFor(capabilities: DialectCapabilities): MoveStatements {
+  const known = moveStatements.get(capabilities);
+  if (known) return known;
+  const isPostgres = capabilities.dialect === 'postgres';
+  const idList = isPostgres ? 'any(?::bigint[])' : 'in (select value from json_each(?))';
+  const ids = (list: readonly number[]) => (isPostgres ? list : JSON.stringify(list));
+  const find = rawStatement(capabilities, `select * from messages where id ${idList}`);
+  // One statement per combination of the optional columns (at most eight texts).
+  const updates = new Map<string, (parameters: readonly unknown[]) => CompiledQuery>();
+  const insert = isPostgres
+    ? rawStatement(capabilities, 'insert into message_events (message_id, state, error, at) select * from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[])')
+    : rawStatement(capabilities, 'insert into message_events (message_id, state, error, at) select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(?)');
+  // The queue condition is written into the SQL (not bound), so the planner uses the partial queue index.
+  const queued = rawStatement(capabilities, "select * from messages where channel_id = ? and state = 'queued' order by priority desc, id limit ?");
+  const statements: MoveStatements = {
+    nextQueued: (channelId, limit) => queued([channelId, limit]),
+    findByIds: (list) => find([ids(list)]),
+    updateStates: (update, list) => {
+      const sets = ['state = ?', 'updated_at = ?', ...(update.error ? ['last_error = ?'] : []), ...(update.deviceId !== undefined ? ['device_id = ?'] : []), ...(update.isAttempt ? ['attempts = attempts + 1'] : [])];
+      const parameters = [update.to, update.at, ...(update.error ? [update.error] : []), ...(update.deviceId !== undefined ? [update.deviceId] : [])];
+      const text = `update messages set ${sets.join(', ')} where id ${idList} and state = ?`;
+      let statement = updates.get(text);
+      if (!statement) updates.set(text, (statement = rawStatement(capabilities, text)));
+      return statement([...parameters, ids(list), update.from]);
+    },
+    insertEvents: (events) =>
+      isPostgres
+        ? insert([events.map((event) => event.messageId), events.map((event) => event.state), events.map((event) => event.error), events.map((event) => event.at)])
+        : insert([JSON.stringify(events.map((event) => [event.messageId, event.state, event.error, event.at]))]),
+  };
+  moveStatements.set(capabilities, statements);
+  return statements;
+}
+
 export class SqlMessageStore implements MessageStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  private readonly statements: MoveStatements;
+
+  constructor(
+    private readonly db: Kysely<Schema>,
+    capabilities: DialectCapabilities,
+  ) {
+    this.statements = moveStatementsFor(capabilities);
+  }
 
   async findById(id: number): Promise<OutboundMessage | undefined> {
     const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
@@ -51,15 +110,7 @@ export class SqlMessageStore implements MessageStore {
   }
 
   async nextQueued(channelId: number, limit: number): Promise<OutboundMessage[]> {
-    const rows = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('channel_id', '=', channelId)
-      .where('state', '=', QUEUED)
-      .orderBy('priority', 'desc')
-      .orderBy('id')
-      .limit(limit)
-      .execute();
+    const { rows } = await this.db.executeQuery<MessageRow>(this.statements.nextQueued(channelId, limit));
     return rows.map(toMessage);
   }
 
@@ -77,8 +128,8 @@ export class SqlMessageStore implements MessageStore {
     const found: OutboundMessage[] = [];
     // Chunks keep the IN list under every driver's parameter limit.
     for (let start = 0; start < ids.length; start += 5000) {
-      const rows = await this.db.selectFrom('messages').selectAll().where('id', 'in', ids.slice(start, start + 5000)).execute();
-      found.push(...rows.map(toMessage));
+      const { rows } = await this.db.executeQuery<MessageRow>(this.statements.findByIds(ids.slice(start, start + 5000)));
+      for (const row of rows) found.push(toMessage(row));
     }
     return found;
   }
@@ -89,25 +140,6 @@ export class SqlMessageStore implements MessageStore {
    */
   async nextQueuedForChannels(channelIds: readonly number[], limit: number): Promise<OutboundMessage[]> {
     const lists = await Promise.all(channelIds.map((channelId) => this.nextQueued(channelId, limit)));
-    const merged = lists.flat();
-    if (lists.filter((list) => list.length > 0).length > 1) merged.sort((a, b) => b.priority - a.priority || a.id - b.id);
-    return merged.slice(0, limit);
-  }
-
-  async peekQueued(channelIds: readonly number[], limit: number): Promise<QueuedHead[]> {
-    const lists = await Promise.all(
-      channelIds.map((channelId) =>
-        this.db
-          .selectFrom('messages')
-          .select(['id', 'recipient', 'application', 'priority'])
-          .where('channel_id', '=', channelId)
-          .where('state', '=', QUEUED)
-          .orderBy('priority', 'desc')
-          .orderBy('id')
-          .limit(limit)
-          .execute(),
-      ),
-    );
     const merged = lists.flat();
     if (lists.filter((list) => list.length > 0).length > 1) merged.sort((a, b) => b.priority - a.priority || a.id - b.id);
     return merged.slice(0, limit);
@@ -132,31 +164,14 @@ export class SqlMessageStore implements MessageStore {
   async updateStates(update: StateUpdate): Promise<number> {
     let moved = 0;
     for (let start = 0; start < update.messageIds.length; start += 5000) {
-      const result = await this.db
-        .updateTable('messages')
-        .set((eb) => ({
-          state: update.to,
-          updated_at: update.at,
-          ...(update.error ? { last_error: update.error } : {}),
-          ...(update.deviceId !== undefined ? { device_id: update.deviceId } : {}),
-          ...(update.isAttempt ? { attempts: eb('attempts', '+', 1) } : {}),
-        }))
-        .where('id', 'in', update.messageIds.slice(start, start + 5000))
-        .where('state', '=', update.from)
-        .executeTakeFirst();
-      moved += Number(result.numUpdatedRows);
+      const result = await this.db.executeQuery(this.statements.updateStates(update, update.messageIds.slice(start, start + 5000)));
+      moved += Number(result.numAffectedRows ?? 0);
     }
     return moved;
   }
 
   async insertEvents(events: readonly MessageEvent[]): Promise<void> {
-    for (let start = 0; start < events.length; start += 2000) {
-      const chunk = events.slice(start, start + 2000);
-      await this.db
-        .insertInto('message_events')
-        .values(chunk.map((event) => ({ message_id: event.messageId, state: event.state, error: event.error, at: event.at })))
-        .execute();
-    }
+    for (let start = 0; start < events.length; start += 5000) await this.db.executeQuery(this.statements.insertEvents(events.slice(start, start + 5000)));
   }
 
   /** The stored moves, after the `queued` the message was created in (not stored: it is the row itself). */

@@ -33,7 +33,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities, secrets
     apiTokens: new SqlApiTokenStore(db),
     channels: new SqlChannelStore(db),
     pushes: new SqlPushStore(db, capabilities),
-    messages: new SqlMessageStore(db),
+    messages: new SqlMessageStore(db, capabilities),
     devices: new SqlDeviceStore(db),
     inbound: new SqlInboundStore(db, capabilities),
     webhooks: new SqlWebhookStore(db, capabilities),
