@@ -232,6 +232,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    requestTimeoutMs: config.requestTimeoutMs,
     readiness: () => storage.isReady(),
     authenticator: services.authenticator,
     throttle: new AuthThrottle(clock, config.authFailureLimit),

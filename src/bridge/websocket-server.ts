@@ -56,6 +56,9 @@ export class WebSocketEndpoint {
   constructor(httpServer: Server, settings: SocketServerSettings, onConnection: (socket: DeviceSocket) => void) {
     this.server = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: false });
     httpServer.on('upgrade', (request: IncomingMessage, stream: Duplex, head: Buffer) => {
+      // Node hands an upgrade over with no 'error' listener of its own: a client that resets the connection
+      // while the gateway answers (a wrong path, the handshake) would otherwise end the process.
+      stream.on('error', () => stream.destroy());
       const path = (request.url ?? '').split('?')[0];
       if (path !== settings.path) {
         stream.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');

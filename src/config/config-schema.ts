@@ -2,6 +2,7 @@
 // is checked against this list by a test.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { APPLICATION_IDS, BILLING_PLANS, DEFAULT_RETRY_SCHEDULE, SCHEDULE_PATTERN, parseCredits, parseSecretKey } from '../core/index.js';
+import { TrustProxySchema, parseTrustProxy } from './trust-proxy-setting.js';
 
 export interface ConfigKey<T extends TSchema = TSchema> {
   /** Environment variable; the CLI flag is derived from it (SWITCHBOARD_DATA_DIR → --data-dir). */
@@ -102,11 +103,19 @@ export const CONFIG_KEYS = {
     default: 32 * 1024 * 1024,
     description: 'Largest request body in bytes; larger bodies are answered 410.',
   }),
+  requestTimeoutMs: key({
+    env: 'SWITCHBOARD_REQUEST_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 100 }),
+    default: 30_000,
+    description: 'Time a client has to send a whole request, headers and body; a slower one is answered HTTP 408 (status 410) and disconnected. Raise it for slow clients that send large bodies.',
+  }),
   trustProxy: key({
     env: 'SWITCHBOARD_TRUST_PROXY',
-    schema: Type.Boolean(),
-    default: false,
-    description: 'Take the client address from X-Forwarded-For (only behind a reverse proxy you control); token IP allow-lists use it.',
+    schema: TrustProxySchema,
+    default: 0,
+    parse: parseTrustProxy,
+    description:
+      'Proxies allowed to name the client address in X-Forwarded-For: the number of proxy hops in front of the gateway (1 for one reverse proxy), or their addresses, CIDR ranges or loopback/linklocal/uniquelocal, comma-separated. 0: none, the connection address is the client. Token IP allow-lists and the auth throttle use the result. `true` is refused: it trusted every hop.',
   }),
   tokenCacheTtlMs: key({
     env: 'SWITCHBOARD_TOKEN_CACHE_TTL_MS',

@@ -3,6 +3,7 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import { PickyError, Status } from '../core/index.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
+import { clientErrorAnswer } from './client-error-answer.js';
 import { PICKY_PREFIXES, sendAnswer } from './picky-endpoint.js';
 import { failure } from './picky-response.js';
 import { registerPmRoutes, type PmRouteDeps } from './pm-routes.js';
@@ -20,8 +21,25 @@ export interface HttpServerDeps
   extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
-  trustProxy: boolean;
+  /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
+  trustProxy: number | readonly string[];
+  /** Time a client has to send a whole request (headers and body). */
+  requestTimeoutMs: number;
   readiness: ReadinessCheck;
+}
+
+/** Never `true`, which believes every hop of X-Forwarded-For: a client could pick its own address. */
+function trustProxyOption(trust: number | readonly string[]): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof trust !== 'number') return [...trust];
+  if (trust === 0) return false;
+  // Fastify takes no hop count (a client that reaches the gateway directly could name itself): the
+  // operator who sets one states that only that many proxies stand between clients and the gateway.
+  return (_address, hop) => hop < trust;
+}
+
+/** How often Node looks for requests past their time limit. */
+function checkingIntervalFor(requestTimeoutMs: number): number {
+  return Math.max(25, Math.min(1000, Math.floor(requestTimeoutMs / 4)));
 }
 
 function isPickyPath(url: string): boolean {
@@ -32,7 +50,12 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   const app = Fastify({
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimitBytes,
-    trustProxy: deps.trustProxy,
+    trustProxy: trustProxyOption(deps.trustProxy),
+    // A body that stalls after the headers must not hold its socket for ever. Node checks the limit on a
+    // timer (every 30 s by default): check often enough that the limit holds to within a fraction of itself.
+    requestTimeout: deps.requestTimeoutMs,
+    http: { requestTimeout: deps.requestTimeoutMs, headersTimeout: deps.requestTimeoutMs, connectionsCheckingInterval: checkingIntervalFor(deps.requestTimeoutMs) },
+    clientErrorHandler: clientErrorAnswer(deps.requestTimeoutMs),
     // Per-request logs would double the log volume at push rates; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Fastify's own 503 body is not a Picky answer (and 503 means "Invalid PushId" to Picky clients): a
