@@ -109,6 +109,25 @@ describe('requests that stall', { timeout: 20_000 }, () => {
     expect(answerOf(answer.text).body).toMatchObject({ status: 410 });
   });
 
+  it('survives clients that reset their connection halfway through a body, or send more than the limit', async () => {
+    const body = Buffer.from(`--B\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n${'x'.repeat(64 * 1024)}`);
+    for (const type of ['application/json', 'multipart/form-data; boundary=B']) {
+      const socket = connect(suite.port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      await new Promise<void>((resolve) => socket.once('connect', resolve));
+      socket.write(post('/api/v2/check-balance', { 'content-type': type }, body));
+      socket.write(body.subarray(0, body.length / 2));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.resetAndDestroy();
+    }
+    const tooLarge = Buffer.alloc(40 * 1024 * 1024, 0x61);
+    const answer = await exchange(suite.port, post('/api/v2/check-balance', { 'content-type': 'multipart/form-data; boundary=B' }, tooLarge), tooLarge);
+    expect(answer.closed).toBe(true);
+    expect(answerOf(answer.text).body).toMatchObject({ status: 410, detail: expect.stringContaining('larger than') });
+    expect(await suite.g.t.post('check-balance', { token: suite.g.t.apiToken })).toMatchObject({ status: 100 });
+    expect(uncaught.splice(0)).toEqual([]);
+  });
+
   it('answers malformed HTTP in the Picky shape', async () => {
     const answer = await exchange(suite.port, 'BREW /pot HTTP/1.1\r\nhost: localhost\r\n\r\n');
     expect(answer.closed).toBe(true);
