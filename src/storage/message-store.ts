@@ -59,7 +59,7 @@ function moveStatementsFor(capabilities: DialectCapabilities): MoveStatements {
   const known = moveStatements.get(capabilities);
   if (known) return known;
   const isPostgres = capabilities.dialect === 'postgres';
-  const idList = isPostgres ? 'any(?::bigint[])' : 'in (select value from json_each(?))';
+  const idList = isPostgres ? '= any(?::bigint[])' : 'in (select value from json_each(?))';
   const ids = (list: readonly number[]) => (isPostgres ? list : JSON.stringify(list));
   const find = rawStatement(capabilities, `select * from messages where id ${idList}`);
   // One statement per combination of the optional columns (at most eight texts).
