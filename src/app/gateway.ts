@@ -363,6 +363,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const { messages, inbound, pushes, webhooks } = services;
       await Promise.all([messages.whenIdle(), inbound.whenIdle(), pushes.whenIdle()]);
       await webhooksStopped;
+      // Again: a call handed over by a write that committed during the stop is released before storage closes.
+      await webhookDispatcher.close();
       await webhooks.whenIdle();
       await services.webhookCaller.close();
       await storage.close();

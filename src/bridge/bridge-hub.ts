@@ -122,7 +122,9 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     await Promise.race([Promise.all(sessions.map((session) => session.closed)), new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
     await Promise.all(sessions.map((session) => session.whenIdle()));
     await Promise.all([this.sweeping, ...this.disconnects]);
-    await this.deps.devices.forgetPreviousSessions();
+    // Only a hub that served devices: a one-shot CLI command's gateway must not mark offline the devices
+    // of a gateway running on the same database (on SQLite both are node 'local').
+    if (this.endpoint) await this.deps.devices.forgetPreviousSessions();
   }
 
   private accept(socket: ConstructorParameters<typeof DeviceSession>[0]): void {

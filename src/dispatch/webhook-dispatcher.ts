@@ -87,7 +87,7 @@ export class WebhookDispatcher implements LocalWebhookWorker {
     const lane = this.laneOf(delivery);
     if (!this.isClosed && this.canBegin(lane)) return this.begin(delivery, lane);
     // Several calls of one lane stored in one transaction all saw room: those over the bound are let go.
-    lane.isBacklogged = true;
+    lane.isBacklogged = !this.isClosed;
     this.forgetIfIdle(lane);
     this.releaseLater(delivery);
   }
@@ -193,38 +193,42 @@ export class WebhookDispatcher implements LocalWebhookWorker {
   }
 
   /**
-   * Claims due calls until every slot is busy or nothing more is due: first for the lanes known to have
-   * a backlog, each up to its room (so a lane never gets more than it may send), then for lanes not
-   * active here, a lane's bound at most (a new lane starts empty, so it cannot go over). The claims of
-   * one round are submitted together and share a transaction.
+   * Claims due calls until every slot is busy or nothing more is due: first outside the lanes active
+   * here, a lane's bound at most (a new lane starts empty, so it cannot go over), then for each lane
+   * known to have a backlog, up to its room (so a lane never gets more than it may send). Lanes take
+   * turns: one served goes to the back. The claims of one round are submitted together and share a
+   * transaction.
    */
   private async claimAndBegin(): Promise<void> {
     const { concurrency, perOrigin } = this.deps.settings;
     while (!this.isClosed && this.running < concurrency) {
       let room = concurrency - this.running;
       const claims: Promise<void>[] = [];
-      for (const lane of [...this.lanes.values()]) {
-        if (room === 0) break;
-        const limit = Math.min(room, perOrigin - lane.running);
-        if (!lane.isBacklogged || limit <= 0) continue;
-        room -= limit;
-        claims.push(
-          this.deps.webhooks.claimDue(limit, this.leaseMs, { only: this.toWire(lane) }).then((claimed) => {
-            if (claimed.length < limit) lane.isBacklogged = false;
-            this.beginClaimed(claimed);
-            this.forgetIfIdle(lane);
-          }),
-        );
-      }
-      if (this.shouldLookOutside && room > 0) {
+      if (this.shouldLookOutside) {
         const limit = Math.min(room, perOrigin);
-        // Active lanes are left out: they take their calls above, within their room.
+        room -= limit;
+        // Active lanes are left out: they take their calls below, within their room.
         const except = [...this.lanes.values()].filter((lane) => lane.running > 0 || lane.isBacklogged).map((lane) => this.toWire(lane));
         this.shouldLookOutside = false;
         claims.push(
           this.deps.webhooks.claimDue(limit, this.leaseMs, { except }).then((claimed) => {
             if (claimed.length === limit) this.shouldLookOutside = true;
             this.beginClaimed(claimed);
+          }),
+        );
+      }
+      for (const lane of [...this.lanes.values()]) {
+        if (room === 0) break;
+        const limit = Math.min(room, perOrigin - lane.running);
+        if (!lane.isBacklogged || limit <= 0) continue;
+        room -= limit;
+        this.lanes.delete(lane.key);
+        this.lanes.set(lane.key, lane);
+        claims.push(
+          this.deps.webhooks.claimDue(limit, this.leaseMs, { only: this.toWire(lane) }).then((claimed) => {
+            if (claimed.length < limit) lane.isBacklogged = false;
+            this.beginClaimed(claimed);
+            this.forgetIfIdle(lane);
           }),
         );
       }
