@@ -39,6 +39,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
 import { detectMediaType } from '../media/index.js';
 import { loadSecretBox } from './secret-key-file.js';
+import { wireMetaChannels, type MetaChannels } from './meta-channels.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -90,6 +91,8 @@ export interface Gateway {
   webhookDispatcher: WebhookDispatcher;
   /** The WhatsApp Web sessions this node runs. */
   whatsappWeb: SessionHub;
+  /** Meta channels: accounts, webhook intake, templates, send queue. */
+  meta: MetaChannels;
   /** The URL clients and phones use; known for certain once the server listens. */
   publicUrl(): string;
   listen(): Promise<string>;
@@ -230,6 +233,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const http = buildHttpServer({
     logger,
+  // WhatsApp Cloud API (8, 101, 121) and Messenger (5), through Meta's Graph API.
+  const meta = wireMetaChannels({ storage, services, config, clock, publicUrl: currentPublicUrl, logError });
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -253,6 +258,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     whatsappWeb: webHub,
   });
   const httpCloser = new HttpCloser(http);
+    metaChannels: meta.accounts,
+    metaWebhooks: meta.intake,
+    metaMedia: meta.media,
+    templates: meta.templates,
 
   let dispatcher: PhoneDispatcher | undefined;
   let callDispatcher: CallDispatcher | undefined;
@@ -330,6 +339,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await webHub.resumePaired();
         webHub.watchOrphans();
       }
+    meta,
       webDispatcher.poll(config.dispatchPollMs, () => webHub.runningChannels());
       await http.listen({ port: config.port, host: config.host });
       listeningPort = (http.server.address() as AddressInfo).port;
@@ -346,6 +356,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // See "Stopping" in docs/configuration.md: bounded whatever receivers, clients and devices do.
       const startedAt = Date.now();
       for (const timer of timers) clearInterval(timer);
+      meta.start();
       httpCloser.stopAccepting();
       dispatcher?.close();
       callDispatcher?.close();
@@ -365,6 +376,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await webhooksStopped;
       // Again: a call handed over by a write that committed during the stop is released before storage closes.
       await webhookDispatcher.close();
+      // Graph calls in flight finish (bounded by SWITCHBOARD_META_GRAPH_TIMEOUT_MS) and are recorded.
+      const metaStopped = meta.close();
       await webhooks.whenIdle();
       await services.webhookCaller.close();
       await storage.close();
@@ -372,3 +385,4 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   };
 }
+      await metaStopped;

@@ -329,6 +329,43 @@ export const CONFIG_KEYS = {
 } as const;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+  // Meta channels: WhatsApp Cloud API (applications 8, 101, 121) and Messenger (5).
+  metaGraphUrl: key({
+    env: 'SWITCHBOARD_META_GRAPH_URL',
+    schema: Type.String({ pattern: '^https?://' }),
+    default: 'https://graph.facebook.com/v21.0',
+    description: "Meta's Graph API base URL with its version. Configuration, not user input: the private-URL policy does not apply to it (tests point it at a local fake).",
+  }),
+  metaGraphTimeoutMs: key({
+    env: 'SWITCHBOARD_META_GRAPH_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 100 }),
+    default: 20_000,
+    description: 'Time limit for one Graph API call (a send, an upload, a media download).',
+  }),
+  metaMessagesPerSecond: key({
+    env: 'SWITCHBOARD_META_MESSAGES_PER_SECOND',
+    schema: Type.Number({ exclusiveMinimum: 0, maximum: 10_000 }),
+    default: 80,
+    description: "Messages per second sent through one Meta channel (a WhatsApp number's default throughput is 80); a channel's `messages_per_second` setting overrides it.",
+  }),
+  metaMaxInFlight: key({
+    env: 'SWITCHBOARD_META_MAX_IN_FLIGHT',
+    schema: Type.Integer({ minimum: 1, maximum: 1000 }),
+    default: 16,
+    description: 'Graph calls one Meta channel may have open at once.',
+  }),
+  metaMaxAttempts: key({
+    env: 'SWITCHBOARD_META_MAX_ATTEMPTS',
+    schema: Type.Integer({ minimum: 1, maximum: 1000 }),
+    default: 10,
+    description: 'Sends of one Meta message that may fail with a passing error (rate limit 130429, Meta unavailable) before it fails for good and is refunded.',
+  }),
+  metaTemplateSyncMs: key({
+    env: 'SWITCHBOARD_META_TEMPLATE_SYNC_MS',
+    schema: Type.Integer({ minimum: 1000 }),
+    default: 900_000,
+    description: "How often WhatsApp templates are read from Meta (verdicts missed, templates made in WhatsApp Manager) and templates Meta could not be asked about are submitted.",
+  }),
 export type Config = { readonly [K in ConfigKeyName]: Static<(typeof CONFIG_KEYS)[K]['schema']> };
 
 export function flagName(env: string): string {

@@ -32,3 +32,4 @@ export * from './inbound/index.js';
 export * from './webhooks/index.js';
 export * from './calls/index.js';
 export * from './whatsapp-web/index.js';
+export * from './meta/index.js';

@@ -21,6 +21,10 @@ export const STATUS_MESSAGES = {
   504: 'Device Details Not Found',
   505: 'Minimum 2 Contacts Should be Entered',
   506: 'Maximum 5 Contacts Allowed',
+  801: 'Official WhatsApp Account Not Active',
+  804: 'Invalid Template ID',
+  817: 'No Templates Found',
+  850: 'Outside The 24 Hour Window, Send A Template',
 } as const;
 
 export type StatusCode = keyof typeof STATUS_MESSAGES;
@@ -45,6 +49,10 @@ export const Status = {
   deviceNotFound: 504,
   tooFewContacts: 505,
   tooManyContacts: 506,
+  officialNotActive: 801,
+  invalidTemplateId: 804,
+  noTemplates: 817,
+  outsideWindow: 850,
 } as const satisfies Record<string, StatusCode>;
 
 /**

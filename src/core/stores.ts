@@ -9,6 +9,7 @@ import type { MessageEvent, MessageState, OutboundMessage } from './messages/mes
 import type { ApiToken, ApiTokenStatus, NewApiToken, NewProject, Project, ProjectChanges } from './project.js';
 import type { PushDraft, PushMedia, PushRecord, PushWriteResult } from './push/push-draft.js';
 import type { WhatsAppWebStore } from './whatsapp-web/web-store.js';
+import type { MetaStore } from './meta/meta-store.js';
 
 export interface AccountStore {
   /** The gateway's account (there is one per installation), if it has been created. */
@@ -212,6 +213,7 @@ export interface Stores {
   webhooks: WebhookStore;
   calls: CallStore;
   whatsappWeb: WhatsAppWebStore;
+  meta: MetaStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -5,3 +5,4 @@ export { createMediaGetter, createWebhookPoster, type GuardOptions, type PosterO
 export { CallDispatcher, type CallDispatcherDeps } from './call-dispatcher.js';
 export { WebDispatcher, type WebDispatcherDeps, type SendGap } from './web-dispatcher.js';
 export { isReservedAddress } from './reserved-addresses.js';
+export { MetaDispatcher, type MetaDispatcherDeps, type MetaDispatcherSettings } from './meta-dispatcher.js';

@@ -2,7 +2,7 @@
 // project's extra WhatsApp Web channels and their settings (echoes, pacing).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { PickyError, Status, invalidRequest, requireApplicationInPlan, webStatusName, type ChannelRecord, type ChannelService, type ProjectService, type Storage, type WhatsAppWebSessions } from '../core/index.js';
+import { PickyError, Status, invalidRequest, isMetaKind, requireApplicationInPlan, webStatusName, type ChannelRecord, type ChannelService, type MetaChannelService, type ProjectService, type Storage, type WhatsAppWebSessions } from '../core/index.js';
 import { IdField, SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 
@@ -11,7 +11,22 @@ export interface ChannelRouteDeps extends EndpointDeps {
   channels: ChannelService;
   storage: Storage;
   whatsappWeb: WhatsAppWebSessions;
+  /** Meta channels (applications 5, 8, 101, 121): linked with their credentials, shown masked. */
+  metaChannels: Pick<MetaChannelService, 'create' | 'describe'>;
+  publicUrl(): string;
 }
+
+/** What links a channel to Meta (pm/create-channel with application 5, 8, 101 or 121). */
+const MetaFields = {
+  phone_number_id: Type.Optional(Type.String({ maxLength: 64 })),
+  waba_id: Type.Optional(Type.String({ maxLength: 64 })),
+  page_id: Type.Optional(Type.String({ maxLength: 64 })),
+  access_token: Type.Optional(Type.String({ maxLength: 2048 })),
+  app_secret: Type.Optional(Type.String({ maxLength: 256 })),
+  verify_token: Type.Optional(Type.String({ maxLength: 256 })),
+  messages_per_second: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 })),
+  message_tag: Type.Optional(Type.String({ maxLength: 64 })),
+};
 
 const Settings = {
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
@@ -44,6 +59,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
       channel_status: channel.status,
       settings: channel.settings,
       ...(channel.kind === 10 && { session_status: webStatusName(session), connected_number: session?.connectedNumber ?? '' }),
+      ...(isMetaKind(channel.kind) && { ...(await deps.metaChannels.describe(channel.id)), webhook_url: `${deps.publicUrl()}/webhooks/meta` }),
     };
   };
   const webChannel = async (projectId: number, channelId: number) => {
@@ -55,10 +71,26 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
   registerPickyEndpoint(app, deps, {
     name: 'pm/create-channel',
     auth: 'master',
-    schema: Type.Object({ token: Type.String(), project_id: IdField, application: Type.Optional(SmallIntegerField), ...Settings }),
+    schema: Type.Object({ token: Type.String(), project_id: IdField, application: Type.Optional(SmallIntegerField), ...Settings, ...MetaFields }),
     async handle(input, account) {
-      // Only WhatsApp Web channels are made this way; phone channels come with the project's service.
-      if ((input.application ?? 10) !== 10) throw invalidRequest('application must be 10 (WhatsApp Web Automation)');
+      if (input.application !== undefined && isMetaKind(input.application)) {
+        const project = await deps.projects.getChangeable(account.id, input.project_id);
+        const { channel } = await deps.metaChannels.create(project, {
+          kind: input.application,
+          name: input.name,
+          phoneNumberId: input.phone_number_id,
+          wabaId: input.waba_id,
+          pageId: input.page_id,
+          accessToken: input.access_token,
+          appSecret: input.app_secret,
+          verifyToken: input.verify_token,
+          messagesPerSecond: input.messages_per_second,
+          messageTag: input.message_tag,
+        });
+        return success({ project_id: String(project.id), ...(await view(channel)) });
+      }
+      // WhatsApp Web channels are made this way too; phone channels come with the project's service.
+      if ((input.application ?? 10) !== 10) throw invalidRequest('application must be 10 (WhatsApp Web Automation), 5 (Messenger), 8, 101 or 121 (WhatsApp Official)');
       const project = await deps.projects.getChangeable(account.id, input.project_id);
       requireApplicationInPlan(project.billingPlan, 10);
       const channel = await deps.channels.create(project.id, 10, input.name ?? 'WhatsApp Web', settingsFrom(input, {}));

@@ -13,12 +13,14 @@ import { registerWebhookRoutes, type WebhookRouteDeps } from './webhook-routes.j
 import { registerConferenceRoutes, type ConferenceRouteDeps } from './conference-routes.js';
 import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.js';
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
+import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
+import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
 export interface HttpServerDeps
-  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps {
+  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -95,5 +97,7 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerConferenceRoutes(app, deps);
   registerChannelRoutes(app, deps);
   registerWhatsAppWebRoutes(app, deps);
+  registerMetaWebhookRoutes(app, deps);
+  registerTemplateRoutes(app, deps);
   return app;
 }

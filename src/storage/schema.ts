@@ -1,6 +1,7 @@
 // The tables as Kysely sees them: one row type per table. Times are epoch milliseconds (bigint),
 // money is micro-credits (bigint); both fit a JS number exactly.
 import type { Generated } from 'kysely';
+import type { MetaSchema } from './meta-schema.js';
 
 export interface AccountRow {
   id: number;
@@ -322,7 +323,7 @@ export interface GatewaySettingRow {
   value: string;
 }
 
-export interface Schema {
+export interface Schema extends MetaSchema {
   accounts: AccountRow;
   wallets: WalletRow;
   wallet_entries: WalletEntryRow;

@@ -17,6 +17,7 @@ import type { Schema } from './schema.js';
 import { SqlWalletStore } from './wallet-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
 import { SqlWhatsAppWebStore } from './whatsapp-web-store.js';
+import { SqlMetaStore } from './meta-store.js';
 import { sealStoredSecrets, type SealingReport } from './secret-sealing.js';
 import { StoredSecrets, type ResealingBox } from './stored-secrets.js';
 
@@ -39,6 +40,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities, secrets
     webhooks: new SqlWebhookStore(db, capabilities),
     calls: new SqlCallStore(db),
     whatsappWeb: new SqlWhatsAppWebStore(db, secrets),
+    meta: new SqlMetaStore(db),
   };
 }
 

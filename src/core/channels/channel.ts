@@ -2,6 +2,7 @@
 // the message kinds it can carry, and how it is handed a message to send.
 import type { Application } from '../applications.js';
 import type { OutboundMessage } from '../messages/message.js';
+import type { MessageDraft } from '../push/push-request.js';
 
 export interface ChannelCapabilities {
   supportsText: boolean;
@@ -46,6 +47,11 @@ export interface Channel {
   capabilities(kind: Application): ChannelCapabilities;
   /** Hands one message to the outside world; the dispatcher records the outcome. */
   send(message: OutboundMessage): Promise<SendOutcome>;
+  /**
+   * Refuses, with a PickyError, a push only this channel can judge before it is accepted (Meta's 24-hour
+   * window, templates that are unknown or not approved).
+   */
+  checkPush?(channel: ChannelRecord, messages: readonly MessageDraft[]): Promise<void>;
 }
 
 export const NO_CAPABILITIES: ChannelCapabilities = {

@@ -24,6 +24,11 @@ export interface MoveRequest {
   /** The device the message is handed to (with `sending`). */
   deviceId?: number;
 }
+  /**
+   * With `failed`: give the credit back even though the channel had taken the message (Meta bills no
+   * message that fails, so a failure reported later is refunded too).
+   */
+  refund?: boolean;
 
 export type MoveOutcome =
   | { isMoved: true; transitions: MessageTransition[] }
@@ -151,7 +156,7 @@ export class MessageService {
       }
       step(move.to);
       if (error) entry.error = error;
-      if ((move.to === 'failed' || move.to === 'cancelled') && isRefundableFailure(from)) {
+      if ((move.to === 'failed' || move.to === 'cancelled') && (isRefundableFailure(from) || move.refund === true)) {
         refunds.push(entry.message);
         step('refunded');
       }

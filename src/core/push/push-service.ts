@@ -4,7 +4,7 @@
 import { isApplication, type Application } from '../applications.js';
 import type { ProjectCaller } from '../authenticator.js';
 import { requireApplicationInPlan } from '../billing-plans.js';
-import type { ChannelCapabilities, ChannelRecord } from '../channels/channel.js';
+import type { Channel, ChannelCapabilities, ChannelRecord } from '../channels/channel.js';
 import type { ChannelRegistry } from '../channels/channel-registry.js';
 import type { ChannelService } from '../channels/channel-service.js';
 import type { Clock } from '../clock.js';
@@ -48,6 +48,7 @@ interface Route {
   channel: ChannelRecord;
   kind: Application;
   capabilities: ChannelCapabilities;
+  implementation: Channel;
 }
 
 export class PushService {
@@ -85,6 +86,7 @@ export class PushService {
     const parsed = await parsePushRequest(raw, settings.maxRecipients, this.deps.detectMediaType);
     const route = await this.route(caller.project, parsed.application);
     for (const [index, message] of parsed.messages.entries()) checkCarriable(route, message, index, parsed);
+    await route.implementation.checkPush?.(route.channel, parsed.messages);
     await this.checkMediaUrls(parsed);
     const draft = this.draft(caller, parsed, route, idempotencyKey);
     const result = await this.batcher.submit(draft);
@@ -116,7 +118,7 @@ export class PushService {
     const implementation = this.deps.registry.forKind(kind);
     if (!channel && implementation) channel = await this.deps.channels.findOrProvision(project.id, kind);
     if (!channel || !implementation) throw new PickyError(Status.noChannel, `the project has no channel that can carry application ${kind}`);
-    return { channel, kind, capabilities: implementation.capabilities(kind) };
+    return { channel, kind, capabilities: implementation.capabilities(kind), implementation };
   }
 
   private draft(caller: Pick<ProjectCaller, 'account' | 'project'>, parsed: ParsedPush, route: Route, idempotencyKey: string | undefined): PushDraft {

@@ -20,7 +20,9 @@ export class InstantReplySender {
     if (!inbound || !project || !account) return { isQueued: false, error: 'the inbound message or its project no longer exists' };
     // Application 0 answers on the channel the message came in on (its channel id routes exactly there).
     const application = reply.application || inbound.channelId || inbound.application;
-    const raw = { application, globalmessage: reply.text, ...(reply.mediaUrl ? { globalmedia: reply.mediaUrl } : {}), data: [{ number: inbound.sender }] };
+    // Messenger senders are page-scoped ids, not phone numbers.
+    const recipient = inbound.application === 5 ? { messenger_id: inbound.sender } : { number: inbound.sender };
+    const raw = { application, globalmessage: reply.text, ...(reply.mediaUrl ? { globalmedia: reply.mediaUrl } : {}), data: [recipient] };
     try {
       const response = JSON.parse(await this.deps.pushes.submit({ account, project }, raw, `webhook-reply-${delivery.id}`)) as { push_id: string };
       return { isQueued: true, pushId: response.push_id };

@@ -1,0 +1,69 @@
+// Wires Meta's channels: one Graph client (the only code that talks to Graph), the Cloud API and
+// Messenger channels, the webhook intake and inbox, the send queue, and the template service with its
+// periodic sync. The gateway starts them at `listen` and stops them at `close`.
+import { MetaChannelService, type Channel, type Clock, type InboxEvent } from '../core/index.js';
+import type { Config } from '../config/index.js';
+import { GraphClient, MetaWebhookIntake } from '../channels/meta/index.js';
+import { CloudEvents, TemplateService, WhatsAppCloudChannel } from '../channels/whatsapp-cloud/index.js';
+import { MessengerChannel, MessengerEvents } from '../channels/messenger/index.js';
+import { MetaDispatcher } from '../dispatch/index.js';
+import type { SqlStorage } from '../storage/index.js';
+import type { GatewayServices } from './gateway.js';
+
+export interface MetaChannels {
+  accounts: MetaChannelService;
+  intake: MetaWebhookIntake;
+  templates: TemplateService;
+  dispatcher: MetaDispatcher;
+  media(id: string): Promise<{ mime: string; data: Buffer } | undefined>;
+  start(): void;
+  close(): Promise<void>;
+}
+
+export function wireMetaChannels(options: { storage: SqlStorage; services: GatewayServices; config: Config; clock: Clock; publicUrl: () => string; logError(error: unknown, context: string): void }): MetaChannels {
+  const { storage, services, config, clock, logError } = options;
+  const graph = new GraphClient({ baseUrl: config.metaGraphUrl, timeoutMs: config.metaGraphTimeoutMs });
+  const accounts = new MetaChannelService({ storage, channels: services.channels, secrets: services.secrets, clock });
+  const cloud = new WhatsAppCloudChannel({ storage, graph, accounts, clock });
+  const messenger = new MessengerChannel({ storage, graph, accounts, clock });
+  // A test may serve these applications with its own channel.
+  for (const channel of [cloud, messenger] as Channel[]) if (channel.kinds.every((kind) => !services.registry.forKind(kind))) services.registry.register(channel);
+  const cloudEvents = new CloudEvents({ storage, graph, accounts, inbound: services.inbound, messages: services.messages, clock, publicUrl: options.publicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, logError });
+  const messengerEvents = new MessengerEvents({ storage, inbound: services.inbound, messages: services.messages, clock });
+  const processEvent = (event: InboxEvent) => (event.kind.startsWith('fb_') ? messengerEvents.process(event) : cloudEvents.process(event));
+  const dispatcher = new MetaDispatcher({
+    storage,
+    messages: services.messages,
+    clock,
+    channelFor: (kind) => services.registry.forKind(kind as never),
+    processEvent,
+    settings: {
+      messagesPerSecond: config.metaMessagesPerSecond,
+      maxAttempts: config.metaMaxAttempts,
+      maxInFlight: config.metaMaxInFlight,
+      staleSendingMs: config.metaGraphTimeoutMs * 2 + 10_000,
+    },
+    logError,
+  });
+  const intake = new MetaWebhookIntake({ storage, accounts, clock, onStored: () => dispatcher.wakeInbox(), logError });
+  const templates = new TemplateService({ storage, graph, accounts, channels: services.channels, clock, logError });
+  services.pushes.onAccepted((_projectId, channelId) => dispatcher.wake(channelId));
+  let syncTimer: NodeJS.Timeout | undefined;
+  return {
+    accounts,
+    intake,
+    templates,
+    dispatcher,
+    media: (id) => storage.stores.meta.findMedia(id),
+    start() {
+      dispatcher.poll(config.dispatchPollMs);
+      const sync = () => void templates.sync().catch((error: unknown) => logError(error, 'template sync'));
+      syncTimer = setInterval(sync, config.metaTemplateSyncMs);
+      syncTimer.unref();
+    },
+    async close() {
+      if (syncTimer) clearInterval(syncTimer);
+      await dispatcher.close();
+    },
+  };
+}
