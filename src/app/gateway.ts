@@ -205,6 +205,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logger: { warn: (details, message) => logger.warn(details, message), debug: (details, message) => logger.debug(details, message) },
     logError,
     onConnected: (channelId) => webDispatcher.connected(channelId),
+    isProjectDeleted: (projectId) => services.projects.isDeleted(projectId),
   });
   const mediaHttp = createMediaGetter({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
   const media = new MediaFetcher({ store: () => storage.stores.whatsappWeb, urlPolicy: services.urlPolicy, http: mediaHttp, clock, maxBytes: config.whatsappWebMediaMaxBytes, timeoutMs: config.whatsappWebMediaTimeoutMs });
@@ -282,6 +283,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       callDispatcher?.wake(projectId);
     },
     onRoomFreed: (projectId) => dispatcher?.roomFreed(projectId),
+    // Another PostgreSQL node may delete a project; a single SQLite gateway deletes them itself (below).
+    ...(storage.capabilities.supportsConcurrentWriters ? { isProjectDeleted: (projectId: number) => services.projects.isDeleted(projectId) } : {}),
     logError,
   });
   const bridgeChannel = new BridgeChannel({ devices: hub, storage, publicUrl: currentPublicUrl });
@@ -305,6 +308,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logError,
   });
   services.webhooks.attachWorker(webhookDispatcher);
+  // A deleted project's phones and WhatsApp Web sessions on this node stop before pm/delete-project answers.
+  services.projects.onDeleted(async (projectId) => {
+    hub.disconnectProject(projectId);
+    await webHub.stopProject(projectId);
+  });
 
   const timers: NodeJS.Timeout[] = [];
   const forgetOldKeys = () =>

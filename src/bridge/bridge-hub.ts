@@ -36,6 +36,12 @@ export interface BridgeHubDeps {
   /** A device's window has room again; the dispatcher looks if messages are waiting. */
   onRoomFreed(projectId: number): void;
   logError(error: unknown, context: string): void;
+  /**
+   * Whether a project was deleted, read fresh: given where another node may delete it (PostgreSQL), so a
+   * device is refused at its next frame, and an idle one at the next sweep. On SQLite this node makes
+   * every deletion itself and disconnects at once (disconnectProject).
+   */
+  isProjectDeleted?(projectId: number): Promise<boolean>;
 }
 
 export class BridgeHub implements DeviceLink, DeviceDirectory {
@@ -102,6 +108,11 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     this.deps.onWork(projectId);
   }
 
+  /** Refuses every device of a deleted project connected here; their tokens no longer pair either. */
+  disconnectProject(projectId: number): void {
+    for (const session of [...(this.byProject.get(projectId) ?? [])]) session.projectDeleted();
+  }
+
   /** Cuts every device connection at once (they reconnect and resume); close() also uses it. */
   dropConnections(): void {
     for (const session of this.sessions.values()) session.socket.terminate();
@@ -147,6 +158,7 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
       },
       onReported: (session, isRequeued) => (isRequeued ? deps.onWork(session.project.id) : deps.onRoomFreed(session.project.id)),
       channelIdFor: async (projectId, application) => (await deps.channels.listForProject(projectId)).find((channel) => channel.kind === application)?.id ?? null,
+      ...(deps.isProjectDeleted ? { isProjectDeleted: deps.isProjectDeleted } : {}),
       logError: deps.logError,
     });
     this.accepted.add(session);
@@ -193,5 +205,9 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     }
     const projects = await this.deps.devices.requeueFromSilentDevices(now - offlineAfterMs, new Set(this.sessions.keys()));
     for (const projectId of projects) this.deps.onWork(projectId);
+    // Devices that send nothing learn of a deletion made on another node here.
+    const { isProjectDeleted } = this.deps;
+    if (!isProjectDeleted) return;
+    for (const projectId of this.connectedProjects()) if (await isProjectDeleted(projectId)) this.disconnectProject(projectId);
   }
 }

@@ -24,6 +24,8 @@ export interface SessionDeps {
   /** A report freed room in the device's window (or put its message back in the queue): send more. */
   onReported(session: DeviceSession, isRequeued: boolean): void;
   channelIdFor(projectId: number, application: number): Promise<number | null>;
+  /** Checked before each frame where another node may delete the project (PostgreSQL); absent on SQLite. */
+  isProjectDeleted?(projectId: number): Promise<boolean>;
   logError(error: unknown, context: string): void;
 }
 
@@ -154,6 +156,13 @@ export class DeviceSession implements ConnectedDevice {
     }
   }
 
+  /** Its project was deleted: the device is refused at once, and nothing it sent after is handled. */
+  projectDeleted(): void {
+    if (this.isClosed) return;
+    this.refuse('project_not_active', `project ${this.project.id} is deleted`);
+    this.isClosed = true;
+  }
+
   /** Ends the session with a reason the device can read. */
   refuse(reason: Extract<GatewayFrame, { type: 'refused' }>['reason'], detail: string): void {
     this.send({ type: 'refused', reason, detail });
@@ -176,6 +185,8 @@ export class DeviceSession implements ConnectedDevice {
       this.refuseFrame('not_ready', 'send hello first');
       return;
     }
+    // Its project deleted by another node (PostgreSQL): refused here, before the frame is acknowledged.
+    if (this.deps.isProjectDeleted && (await this.deps.isProjectDeleted(this.project.id))) return this.projectDeleted();
     await this.dispatch(frame);
     const now = this.deps.now();
     if (now - this.lastTouchAt >= TOUCH_EVERY_MS && frame.type !== 'status') {

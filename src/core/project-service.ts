@@ -38,6 +38,8 @@ export interface ProjectServiceDeps {
 }
 
 export class ProjectService {
+  private readonly deletedListeners: ((projectId: number) => Promise<void>)[] = [];
+
   constructor(private readonly deps: ProjectServiceDeps) {}
 
   async create(accountId: number, input: ProjectInput): Promise<CreatedProject> {
@@ -133,10 +135,26 @@ export class ProjectService {
     return { project: updated!, oldPlan: project.billingPlan, amountDebited: fee };
   }
 
-  /** Marks a project deleted: its tokens stop working (408) and it leaves the renewal cycle. */
+  /** Whether a project is gone (deleted), read fresh: for nodes that did not make the change themselves. */
+  async isDeleted(projectId: number): Promise<boolean> {
+    const project = await this.deps.storage.stores.projects.findById(projectId);
+    return !project || project.status === 'Delete';
+  }
+
+  /** Hears of deleted projects: the gateway disconnects their phones and stops their WhatsApp Web sessions. */
+  onDeleted(listener: (projectId: number) => Promise<void>): void {
+    this.deletedListeners.push(listener);
+  }
+
+  /**
+   * Marks a project deleted: its tokens stop working (408), it leaves the renewal cycle, its license key
+   * no longer pairs, and (through onDeleted) its devices and sessions on this node stop before the answer.
+   */
   async delete(accountId: number, projectId: number): Promise<Project> {
     await this.getChangeable(accountId, projectId);
-    return this.update(projectId, { status: 'Delete', nextBillingAt: null });
+    const deleted = await this.update(projectId, { status: 'Delete', nextBillingAt: null });
+    await Promise.all(this.deletedListeners.map((listener) => listener(projectId)));
+    return deleted;
   }
 
   /**

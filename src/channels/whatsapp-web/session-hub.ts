@@ -42,6 +42,8 @@ export interface SessionHubDeps {
   logError(error: unknown, context: string): void;
   /** A session connected: its queue can move. */
   onConnected(channelId: number): void;
+  /** Read fresh: a project deleted on any node stops its sessions at the next lease renewal, and for good. */
+  isProjectDeleted(projectId: number): Promise<boolean>;
 }
 
 interface Running {
@@ -128,7 +130,7 @@ export class SessionHub implements WhatsAppWebSessions {
       const isHeldElsewhere = session.leaseNode !== '' && session.leaseNode !== this.deps.nodeId && session.leaseUntil >= now;
       if (isHeldElsewhere) continue;
       const channel = (await this.deps.channels.listForProject(session.projectId)).find((each) => each.id === session.channelId && each.status === 'active');
-      if (channel) await this.ensureRunning(channel);
+      if (channel && !(await this.deps.isProjectDeleted(session.projectId))) await this.ensureRunning(channel);
     }
   }
 
@@ -251,6 +253,11 @@ export class SessionHub implements WhatsAppWebSessions {
     return this.deps.storage.stores.whatsappWeb.findMedia(`in:${id}`);
   }
 
+  /** Stops the sessions of a deleted project that run here (other nodes stop theirs at lease renewal). */
+  async stopProject(projectId: number): Promise<void> {
+    for (const [channelId, { channel }] of [...this.running]) if (channel.projectId === projectId) await this.release(channelId);
+  }
+
   /** Stops a channel's session here (deleted channel, lost lease, restart-server). */
   async release(channelId: number): Promise<void> {
     const known = this.running.get(channelId);
@@ -313,7 +320,9 @@ export class SessionHub implements WhatsAppWebSessions {
     for (const channelId of [...this.running.keys()]) {
       try {
         const channel = await storage.stores.channels.findById(channelId);
-        const held = channel?.status === 'active' && (await storage.stores.whatsappWeb.acquireLease(channelId, nodeId, clock.now() + settings.leaseMs, clock.now()));
+        // A channel deleted, or its project deleted, on any node: the session stops here.
+        const isLive = channel?.status === 'active' && !(await this.deps.isProjectDeleted(channel.projectId));
+        const held = isLive && (await storage.stores.whatsappWeb.acquireLease(channelId, nodeId, clock.now() + settings.leaseMs, clock.now()));
         if (!held) await this.release(channelId);
         const command = held ? await storage.stores.whatsappWeb.takeCommand(channelId, nodeId) : undefined;
         if (channel && command) await this.runHere(channel, command);

@@ -1,0 +1,157 @@
+// Deleting a project stops its phones and WhatsApp Web sessions at once: connected devices are refused
+// (nothing more they send is acknowledged), their license key and device tokens no longer pair, and a
+// restarted gateway does not bring the sessions back. On PostgreSQL another node learns of the deletion
+// at the device's next frame (or its sweep for idle devices) and at its next lease renewal.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
+import { createLogger } from '../src/app/logger.js';
+import { loadConfig } from '../src/config/index.js';
+import { openStorage } from '../src/storage/index.js';
+import { waitUntil } from './support/agents.js';
+import { FakeWhatsApp } from './support/fake-whatsapp.js';
+import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js';
+import { MASTER_TOKEN } from './support/test-gateway.js';
+import { openTestStorage, POSTGRES_URL, TEST_SECRET_KEY, type TestStorage } from './support/test-storage.js';
+import { WEB_ENV, startWebSuite, type WebSuite } from './support/whatsapp-web.js';
+
+const inbound = (id: string) => ({ type: 'inbound', id, application: 1, number: '15550001111', msg_type: 1, text: 'still there?' });
+
+describe('deleting a project on one gateway', () => {
+  let s: WebSuite;
+  beforeAll(async () => {
+    s = await startWebSuite();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  async function pairedDevice(deviceId: string): Promise<{ device: RawDevice; token: string }> {
+    const device = await connectRawDevice(s.g.url);
+    s.g.track(() => device.close());
+    device.send(hello(s.g.licenseKey, deviceId));
+    const welcome = await device.next('welcome');
+    return { device, token: welcome.device_token as string };
+  }
+
+  it('refuses its connected phones and stops its WhatsApp Web session before answering; nothing pairs again', async () => {
+    const busy = await pairedDevice('busy-phone');
+    const idle = await pairedDevice('idle-phone');
+    busy.device.send(inbound('before'));
+    await busy.device.next('inbound_ack');
+    const socket = await s.pair('15550003333');
+    const [channelId] = s.g.t.gateway.whatsappWeb.runningChannels();
+    expect(channelId).toBeDefined();
+
+    const answer = await s.g.t.post('pm/delete-project', { token: s.g.t.masterToken, project_id: s.g.t.projectId });
+    expect(answer).toMatchObject({ status: 100, project_status: 'Delete' });
+    // Already done when the answer came: no phone of the project counts as connected, the session stopped.
+    expect(s.g.t.gateway.bridge.connectedFor(s.g.t.projectId)).toEqual([]);
+    expect(socket.isClosed).toBe(true);
+    expect(s.g.t.gateway.whatsappWeb.runningChannels()).toEqual([]);
+    for (const { device } of [busy, idle]) expect(await device.next('refused')).toMatchObject({ reason: 'project_not_active' });
+    await Promise.all([busy.device.closed, idle.device.closed]);
+
+    // Neither the license key nor a device token pairs any more.
+    for (const first of [hello(s.g.licenseKey, 'new-phone'), hello('', 'busy-phone', { license_key: undefined, device_token: busy.token })]) {
+      const again = await connectRawDevice(s.g.url);
+      s.g.track(() => again.close());
+      again.send(first);
+      expect(await again.next('refused')).toMatchObject({ reason: 'project_not_active' });
+    }
+    await waitUntil(async () => (await s.g.t.gateway.services.devices.list(s.g.t.projectId)).every((device) => !device.isOnline));
+  });
+
+  it('does not bring the deleted project\'s WhatsApp Web session back after a restart', async () => {
+    await s.g.t.gateway.whatsappWeb.close();
+    const whatsapp = new FakeWhatsApp();
+    const config = loadConfig({ env: { ...WEB_ENV, SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent' } });
+    const second = await createGateway({ config, storage: s.g.t.test.storage, logger: createLogger('silent'), whatsappClients: whatsapp });
+    try {
+      // listen() resumes paired sessions before it returns.
+      await second.listen();
+      expect(second.whatsappWeb.runningChannels()).toEqual([]);
+      expect(whatsapp.sockets).toHaveLength(0);
+    } finally {
+      await second.whatsappWeb.close();
+      await second.bridge.close();
+      await second.http.close();
+    }
+  });
+});
+
+describe.runIf(POSTGRES_URL)('deleting a project on one PostgreSQL node', () => {
+  let shared: TestStorage;
+  const nodes: Gateway[] = [];
+  const whatsapps = [new FakeWhatsApp(), new FakeWhatsApp()];
+  const devices: RawDevice[] = [];
+
+  beforeAll(async () => {
+    shared = await openTestStorage();
+    const env = {
+      ...WEB_ENV,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN,
+      SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY,
+      SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
+      SWITCHBOARD_WHATSAPP_WEB_LEASE_MS: '3000',
+      // A sweep every half second finds idle devices; none is dropped as silent during the test.
+      SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000',
+      SWITCHBOARD_DEVICE_OFFLINE_MS: '600000',
+      LOG_LEVEL: 'silent',
+    };
+    const schema = new URL(shared.databaseUrl).searchParams.get('options')!.replace('-c search_path=', '');
+    for (let index = 0; index < 2; index += 1) {
+      const storage = index === 0 ? shared.storage : await openStorage({ databaseUrl: POSTGRES_URL!, dataDir: '', poolSize: 5, schema });
+      const gateway = await createGateway({ config: loadConfig({ env }), storage, logger: createLogger('silent'), whatsappClients: whatsapps[index]! });
+      await gateway.listen();
+      nodes.push(gateway);
+    }
+  });
+  afterAll(async () => {
+    for (const device of devices) await device.close().catch(() => undefined);
+    for (const node of nodes) await node.close().catch(() => undefined);
+    await shared.close().catch(() => undefined);
+  });
+
+  const urlOf = (node: Gateway) => `http://127.0.0.1:${(node.http.server.address() as { port: number }).port}`;
+  const post = async (node: Gateway, endpoint: string, body: Record<string, unknown>) =>
+    (await fetch(`${urlOf(node)}/api/v2/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((response) => response.json())) as Record<string, any>;
+
+  it('refuses node B\'s phones at their next frame (idle ones at the next sweep) and stops the session node B runs', async () => {
+    const report = await ensureAccount(nodes[0]!);
+    await ensureAccount(nodes[1]!);
+    const projectId = report.demo!.projectId;
+    const licenseKey = report.demo!.licenseKey;
+    const onB = async (deviceId: string) => {
+      const device = await connectRawDevice(urlOf(nodes[1]!));
+      devices.push(device);
+      device.send(hello(licenseKey, deviceId));
+      await device.next('welcome');
+      return device;
+    };
+    const busy = await onB('busy-on-b');
+    const idle = await onB('idle-on-b');
+    // The WhatsApp Web session starts on node B, which answered the QR call.
+    const qr = await post(nodes[1]!, 'whatsapp-qr', { token: report.demo!.apiToken, application: 10 });
+    expect(qr.qr_code).toBeTruthy();
+    await whatsapps[1]!.current.scan('15550006666');
+    await waitUntil(async () => (await post(nodes[1]!, 'device-status', { token: report.demo!.apiToken, application: 10 })).status === 'CONNECTED');
+    expect(nodes[1]!.whatsappWeb.runningChannels()).toHaveLength(1);
+
+    expect(await post(nodes[0]!, 'pm/delete-project', { token: MASTER_TOKEN, project_id: projectId })).toMatchObject({ status: 100 });
+    busy.send(inbound('after-delete'));
+    expect(await busy.next('refused')).toMatchObject({ reason: 'project_not_active' });
+    expect(busy.frames.some((frame) => frame.type === 'inbound_ack')).toBe(false);
+    expect(await idle.next('refused', 10_000)).toMatchObject({ reason: 'project_not_active' });
+    await waitUntil(() => nodes[1]!.whatsappWeb.runningChannels().length === 0 && whatsapps[1]!.current.isClosed);
+
+    // No node pairs the project's phones any more.
+    for (const node of nodes) {
+      const again = await connectRawDevice(urlOf(node));
+      devices.push(again);
+      again.send(hello(licenseKey, 'again'));
+      expect(await again.next('refused')).toMatchObject({ reason: 'project_not_active' });
+    }
+  });
+});
