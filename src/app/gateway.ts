@@ -123,7 +123,8 @@ export function createServices(
   const accounts = new AccountService(storage, clock, wallet, authenticator);
   // SQLite serves one process; on PostgreSQL several batches may commit side by side.
   const writeConcurrency = storage.capabilities.supportsConcurrentWriters ? 4 : 1;
-  const messages = new MessageService(storage, clock, wallet, writeConcurrency);
+  // A single SQLite gateway is the only writer, so it may remember the messages it moved last.
+  const messages = new MessageService(storage, clock, wallet, writeConcurrency, storage.capabilities.supportsConcurrentWriters ? 0 : 10_000);
   // One gateway process on SQLite is always the same node; on PostgreSQL each process is its own.
   const nodeId = storage.capabilities.supportsConcurrentWriters ? `node-${randomBytes(6).toString('hex')}` : 'local';
   const devices = new DeviceService(storage, clock, messages, nodeId);

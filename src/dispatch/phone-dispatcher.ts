@@ -86,6 +86,7 @@ export class PhoneDispatcher {
     try {
       while (!this.isClosed && (await this.round(projectId)));
     } catch (error) {
+      this.backlog.add(projectId);
       this.deps.logError(error, `dispatch for project ${projectId}`);
       this.timers.at(projectId, this.deps.clock.now() + 1000);
     } finally {
@@ -97,11 +98,11 @@ export class PhoneDispatcher {
   /** One round: answers whether it handed messages over (another round may find more). */
   private async round(projectId: number): Promise<boolean> {
     const devices = this.deps.directory.connectedFor(projectId).filter((device) => !device.device.isMessageQueuePaused);
-    // Until a round proves the queue empty, assume there is work waiting.
-    this.backlog.add(projectId);
-    if (devices.length === 0) return false;
+    // Until a round proves the queue empty, assume there is work waiting. (Set here, not while the round
+    // runs: a report during a round that empties the queue must not start another that reads nothing.)
     const now = this.deps.clock.now();
     if (!devices.some((device) => device.canTakeMessage(now))) {
+      this.backlog.add(projectId);
       this.wakeWhenPaced(projectId, devices, now);
       return false;
     }
@@ -137,6 +138,7 @@ export class PhoneDispatcher {
       claims.push({ message, device });
       if (device.device.delayMs > 0) blocked.add(device);
     }
+    this.backlog.add(projectId);
     if (claims.length === 0) {
       this.wakeWhenPaced(projectId, devices, now);
       return false;

@@ -8,6 +8,7 @@ import type { StateUpdate, Storage, Stores } from '../stores.js';
 import type { WalletService } from '../wallet-service.js';
 import type { MessageEvent, MessageState, OutboundMessage } from './message.js';
 import { canMove, isRefundableFailure } from './message-state.js';
+import { RecentMessages } from './recent-messages.js';
 
 export interface MessageTransition {
   message: OutboundMessage;
@@ -61,13 +62,20 @@ interface Pending {
 export class MessageService {
   private readonly listeners: TransitionListener[] = [];
   private readonly batcher: WriteBatcher<MoveRequest, MoveOutcome>;
+  private readonly recent: RecentMessages | undefined;
 
   constructor(
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly wallet: WalletService,
     writeConcurrency = 1,
+    /**
+     * Messages to remember as last committed, so that the next move of one needs no read (0: none). Only
+     * for a gateway that is the database's single writer (SQLite): other nodes' changes would go unseen.
+     */
+    recentLimit = 0,
   ) {
+    this.recent = recentLimit > 0 ? new RecentMessages(recentLimit) : undefined;
     this.batcher = new WriteBatcher((moves) => this.moveMany(moves), () => 1, {
       maxWeight: 2000,
       concurrency: writeConcurrency,
@@ -127,13 +135,31 @@ export class MessageService {
    * still refuses any that changed meanwhile (ConcurrentChangeError, and nothing is written).
    */
   moveMany(moves: readonly MoveRequest[], stores?: Stores, known?: readonly OutboundMessage[]): Promise<MoveOutcome[]> {
-    if (stores) return this.applyIn(stores, moves, known);
-    return this.storage.transaction((inner) => this.applyIn(inner, moves, known));
+    const { recent } = this;
+    const ids = [...new Set(moves.map((move) => move.messageId))];
+    if (stores) {
+      // In someone else's transaction, which may still roll back: what is remembered of these is no longer sure.
+      recent?.forget(ids);
+      return this.applyIn(stores, moves, ids, known);
+    }
+    if (!recent) return this.storage.transaction((inner) => this.applyIn(inner, moves, ids, known));
+    const settled: OutboundMessage[] = [];
+    return this.storage.transaction((inner) => this.applyIn(inner, moves, ids, known ?? recent.getAll(ids), settled)).then(
+      (outcomes) => {
+        recent.remember(settled);
+        return outcomes;
+      },
+      (error: unknown) => {
+        recent.forget(ids);
+        throw error;
+      },
+    );
   }
 
-  private async applyIn(stores: Stores, moves: readonly MoveRequest[], known?: readonly OutboundMessage[]): Promise<MoveOutcome[]> {
+  /** `settled` (when given) receives the messages as this transaction leaves them. */
+  private async applyIn(stores: Stores, moves: readonly MoveRequest[], ids: readonly number[], known?: readonly OutboundMessage[], settled?: OutboundMessage[]): Promise<MoveOutcome[]> {
     const at = this.clock.now();
-    const found = known ?? (await stores.messages.findByIds([...new Set(moves.map((move) => move.messageId))]));
+    const found = known ?? (await stores.messages.findByIds(ids));
     const pending = new Map<number, Pending>(found.map((message) => [message.id, { original: message.state, message, error: '', deviceId: undefined, isAttempt: false }]));
     const transitions: MessageTransition[] = [];
     const refunds: OutboundMessage[] = [];
@@ -167,6 +193,7 @@ export class MessageService {
     await stores.messages.insertEvents(transitions.map((tr) => ({ messageId: tr.message.id, state: tr.to, at, error: tr.error })));
     await this.refund(stores, refunds);
     if (transitions.length > 0) for (const listener of this.listeners) await listener(transitions, stores);
+    if (settled) for (const entry of pending.values()) settled.push(entry.message);
     return outcomes;
   }
 
