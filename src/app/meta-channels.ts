@@ -16,7 +16,7 @@ export interface MetaChannels {
   templates: TemplateService;
   dispatcher: MetaDispatcher;
   media(id: string): Promise<{ mime: string; data: Buffer } | undefined>;
-  start(): void;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,6 +42,8 @@ export function wireMetaChannels(options: { storage: SqlStorage; services: Gatew
       maxAttempts: config.metaMaxAttempts,
       maxInFlight: config.metaMaxInFlight,
       staleSendingMs: config.metaGraphTimeoutMs * 2 + 10_000,
+      // Processing one event may wait for one Graph call (a media download).
+      inboxClaimMs: config.metaGraphTimeoutMs * 2 + 5_000,
     },
     logError,
   });
@@ -55,8 +57,8 @@ export function wireMetaChannels(options: { storage: SqlStorage; services: Gatew
     templates,
     dispatcher,
     media: (id) => storage.stores.meta.findMedia(id),
-    start() {
-      dispatcher.poll(config.dispatchPollMs);
+    async start() {
+      await dispatcher.start(config.dispatchPollMs, !storage.capabilities.supportsConcurrentWriters);
       const sync = () => void templates.sync().catch((error: unknown) => logError(error, 'template sync'));
       syncTimer = setInterval(sync, config.metaTemplateSyncMs);
       syncTimer.unref();

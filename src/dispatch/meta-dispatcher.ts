@@ -15,6 +15,8 @@ export interface MetaDispatcherSettings {
   maxInFlight: number;
   /** A message `sending` this long (a node died mid-call) goes back to the queue. */
   staleSendingMs: number;
+  /** How long a node holds the inbox events it claimed (another node takes them over after that). */
+  inboxClaimMs: number;
 }
 
 export interface MetaDispatcherDeps {
@@ -29,7 +31,6 @@ export interface MetaDispatcherDeps {
   logError(error: unknown, context: string): void;
 }
 
-const INBOX_CLAIM_MS = 60_000;
 const INBOX_MAX_ATTEMPTS = 20;
 const MAX_PAUSE_MS = 60_000;
 
@@ -71,8 +72,23 @@ export class MetaDispatcher {
     this.inbox.run().catch((error: unknown) => this.deps.logError(error, 'Meta webhook inbox'));
   }
 
-  /** Every `intervalMs`: the inbox, stale sends, and the queue of every linked channel (pushes other nodes took). */
-  poll(intervalMs: number): void {
+  /**
+   * Every `intervalMs`: the inbox, stale sends, and the queue of every linked channel (pushes other nodes
+   * took). A single node (`isOnlyNode`) first takes back what its previous process held when it stopped.
+   */
+  async start(intervalMs: number, isOnlyNode: boolean): Promise<void> {
+    if (isOnlyNode) {
+      const { meta } = this.deps.storage.stores;
+      await meta.releaseInboxClaims(this.deps.clock.now());
+      const accounts = await meta.listAccounts();
+      for (const messageId of await meta.listStaleSending(accounts.map((account) => account.channelId), Number.MAX_SAFE_INTEGER, 10_000)) {
+        await this.deps.messages.request({ messageId, to: 'queued', error: 'the gateway stopped during the send; queued again' });
+      }
+    }
+    this.poll(intervalMs);
+  }
+
+  private poll(intervalMs: number): void {
     const tick = async () => {
       this.wakeInbox();
       const accounts = await this.deps.storage.stores.meta.listAccounts();
@@ -160,7 +176,7 @@ export class MetaDispatcher {
   private async drainInbox(): Promise<void> {
     while (!this.isClosed) {
       const now = this.deps.clock.now();
-      const events = await this.deps.storage.stores.meta.claimInbox(now, now + INBOX_CLAIM_MS, 50);
+      const events = await this.deps.storage.stores.meta.claimInbox(now, now + this.deps.settings.inboxClaimMs, 50);
       if (events.length === 0) return;
       for (const event of events) {
         if (this.isClosed) return;

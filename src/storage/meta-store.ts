@@ -163,6 +163,11 @@ export class SqlMetaStore implements MetaStore {
     return rows.map((row) => Number(row.id));
   }
 
+  async releaseInboxClaims(now: number): Promise<number> {
+    const result = await this.db.updateTable('meta_inbox').set({ locked_until: 0, next_attempt_at: now, updated_at: now }).where('state', '=', 'pending').where('locked_until', '>', now).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async recordSent(sent: MetaSent): Promise<void> {
     const values = { channel_id: sent.channelId, external_id: sent.externalId, recipient: sent.recipient, sent_at: sent.sentAt };
     await this.db

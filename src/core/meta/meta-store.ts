@@ -55,6 +55,8 @@ export interface MetaStore {
   /** Records a failed attempt: due again at `retryAt`, or given up (`null`). */
   failInbox(id: number, error: string, retryAt: number | null, at: number): Promise<void>;
   countPendingInbox(): Promise<number>;
+  /** Makes claimed events due now (a single node's restart: the process that held them is gone). */
+  releaseInboxClaims(now: number): Promise<number>;
 
   /** Messages of these channels left `sending` since before `before` (a node stopped mid-send). */
   listStaleSending(channelIds: readonly number[], before: number, limit: number): Promise<number[]>;
