@@ -357,6 +357,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     startBackgroundWork() {
       void renew();
       void forgetOldKeys();
+      await meta.start();
       timers.push(setInterval(() => void renew(), config.billingIntervalMs));
       timers.push(setInterval(() => void forgetOldKeys(), 3_600_000));
       for (const timer of timers) timer.unref();
