@@ -1,6 +1,7 @@
 // The command line, run in-process against real storage (a temp SQLite file, or a PostgreSQL schema).
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +13,7 @@ import pg from 'pg';
 import { createGateway } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
+import { buildCli, type BuiltCli } from './support/built-cli.js';
 
 /** Sets project 1's global webhook through the services (the CLI has no command for it; the PM API does). */
 async function withProjectWebhook(environment: Record<string, string>, url: string): Promise<void> {
@@ -52,7 +54,7 @@ describe('switchboard CLI', () => {
   it('migrates, and creates the account with a demo project on first use', async () => {
     const migrate = await run('migrate', '--json');
     expect(migrate.code).toBe(0);
-    expect(JSON.parse(migrate.out)).toMatchObject({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls', '0006_whatsapp_web', '0007_sealed_secrets'] });
+    expect(JSON.parse(migrate.out)).toMatchObject({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls', '0006_whatsapp_web', '0007_sealed_secrets', '0008_webhook_lanes', '0009_meta_channels'] });
     const list = await run('project', 'list', '--json');
     expect(list.code).toBe(0);
     expect(list.err).toContain('Demo project API token');
@@ -149,6 +151,77 @@ describe('switchboard CLI', () => {
     expect(badConfig).toBe(2);
   });
 
+  it('reads ./switchboard.json: every command uses the database and settings it names, and says which database it opened', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-cli-cwd-'));
+    const databaseUrl = env.DATABASE_URL ?? `sqlite:${join(dir, 'shared.db')}`;
+    const file = join(dir, 'switchboard.json');
+    writeFileSync(file, JSON.stringify({ DATABASE_URL: databaseUrl, SWITCHBOARD_ALLOW_PRIVATE_URLS: true }));
+    // What an operator's shell has: neither the database nor the private-URL setting.
+    const bare = { SWITCHBOARD_DATA_DIR: env.SWITCHBOARD_DATA_DIR!, LOG_LEVEL: 'silent', SWITCHBOARD_MASTER_TOKEN: env.SWITCHBOARD_MASTER_TOKEN! };
+    const runHere = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, bare, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) }, dir);
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    const list = await runHere('project', 'list', '--json');
+    expect(list.code).toBe(0);
+    expect(JSON.parse(list.out)).toContainEqual(expect.objectContaining({ project_id: '1' }));
+    const opened = POSTGRES_URL ? `PostgreSQL ${new URL(databaseUrl).toString()}` : `SQLite ${join(dir, 'shared.db')}`;
+    expect(list.err.split('\n')[0]).toBe(`database: ${opened} (settings from ${file})`);
+    expect((await runHere('credit', 'balance')).err).toBe(`database: ${opened} (settings from ${file})`);
+
+    const receiver = await startWebhookReceiver();
+    try {
+      receiver.respond(answer(200, '{}'));
+      await withProjectWebhook({ ...bare, DATABASE_URL: databaseUrl, SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true' }, `${receiver.url}/from-file`);
+      const tested = await runHere('webhook', 'test', '--project', '1');
+      expect(tested.err).not.toContain('SWITCHBOARD_ALLOW_PRIVATE_URLS');
+      expect(tested.code).toBe(0);
+      expect(receiver.calls).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
+    // The environment still wins over the file.
+    const overridden = await main(['migrate'], { ...bare, DATABASE_URL: 'mysql://nope' }, { stdout: () => undefined, stderr: () => undefined }, dir);
+    expect(overridden).toBe(2);
+  });
+
+  it('names the option a mistyped one probably meant, and says amounts are positive', async () => {
+    const typo = await run('serve', '--prot', '9000');
+    expect(typo.code).toBe(2);
+    expect(typo.err.split('\n')[0]).toBe('unknown option --prot (did you mean --port?)');
+    expect((await run('project', 'create', '--nmae', 'Shop')).err.split('\n')[0]).toBe('unknown option --nmae (did you mean --name?)');
+    expect((await run('project', 'list', '--frobnicate')).err.split('\n')[0]).toBe('unknown option --frobnicate');
+    const negative = await run('credit', 'add', '-5');
+    expect(negative.code).toBe(2);
+    expect(negative.err.split('\n')[0]).toBe("'-5' is not accepted: amounts and ids are positive numbers");
+  });
+
+  it('explains start-up failures in one line with the fix: a port in use, PostgreSQL unreachable', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const busy = await run('serve', '--port', String(port), '--host', '127.0.0.1');
+      expect(busy.code).toBe(1);
+      expect(busy.err.split('\n').at(-1)).toBe(`switchboard serve: port ${port} on 127.0.0.1 is already in use by another program: stop it, or choose another port with --port or PORT`);
+      expect(busy.err).not.toMatch(/^\s+at /m);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    for (const command of [['serve'], ['project', 'list']]) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(command, { ...env, DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/x' }, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
+      expect(code).toBe(1);
+      const line = err.at(-1)!;
+      expect(line).toMatch(new RegExp(`^switchboard ${command.join(' ')}: cannot reach PostgreSQL postgres://postgres:\\*\\*\\*@127\\.0\\.0\\.1:1/x: .*ECONNREFUSED.*; start PostgreSQL or fix DATABASE_URL$`));
+      expect(err.join('\n')).not.toMatch(/^\s+at /m);
+      expect(err.join('\n')).not.toContain('secret');
+    }
+  });
+
   it('prints help for the program, a group and a command', async () => {
     expect((await run('--help')).out).toContain('project create');
     expect((await run('token', '--help')).out).toContain('token disable');
@@ -158,5 +231,50 @@ describe('switchboard CLI', () => {
   it('runs as the package bin', async () => {
     const { stdout } = await promisify(execFile)(process.execPath, [new URL('../bin/switchboard.js', import.meta.url).pathname, '--help']);
     expect(stdout).toContain('Usage: switchboard');
+  });
+});
+
+describe('switchboard as a process', () => {
+  let cli: BuiltCli;
+  beforeAll(async () => {
+    cli = await buildCli();
+  }, 120_000);
+  afterAll(() => cli.remove());
+
+  it('refuses DATABASE_URL=mysql://x with exit code 2 before touching anything', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'sb-cli-mysql-')), 'never');
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      // The bound ends a gateway that starts anyway (on SQLite, as it did before DATABASE_URL was checked).
+      execFile(process.execPath, [cli.bin, 'serve'], { env: { ...process.env, DATABASE_URL: 'mysql://x', SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }, timeout: 15_000 }, (error, _stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr }),
+      );
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('DATABASE_URL: a mysql: URL is not supported; use postgres://');
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('logs its start as a JSON line: address, database kind, node id', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sb-cli-start-'));
+    const child = spawn(process.execPath, [cli.bin, 'serve'], {
+      env: { ...process.env, DATABASE_URL: '', SWITCHBOARD_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let text = '';
+      const started = await new Promise<Record<string, unknown>>((resolve, reject) => {
+        child.stderr!.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          const line = text.split('\n').find((each) => each.includes('"switchboard listening"'));
+          if (line) resolve(JSON.parse(line) as Record<string, unknown>);
+        });
+        void exited.then(() => reject(new Error(`serve exited before listening: ${text}`)));
+      });
+      expect(started).toMatchObject({ level: 30, address: expect.stringMatching(/^127\.0\.0\.1:\d+$/), database: 'sqlite', nodeId: 'local' });
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, publicUrl } from '../src/config/index.js';
+import { ConfigError, findConfigFile, loadConfig, publicUrl } from '../src/config/index.js';
 
 function configFile(contents: unknown): string {
   const file = join(mkdtempSync(join(tmpdir(), 'sb-config-')), 'config.json');
@@ -70,6 +70,46 @@ describe('loadConfig', () => {
     expect(problems).toContain('SWITCHBOARD_MASTER_TOKEN');
     expect(problems).not.toContain('short');
     expect(problems).toContain('unknown key NOT_A_KEY');
+  });
+
+  it('refuses a DATABASE_URL it cannot use, saying which forms it accepts, without echoing the value', () => {
+    for (const url of ['mysql://root:hunter2@db/app', 'garbage', 'postgres://', 'SQLITE:file.db']) {
+      let caught: unknown;
+      try {
+        loadConfig({ env: { DATABASE_URL: url, PORT: 'x' } });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, url).toBeInstanceOf(ConfigError);
+      const problems = (caught as ConfigError).problems;
+      // Listed with the other problems.
+      expect(problems, url).toHaveLength(2);
+      const problem = problems.find((line) => line.startsWith('DATABASE_URL: '));
+      expect(problem, url).toMatch(/postgres:\/\/user:password@host:5432\/database.*sqlite:<file>.*empty for SQLite in SWITCHBOARD_DATA_DIR/);
+      expect(problem).not.toContain('hunter2');
+    }
+    expect(() => loadConfig({ file: configFile({ DATABASE_URL: 'mysql://x' }) })).toThrow(/config file DATABASE_URL: a mysql: URL is not supported/);
+    for (const url of ['', 'postgres://postgres@127.0.0.1:5432/test', 'postgresql://u:p@db.example/app?sslmode=require', 'sqlite:/tmp/x.db', 'sqlite::memory:']) {
+      expect(loadConfig({ env: { DATABASE_URL: url } }).databaseUrl).toBe(url);
+    }
+  });
+
+  it('lists the allowed values of an enumeration and states the master token length rule', () => {
+    expect(() => loadConfig({ env: { LOG_LEVEL: 'loud' } })).toThrow('LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")');
+    expect(() => loadConfig({ env: { SWITCHBOARD_MASTER_TOKEN: 'short' } })).toThrow('SWITCHBOARD_MASTER_TOKEN: must be 20 to 256 characters long (got 5), or empty to have one generated');
+    expect(loadConfig({ env: { SWITCHBOARD_MASTER_TOKEN: 'x'.repeat(20) } }).masterToken).toBe('x'.repeat(20));
+  });
+
+  it('finds ./switchboard.json in the working directory unless another file is named', () => {
+    const file = configFile({ PORT: 7001 });
+    const dir = file.slice(0, -'config.json'.length);
+    expect(findConfigFile({ cwd: dir })).toBeUndefined();
+    const shared = join(dir, 'switchboard.json');
+    writeFileSync(shared, JSON.stringify({ PORT: 7002 }));
+    expect(findConfigFile({ cwd: dir })).toBe(shared);
+    expect(findConfigFile({ cwd: dir, env: { SWITCHBOARD_CONFIG: file } })).toBe(file);
+    expect(findConfigFile({ cwd: dir, flags: { config: file } })).toBe(file);
+    expect(loadConfig({ file: findConfigFile({ cwd: dir }) }).port).toBe(7002);
   });
 
   it('reports a config file that is not JSON', () => {

@@ -14,6 +14,10 @@ export interface CommandContext {
   print(text: string): void;
   /** Writes notices that must not mix with --json output (stderr). */
   notice(text: string): void;
+  /** Writes a line for the operator on stderr in every output mode (which database a command opened). */
+  diagnostic(text: string): void;
+  /** The config file that was read (--config, SWITCHBOARD_CONFIG or ./switchboard.json), if any. */
+  configFile: string | undefined;
 }
 
 export interface CommandResult {

@@ -1,8 +1,19 @@
 // Runs a one-shot CLI command against the configured database, with the same services the server uses.
 import { createGateway, createLogger, ensureAccount, firstStartBlock, type Gateway } from '../app/index.js';
+import { describeDatabase } from '../storage/index.js';
 import type { CommandContext } from './command.js';
 
+/**
+ * Says which database a command opens and where its settings came from: a CLI run without the
+ * gateway's DATABASE_URL would otherwise read another database without a word.
+ */
+export function announceDatabase(context: CommandContext): void {
+  const source = context.configFile ? `settings from ${context.configFile}` : 'no config file';
+  context.diagnostic(`database: ${describeDatabase(context.config)} (${source})`);
+}
+
 export async function withGateway<T>(context: CommandContext, work: (gateway: Gateway, accountId: number) => Promise<T>): Promise<T> {
+  announceDatabase(context);
   const logger = createLogger(context.config.logLevel === 'info' ? 'warn' : context.config.logLevel);
   const gateway = await createGateway({ config: context.config, logger });
   try {

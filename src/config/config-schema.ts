@@ -3,6 +3,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { APPLICATION_IDS, BILLING_PLANS, DEFAULT_RETRY_SCHEDULE, SCHEDULE_PATTERN, parseCredits, parseSecretKey } from '../core/index.js';
 import { TrustProxySchema, parseTrustProxy } from './trust-proxy-setting.js';
+import { parseDatabaseUrl } from './database-url-setting.js';
 
 export interface ConfigKey<T extends TSchema = TSchema> {
   /** Environment variable; the CLI flag is derived from it (SWITCHBOARD_DATA_DIR → --data-dir). */
@@ -55,7 +56,8 @@ export const CONFIG_KEYS = {
     env: 'DATABASE_URL',
     schema: Type.String(),
     default: '',
-    description: 'postgres://user@host:port/db for PostgreSQL; sqlite:<file> for a given SQLite file; empty for SQLite at SWITCHBOARD_DATA_DIR/switchboard.db.',
+    description: 'postgres://user@host:port/db for PostgreSQL; sqlite:<file> for a given SQLite file; empty for SQLite at SWITCHBOARD_DATA_DIR/switchboard.db. Any other form is refused at start-up.',
+    parse: parseDatabaseUrl,
     isSecret: true,
   }),
   dataDir: key({ env: 'SWITCHBOARD_DATA_DIR', schema: Type.String({ minLength: 1 }), default: './data', description: 'Directory for the embedded SQLite database and other local state.' }),
@@ -64,7 +66,8 @@ export const CONFIG_KEYS = {
     env: 'SWITCHBOARD_MASTER_TOKEN',
     schema: Type.Union([Type.Literal(''), Type.String({ minLength: 20, maxLength: 256 })]),
     default: '',
-    description: 'The account master token for pm/* endpoints (20+ characters). Empty: generated on first start and printed once.',
+    description: 'The account master token for pm/* endpoints (20 to 256 characters). Empty: generated on first start and printed once.',
+    parse: (text) => (text === '' || (text.length >= 20 && text.length <= 256) ? { value: text } : { problem: `must be 20 to 256 characters long (got ${text.length}), or empty to have one generated` }),
     isSecret: true,
   }),
   secretKey: key({

@@ -1,6 +1,7 @@
 // Builds the one configuration: defaults < config file < environment < CLI flags, validated once
 // (every problem reported together) and frozen.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { CONFIG_KEYS, flagName, type Config, type ConfigKey, type ConfigKeyName } from './config-schema.js';
@@ -11,6 +12,21 @@ export interface ConfigSources {
   flags?: Readonly<Record<string, string | boolean | undefined>>;
   /** Path of a JSON file whose keys are the environment names (`{"PORT": 9000}`). */
   file?: string | undefined;
+}
+
+/** Read by every command (`serve` and the CLI alike) when no other file is named, from the working directory. */
+export const DEFAULT_CONFIG_FILE = 'switchboard.json';
+
+/**
+ * The config file to read: the one `--config` or SWITCHBOARD_CONFIG names, else ./switchboard.json when it
+ * exists. One file both the server and the CLI read means an operator sets DATABASE_URL once, and a CLI
+ * command cannot silently open another database than the running gateway's.
+ */
+export function findConfigFile(sources: Pick<ConfigSources, 'env' | 'flags'> & { cwd: string }): string | undefined {
+  const named = sources.flags?.config ?? sources.env?.SWITCHBOARD_CONFIG;
+  if (typeof named === 'string' && named !== '') return named;
+  const fallback = join(sources.cwd, DEFAULT_CONFIG_FILE);
+  return existsSync(fallback) ? fallback : undefined;
 }
 
 export class ConfigError extends Error {
@@ -46,8 +62,17 @@ function readFile(path: string, problems: string[]): Record<string, unknown> {
   return {};
 }
 
+/** The allowed values of an enumeration (a union of literals), so that its error can list them. */
+function allowedValues(schema: TSchema): unknown[] | undefined {
+  const members = (schema as TSchema & { anyOf?: { const?: unknown }[] }).anyOf;
+  if (!members || members.some((member) => member.const === undefined)) return undefined;
+  return members.map((member) => member.const);
+}
+
 function describeSchemaProblem(definition: ConfigKey, value: unknown): string | undefined {
   if (Value.Check(definition.schema, value)) return undefined;
+  const allowed = allowedValues(definition.schema);
+  if (allowed) return `must be one of ${allowed.join(', ')} (got ${definition.isSecret ? 'a hidden value' : JSON.stringify(value)})`;
   const first = Value.Errors(definition.schema, value).First();
   return `${first?.message ?? 'invalid value'} (got ${definition.isSecret ? 'a hidden value' : JSON.stringify(value)})`;
 }

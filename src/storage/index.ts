@@ -1,5 +1,5 @@
 // Storage: SQL stores over SQLite or PostgreSQL, behind core's Storage interface.
-export { openStorage, isPostgresUrl, type StorageSettings } from './open-storage.js';
+export { DatabaseUnreachableError, describeDatabase, openStorage, isPostgresUrl, type StorageSettings } from './open-storage.js';
 export { SqlStorage, type MigrationReport } from './sql-storage.js';
 export type { DialectCapabilities } from './capabilities.js';
 export { dropPostgresSchema } from './postgres-driver.js';

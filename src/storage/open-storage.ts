@@ -1,5 +1,5 @@
 // Opens the configured database: PostgreSQL when DATABASE_URL says postgres://, else embedded SQLite.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Kysely, sql } from 'kysely';
 import { POSTGRES_CAPABILITIES, SQLITE_CAPABILITIES } from './capabilities.js';
 import { openPostgresDialect } from './postgres-driver.js';
@@ -23,11 +23,34 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+/** PostgreSQL could not be reached or refused us at start-up: the CLI prints it as one line. */
+export class DatabaseUnreachableError extends Error {
+  constructor(message: string, options: { cause: unknown }) {
+    super(message, options);
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+function sqlitePath(settings: Pick<StorageSettings, 'databaseUrl' | 'dataDir'>): string {
+  return settings.databaseUrl.startsWith('sqlite:') ? settings.databaseUrl.slice('sqlite:'.length) : join(settings.dataDir, SQLITE_FILE_NAME);
+}
+
 /** Where SQLite lives: `sqlite::memory:`, `sqlite:<path>`, or data-dir/switchboard.db. */
 export function sqliteFile(settings: StorageSettings): string {
-  if (settings.databaseUrl.startsWith('sqlite:')) return settings.databaseUrl.slice('sqlite:'.length);
-  ensurePrivateDir(settings.dataDir);
-  return join(settings.dataDir, SQLITE_FILE_NAME);
+  if (!settings.databaseUrl.startsWith('sqlite:')) ensurePrivateDir(settings.dataDir);
+  return sqlitePath(settings);
+}
+
+/** Names the database for an operator ("PostgreSQL postgres://…", "SQLite /abs/file.db"), passwords left out. */
+export function describeDatabase(settings: Pick<StorageSettings, 'databaseUrl' | 'dataDir'>): string {
+  if (isPostgresUrl(settings.databaseUrl)) {
+    const url = new URL(settings.databaseUrl);
+    if (url.password) url.password = '***';
+    url.searchParams.delete('password');
+    return `PostgreSQL ${url.toString()}`;
+  }
+  const file = sqlitePath(settings);
+  return `SQLite ${file === ':memory:' ? file : resolve(file)}`;
 }
 
 export async function openStorage(settings: StorageSettings): Promise<SqlStorage> {
@@ -39,7 +62,7 @@ export async function openStorage(settings: StorageSettings): Promise<SqlStorage
       return new SqlStorage(db, POSTGRES_CAPABILITIES, rows[0]?.schema ?? 'public');
     } catch (error) {
       await db.destroy();
-      throw new Error(`cannot reach PostgreSQL at DATABASE_URL: ${(error as Error).message}`, { cause: error });
+      throw new DatabaseUnreachableError(`cannot reach ${describeDatabase(settings)}: ${(error as Error).message}`, { cause: error });
     }
   }
   const dialect = openSqliteDialect(sqliteFile(settings));

@@ -1,11 +1,14 @@
 // `switchboard migrate`: applies pending database migrations and reports them.
 import { openStorage } from '../../storage/index.js';
 import type { Command } from '../command.js';
+import { announceDatabase } from '../with-gateway.js';
 
 export const migrateCommand: Command = {
   words: ['migrate'],
   summary: 'Apply pending database migrations (serve also does this at start-up)',
-  async run({ config }) {
+  async run(context) {
+    const { config } = context;
+    announceDatabase(context);
     const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
     try {
       const applied = await storage.migrate();

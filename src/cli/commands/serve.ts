@@ -1,4 +1,5 @@
 // `switchboard serve`: runs the gateway until SIGINT or SIGTERM.
+import type { AddressInfo } from 'node:net';
 import { createGateway, ensureAccount, firstStartBlock } from '../../app/index.js';
 import type { Command } from '../command.js';
 
@@ -11,10 +12,19 @@ export const serveCommand: Command = {
   async run(context) {
     const gateway = await createGateway({ config: context.config });
     const report = await ensureAccount(gateway);
-    const url = await gateway.listen();
+    let url: string;
+    try {
+      url = await gateway.listen();
+    } catch (error) {
+      // The account was just made and its tokens exist only in this process: show them even so.
+      if (report.isNew) context.print(firstStartBlock(report, gateway.publicUrl()));
+      await gateway.close().catch(() => undefined);
+      throw error;
+    }
     if (report.isNew) context.print(firstStartBlock(report, url));
     gateway.startBackgroundWork();
-    gateway.logger.info({ url, database: gateway.storage.capabilities.dialect }, 'switchboard listening');
+    const { port } = gateway.http.server.address() as AddressInfo;
+    gateway.logger.info({ url, address: `${context.config.host}:${port}`, database: gateway.storage.capabilities.dialect, nodeId: gateway.services.nodeId, configFile: context.configFile ?? null }, 'switchboard listening');
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         gateway.logger.info({ signal }, 'shutting down');
