@@ -4,28 +4,22 @@
 // without a node is taken over by another. (SQLite serves
 // one node by design, so this suite runs only on PostgreSQL.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
-import { createLogger } from '../src/app/logger.js';
-import { loadConfig } from '../src/config/index.js';
-import { openStorage } from '../src/storage/index.js';
+import { ensureAccount, type Gateway } from '../src/app/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
-import { openTestStorage, POSTGRES_URL, TEST_SECRET_KEY, type TestStorage } from './support/test-storage.js';
+import { startPostgresNodes, type PostgresNodes } from './support/postgres-nodes.js';
+import { POSTGRES_URL } from './support/test-storage.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
-import { FakeWhatsApp } from './support/fake-whatsapp.js';
+import type { FakeWhatsApp } from './support/fake-whatsapp.js';
 
 describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
-  let shared: TestStorage;
-  const nodes: Gateway[] = [];
+  let cluster: PostgresNodes;
+  let nodes: Gateway[] = [];
   let agent: TestAgent;
-  const whatsapps = [new FakeWhatsApp(), new FakeWhatsApp()];
+  let whatsapps: FakeWhatsApp[] = [];
 
   beforeAll(async () => {
-    shared = await openTestStorage();
-    const env = {
-      PORT: '0',
-      HOST: '127.0.0.1',
+    cluster = await startPostgresNodes({
       SWITCHBOARD_MASTER_TOKEN: 'multi-node-master-token-0123',
-      SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY,
       SWITCHBOARD_DISPATCH_POLL_MS: '100',
       SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
       SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '100ms,100ms,100ms',
@@ -33,23 +27,15 @@ describe.runIf(POSTGRES_URL)('two gateway nodes on one PostgreSQL', () => {
       SWITCHBOARD_WHATSAPP_WEB_LEASE_MS: '3000',
       SWITCHBOARD_WHATSAPP_WEB_RECONNECT_MIN_MS: '1',
       SWITCHBOARD_WHATSAPP_WEB_RECONNECT_MAX_MS: '5',
-      LOG_LEVEL: 'silent',
-    };
-    const schema = new URL(shared.databaseUrl).searchParams.get('options')!.replace('-c search_path=', '');
-    for (let index = 0; index < 2; index += 1) {
-      const storage = index === 0 ? shared.storage : await openStorage({ databaseUrl: POSTGRES_URL!, dataDir: '', poolSize: 5, schema });
-      const gateway = await createGateway({ config: loadConfig({ env }), storage, logger: createLogger('silent'), whatsappClients: whatsapps[index]! });
-      await gateway.listen();
-      nodes.push(gateway);
-    }
+    });
+    ({ nodes, whatsapps } = cluster);
   });
   afterAll(async () => {
     await agent?.agent.stop();
-    for (const node of nodes) await node.close().catch(() => undefined);
-    await shared.close().catch(() => undefined);
+    await cluster?.close();
   });
 
-  const urlOf = (node: Gateway) => `http://127.0.0.1:${(node.http.server.address() as { port: number }).port}`;
+  const urlOf = (node: Gateway) => cluster.urlOf(node);
 
   it('delivers a push taken by node A to a phone held by node B', async () => {
     const report = await ensureAccount(nodes[0]!);

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
 import { createLogger } from '../src/app/logger.js';
 import { loadConfig } from '../src/config/index.js';
-import { openStorage } from '../src/storage/index.js';
 import { waitUntil } from './support/agents.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js';
 import { MASTER_TOKEN } from './support/test-gateway.js';
-import { openTestStorage, POSTGRES_URL, TEST_SECRET_KEY, type TestStorage } from './support/test-storage.js';
+import { startPostgresNodes, type PostgresNodes } from './support/postgres-nodes.js';
+import { POSTGRES_URL, TEST_SECRET_KEY } from './support/test-storage.js';
 import { WEB_ENV, startWebSuite, type WebSuite } from './support/whatsapp-web.js';
 
 const inbound = (id: string) => ({ type: 'inbound', id, application: 1, number: '15550001111', msg_type: 1, text: 'still there?' });
@@ -80,45 +80,31 @@ describe('deleting a project on one gateway', () => {
 });
 
 describe.runIf(POSTGRES_URL)('deleting a project on one PostgreSQL node', () => {
-  let shared: TestStorage;
-  const nodes: Gateway[] = [];
-  const whatsapps = [new FakeWhatsApp(), new FakeWhatsApp()];
+  let cluster: PostgresNodes;
   const devices: RawDevice[] = [];
 
   beforeAll(async () => {
-    shared = await openTestStorage();
-    const env = {
+    cluster = await startPostgresNodes({
       ...WEB_ENV,
-      PORT: '0',
-      HOST: '127.0.0.1',
       SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN,
-      SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY,
       SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true',
       SWITCHBOARD_WHATSAPP_WEB_LEASE_MS: '3000',
       // A sweep every half second finds idle devices; none is dropped as silent during the test.
       SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000',
       SWITCHBOARD_DEVICE_OFFLINE_MS: '600000',
-      LOG_LEVEL: 'silent',
-    };
-    const schema = new URL(shared.databaseUrl).searchParams.get('options')!.replace('-c search_path=', '');
-    for (let index = 0; index < 2; index += 1) {
-      const storage = index === 0 ? shared.storage : await openStorage({ databaseUrl: POSTGRES_URL!, dataDir: '', poolSize: 5, schema });
-      const gateway = await createGateway({ config: loadConfig({ env }), storage, logger: createLogger('silent'), whatsappClients: whatsapps[index]! });
-      await gateway.listen();
-      nodes.push(gateway);
-    }
+    });
   });
   afterAll(async () => {
     for (const device of devices) await device.close().catch(() => undefined);
-    for (const node of nodes) await node.close().catch(() => undefined);
-    await shared.close().catch(() => undefined);
+    await cluster?.close();
   });
 
-  const urlOf = (node: Gateway) => `http://127.0.0.1:${(node.http.server.address() as { port: number }).port}`;
+  const urlOf = (node: Gateway) => cluster.urlOf(node);
   const post = async (node: Gateway, endpoint: string, body: Record<string, unknown>) =>
     (await fetch(`${urlOf(node)}/api/v2/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((response) => response.json())) as Record<string, any>;
 
   it('refuses node B\'s phones at their next frame (idle ones at the next sweep) and stops the session node B runs', async () => {
+    const { nodes, whatsapps } = cluster;
     const report = await ensureAccount(nodes[0]!);
     await ensureAccount(nodes[1]!);
     const projectId = report.demo!.projectId;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
+import { createGateway, ensureAccount, firstStartBlock, type Gateway } from '../src/app/index.js';
 import { createLogger } from '../src/app/logger.js';
 import { loadConfig } from '../src/config/index.js';
 import { newSecretKey, parseSecretKey, secretKeyId, verifyWebhook } from '../src/core/index.js';
@@ -63,6 +63,11 @@ describe('files of the embedded database', () => {
       expect(bytes).not.toContain(project.licenseKey);
       expect(bytes).not.toContain(project.webhookSecret);
       expect(bytes).not.toContain(report.demo!.apiToken);
+      // The first-start block says what is really kept: hashes of the tokens, the license key encrypted.
+      const block = firstStartBlock(report, 'http://localhost:8080');
+      expect(block).toContain(project.licenseKey);
+      expect(block).toMatch(/tokens .*only their hashes/);
+      expect(block).toMatch(/license key is stored encrypted/);
     } finally {
       await gateway.close();
     }
@@ -184,7 +189,7 @@ function urlOf(gateway: Gateway): string {
 /** A second gateway on a suite's storage: stopped without closing the storage the suite still uses. */
 async function stopWithoutStorage(gateway: Gateway): Promise<void> {
   await gateway.whatsappWeb.close();
-  gateway.bridge.close();
+  await gateway.bridge.close();
   await gateway.http.close();
   await gateway.webhookDispatcher.close();
 }

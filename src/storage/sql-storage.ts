@@ -21,6 +21,10 @@ import { SqlMetaStore } from './meta-store.js';
 import { sealStoredSecrets, type SealingReport } from './secret-sealing.js';
 import { StoredSecrets, type ResealingBox } from './stored-secrets.js';
 
+/** SQLSTATE "invalid schema name": a schema that does not exist (any more). */
+const UNDEFINED_SCHEMA = '3F000';
+const MIGRATE_ATTEMPTS = 3;
+
 export interface MigrationReport {
   applied: string[];
   pending: string[];
@@ -82,9 +86,14 @@ export class SqlStorage implements Storage {
 
   /** Applies every pending migration; answers the names applied by this call. */
   async migrate(): Promise<string[]> {
-    const { error, results } = await this.migrator().migrateToLatest();
-    if (error) throw new Error('database migration failed', { cause: error });
-    return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    for (let attempt = 1; ; attempt += 1) {
+      const { error, results } = await this.migrator().migrateToLatest();
+      // The migrator's table check reads the catalog of every schema: another client dropping one of its
+      // own schemas meanwhile (a shared server, parallel test suites) fails it without concerning ours.
+      if (error && (error as { code?: unknown }).code === UNDEFINED_SCHEMA && attempt < MIGRATE_ATTEMPTS) continue;
+      if (error) throw new Error('database migration failed', { cause: error });
+      return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+    }
   }
 
   async migrationReport(): Promise<MigrationReport> {
