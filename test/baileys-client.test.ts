@@ -44,7 +44,7 @@ describe('Baileys client (real library, local server)', () => {
     const auth = memoryAuthStore();
     const closes: WaClose[] = [];
     const qrs: string[] = [];
-    const quiet = { warn: () => undefined, debug: () => undefined };
+    const quiet = { info: () => undefined, warn: () => undefined, debug: () => undefined };
     const factory = createBaileysClientFactory({ webSocketUrl: `ws://127.0.0.1:${port}/ws/chat`, version: [2, 3000, 1] });
     const client = await factory.open({
       auth,

@@ -203,7 +203,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     clock,
     nodeId: services.nodeId,
     settings: { leaseMs: config.whatsappWebLeaseMs, qrWaitMs: config.whatsappWebQrWaitMs, backoff: { initialMs: config.whatsappWebReconnectMinMs, maxMs: config.whatsappWebReconnectMaxMs, jitter: 0.5 } },
-    logger: { warn: (details, message) => logger.warn(details, message), debug: (details, message) => logger.debug(details, message) },
+    logger: { info: (details, message) => logger.info(details, message), warn: (details, message) => logger.warn(details, message), debug: (details, message) => logger.debug(details, message) },
     logError,
     onConnected: (channelId) => webDispatcher.connected(channelId),
     isProjectDeleted: (projectId) => services.projects.isDeleted(projectId),
@@ -287,6 +287,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // Another PostgreSQL node may delete a project; a single SQLite gateway deletes them itself (below).
     ...(storage.capabilities.supportsConcurrentWriters ? { isProjectDeleted: (projectId: number) => services.projects.isDeleted(projectId) } : {}),
     logError,
+    logInfo: (details, message) => logger.info(details, message),
   });
   const bridgeChannel = new BridgeChannel({ devices: hub, storage, publicUrl: currentPublicUrl });
   services.registry.register(bridgeChannel);
@@ -315,6 +316,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     await webHub.stopProject(projectId);
   });
 
+  // Operator lines; the URL stays out (receivers put tokens in query strings).
+  services.webhooks.onExhausted((delivery, error) =>
+    logger.info({ projectId: delivery.projectId, deliveryId: delivery.id, kind: delivery.kind, attempts: delivery.attempts, error }, 'webhook delivery exhausted'),
+  );
+  services.projects.onExpired((projectId) => logger.info({ projectId }, 'project expired: the wallet could not pay its plan'));
   const timers: NodeJS.Timeout[] = [];
   const forgetOldKeys = () =>
     storage.stores.pushes.deleteIdempotencyKeysBefore(clock.now() - config.idempotencyTtlMs).catch((error: unknown) => logger.error({ err: error }, 'idempotency key clean-up failed'));

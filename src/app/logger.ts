@@ -4,6 +4,7 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'switchboard' } }, pino.destination({ fd: 2, sync: false }));
+/** `destination` receives each JSON line instead of stderr (tests record what an operator would read). */
+export function createLogger(level: string, destination?: { write(line: string): void }): Logger {
+  return pino({ level, base: { service: 'switchboard' } }, destination ?? pino.destination({ fd: 2, sync: false }));
 }

@@ -42,6 +42,8 @@ export interface BridgeHubDeps {
    * every deletion itself and disconnects at once (disconnectProject).
    */
   isProjectDeleted?(projectId: number): Promise<boolean>;
+  /** Operator log lines (info): devices paired, connected and disconnected. */
+  logInfo?(details: Record<string, unknown>, message: string): void;
 }
 
 export class BridgeHub implements DeviceLink, DeviceDirectory {
@@ -174,6 +176,9 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     let projectSessions = this.byProject.get(session.project.id);
     if (!projectSessions) this.byProject.set(session.project.id, (projectSessions = new Set()));
     projectSessions.add(session);
+    const who = { projectId: session.project.id, deviceId: session.device.id, device: session.device.deviceKey, phoneName: session.device.phoneName };
+    if (session.isPairedByLicense) this.deps.logInfo?.(who, 'device paired');
+    this.deps.logInfo?.(who, 'device connected');
     // Resume: what the device held when it went away is sent again with the same msg_id (it deduplicates).
     for (const message of await this.deps.devices.heldMessages(session.device.id)) {
       session.sendMessage(await this.deps.frameFor(message));
@@ -186,6 +191,7 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
   private closed(session: DeviceSession): void {
     if (!session.isWelcomed || this.sessions.get(session.device.id) !== session) return;
     this.unregister(session);
+    this.deps.logInfo?.({ projectId: session.project.id, deviceId: session.device.id, device: session.device.deviceKey }, 'device disconnected');
     const written = this.deps.devices.disconnected(session.device.id).catch((error: unknown) => this.deps.logError(error, 'device disconnect'));
     this.disconnects.add(written);
     void written.finally(() => this.disconnects.delete(written));

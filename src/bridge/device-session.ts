@@ -60,6 +60,8 @@ export class DeviceSession implements ConnectedDevice {
   private batch: TurnBatch | undefined;
   private refusedFrames = 0;
   private refusedWindowStart = 0;
+  /** The hello carried the project's license key (a pairing) rather than a device token (a reconnection). */
+  isPairedByLicense = false;
   /** Resolves when the socket has closed (and onClosed has run). */
   readonly closed: Promise<void>;
 
@@ -216,6 +218,7 @@ export class DeviceSession implements ConnectedDevice {
       if (this.isClosed) return;
       this.device = pairing.device;
       this.project = pairing.project;
+      this.isPairedByLicense = Boolean(frame.license_key);
       this.send({
         type: 'welcome',
         v: frame.v,

@@ -38,9 +38,15 @@ export interface ProjectServiceDeps {
 }
 
 export class ProjectService {
-  private readonly deletedListeners: ((projectId: number) => Promise<void>)[] = [];
+  private readonly expiredListeners: ((projectId: number) => void)[] = [];
 
+  private readonly deletedListeners: ((projectId: number) => Promise<void>)[] = [];
   constructor(private readonly deps: ProjectServiceDeps) {}
+
+  /** Hears of projects that expired at renewal because the wallet could not pay (the gateway logs them). */
+  onExpired(listener: (projectId: number) => void): void {
+    this.expiredListeners.push(listener);
+  }
 
   async create(accountId: number, input: ProjectInput): Promise<CreatedProject> {
     const fields = checkProjectFields(input);
@@ -179,6 +185,7 @@ export class ProjectService {
         if (!(error instanceof PickyError) || error.code !== Status.insufficientBalance) throw error;
         await storage.stores.projects.update(project.id, { status: 'Expired' }, now);
         expired += 1;
+        for (const listener of this.expiredListeners) listener(project.id);
       }
       this.deps.authenticator.forgetProject(project.id);
     }

@@ -2,7 +2,7 @@
 // demo project's API token, and a helper that posts Picky requests.
 import type { LightMyRequestResponse } from 'fastify';
 import { createGateway, ensureAccount, type Gateway } from '../../src/app/index.js';
-import { createLogger } from '../../src/app/logger.js';
+import { createLogger, type Logger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Channel, Clock, HostResolver } from '../../src/core/index.js';
 import { FakeWhatsApp } from './fake-whatsapp.js';
@@ -33,6 +33,8 @@ export interface TestGatewayOptions {
   whatsappClients?: WaClientFactory;
   /** An already opened test storage (a restarted gateway on the same database). */
   storage?: TestStorage;
+  /** Where the gateway logs (a recording logger); silent unless TEST_LOG_LEVEL is set. */
+  logger?: Logger;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -50,7 +52,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const gateway = await createGateway({
     config,
     storage: test.storage,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
     ...(options.channels ? { channels: options.channels } : {}),

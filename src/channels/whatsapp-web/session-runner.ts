@@ -40,6 +40,8 @@ export class SessionRunner {
   private generation = 0;
   private isStopped = true;
   private isOpen = false;
+  /** The last state logged: QR refreshes rewrite the state without changing it. */
+  private loggedState: WebSessionChanges['state'];
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly backoff: ReconnectBackoff;
   private qrWaiters: (() => void)[] = [];
@@ -149,6 +151,10 @@ export class SessionRunner {
   }
 
   private update(changes: WebSessionChanges): Promise<void> {
+    if (changes.state !== undefined && changes.state !== this.loggedState) {
+      this.loggedState = changes.state;
+      this.deps.logger.info({ channelId: this.channelId, state: changes.state, ...(changes.lastError ? { lastError: changes.lastError } : {}) }, 'WhatsApp Web session state');
+    }
     return this.deps.store.updateSession(this.channelId, changes, this.deps.clock.now());
   }
 

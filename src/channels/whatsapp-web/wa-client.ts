@@ -69,6 +69,8 @@ export interface WaAuthStore {
 }
 
 export interface WaLogger {
+  /** Operator lines: a session's state changes. */
+  info(details: Record<string, unknown>, message: string): void;
   warn(details: Record<string, unknown>, message: string): void;
   debug(details: Record<string, unknown>, message: string): void;
 }

@@ -1,13 +1,22 @@
 // `switchboard channel create|list|delete|qr`: a project's WhatsApp Web channels, and the QR code of a
 // session that the running gateway has started (printed in the terminal).
 import { setTimeout as sleep } from 'node:timers/promises';
-import { requireApplicationInPlan, webStatusName, type ChannelRecord, type WebSession } from '../../core/index.js';
+import { isMetaKind, requireApplicationInPlan, webStatusName, type ChannelRecord, type WebSession } from '../../core/index.js';
 import { qrTerminalText } from '../../qr/index.js';
 import { CommandFailedError, integerArgument, stringOption, type Command } from '../command.js';
 import { withGateway } from '../with-gateway.js';
 
 const PROJECT = { project: { type: 'string' } } as const;
 const CHANNEL = { channel: { type: 'string' } } as const;
+const META_OPTIONS = {
+  application: { type: 'string' },
+  'phone-number-id': { type: 'string' },
+  'waba-id': { type: 'string' },
+  'page-id': { type: 'string' },
+  'access-token': { type: 'string' },
+  'app-secret': { type: 'string' },
+  'verify-token': { type: 'string' },
+} as const;
 
 function channelJson(channel: ChannelRecord): Record<string, unknown> {
   return { channel_id: String(channel.id), application: channel.kind, name: channel.name, channel_status: channel.status, settings: channel.settings };
@@ -36,13 +45,41 @@ function noQrHint(channel: ChannelRecord, session: WebSession | undefined, waitS
 
 export const channelCreateCommand: Command = {
   words: ['channel', 'create'],
-  summary: 'Add a WhatsApp Web channel (application 10) to a project',
-  options: { ...PROJECT, name: { type: 'string' }, echo: { type: 'boolean' } },
-  optionHelp: { project: 'project id (required)', name: 'channel name (default WhatsApp Web)', echo: 'report messages the phone itself sends (direction 1)' },
+  summary: 'Add a WhatsApp Web channel (application 10), or link a WhatsApp Official (8, 101, 121) or Messenger (5) channel to Meta',
+  options: { ...PROJECT, name: { type: 'string' }, echo: { type: 'boolean' }, ...META_OPTIONS },
+  optionHelp: {
+    project: 'project id (required)',
+    name: 'channel name (default WhatsApp Web)',
+    echo: 'report messages the phone itself sends (direction 1)',
+    application: '10 (default), or 5 / 8 / 101 / 121 with the Meta options (docs/meta-channels.md)',
+    'phone-number-id': "WhatsApp: the number's Phone number ID",
+    'waba-id': 'WhatsApp: the WhatsApp Business Account ID',
+    'page-id': 'Messenger: the Facebook Page ID',
+    'access-token': 'Meta: system-user or Page access token (stored sealed)',
+    'app-secret': "Meta: the app's secret, which signs webhooks (stored sealed)",
+    'verify-token': 'Meta: the verify token you enter with the callback URL (stored hashed)',
+  },
   async run(context) {
     const projectId = integerArgument(stringOption(context.values, 'project'), '--project');
+    const application = integerArgument(stringOption(context.values, 'application') ?? '10', '--application');
     return withGateway(context, async (gateway, accountId) => {
       const project = await gateway.services.projects.getChangeable(accountId, projectId);
+      if (isMetaKind(application)) {
+        const option = (name: string) => stringOption(context.values, name);
+        const { channel } = await gateway.meta.accounts.create(project, {
+          kind: application,
+          name: option('name'),
+          phoneNumberId: option('phone-number-id'),
+          wabaId: option('waba-id'),
+          pageId: option('page-id'),
+          accessToken: option('access-token'),
+          appSecret: option('app-secret'),
+          verifyToken: option('verify-token'),
+        });
+        const json = { ...channelJson(channel), ...(await gateway.meta.accounts.describe(channel.id)), webhook_url: `${gateway.publicUrl()}/webhooks/meta` };
+        return { json, text: `channel ${channel.id} linked to Meta (application ${application}). In the Meta app's webhook settings enter the callback URL ${json.webhook_url} and your verify token.` };
+      }
+      if (application !== 10) throw new CommandFailedError('--application must be 10 (WhatsApp Web), 5 (Messenger), 8, 101 or 121 (WhatsApp Official)');
       requireApplicationInPlan(project.billingPlan, 10);
       const settings = context.values.echo === true ? { echo_messages: true } : {};
       const channel = await gateway.services.channels.create(project.id, 10, stringOption(context.values, 'name') ?? 'WhatsApp Web', settings);

@@ -76,6 +76,7 @@ export class WebhookService {
    * takes the next ones pays for one commit, not two.
    */
   private readonly writes: WriteBatcher<OutboxWrite, WebhookDelivery[]>;
+  private readonly exhaustedListeners: ((delivery: WebhookDelivery, error: string) => void)[] = [];
 
   constructor(
     private readonly deps: {
@@ -222,9 +223,18 @@ export class WebhookService {
     return this.deps.storage.stores.webhooks.releaseClaimed(deliveries.map((delivery) => delivery.id), this.deps.clock.now());
   }
 
+  /** Hears of deliveries that failed their last attempt (the gateway logs them for the operator). */
+  onExhausted(listener: (delivery: WebhookDelivery, error: string) => void): void {
+    this.exhaustedListeners.push(listener);
+  }
+
   /** Records an attempt: delivered (with its instant reply, set once), retried later, or exhausted. */
   async recordOutcome(delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {
     await this.writes.submit({ attempt: { delivery, outcome } });
+    // Told once the write is committed; the schedule decides alone whether this was the last attempt.
+    if (!outcome.isDelivered && nextAttemptAt(delivery.retrySchedule, delivery.attempts, 0) === undefined) {
+      for (const listener of this.exhaustedListeners) listener(delivery, outcome.error);
+    }
   }
 
   private async record({ delivery, outcome }: Attempt, stores: Stores): Promise<void> {
