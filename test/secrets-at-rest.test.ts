@@ -16,7 +16,7 @@ import { waitUntil } from './support/agents.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { connectRawDevice, hello } from './support/raw-device.js';
 import { MASTER_TOKEN } from './support/test-gateway.js';
-import { TEST_SECRET_KEY } from './support/test-storage.js';
+import { TEST_SECRET_KEY, testSecretBox } from './support/test-storage.js';
 import { WEB_ENV, startWebSuite, type WebSuite } from './support/whatsapp-web.js';
 
 const CREDS_MARK = 'noiseKey';
@@ -157,6 +157,10 @@ describe('secrets in the database', () => {
     await expect(createGateway({ config: env({ SWITCHBOARD_SECRET_KEY: other }), storage, logger: createLogger('silent'), whatsappClients: new FakeWhatsApp() })).rejects.toThrow(
       /sealed with secret key .* SWITCHBOARD_SECRET_KEY/,
     );
+    // A Meta channel's credentials, sealed by its service: re-sealed by the same pass.
+    const box = testSecretBox();
+    await sql`insert into meta_accounts (channel_id, project_id, kind, external_id, waba_id, access_token, app_secret, verify_token_hash, created_at, updated_at)
+      values (${9999}, ${s.g.t.projectId}, ${101}, ${'123456'}, ${''}, ${box.seal('EAAG-access-token')}, ${box.seal('meta-app-secret')}, ${'x'}, ${0}, ${0})`.execute(storage.db);
     const before = await dumpDatabase(storage);
     expect(before).toContain(`sb1:${secretKeyId(parseSecretKey(TEST_SECRET_KEY)!)}:`);
 
@@ -169,6 +173,8 @@ describe('secrets in the database', () => {
       const { licenseKey } = (await rotated.storage.stores.projects.findById(s.g.t.projectId))!;
       expect((await rotated.storage.stores.projects.findByLicenseKey(licenseKey))?.id).toBe(s.g.t.projectId);
       expect(await rotated.storage.stores.whatsappWeb.readCreds(await webChannelId())).toContain(CREDS_MARK);
+      const { rows } = await sql<{ access_token: string; app_secret: string }>`select access_token, app_secret from meta_accounts where channel_id = ${9999}`.execute(storage.db);
+      expect([rotated.services.secrets.open(rows[0]!.access_token), rotated.services.secrets.open(rows[0]!.app_secret)]).toEqual(['EAAG-access-token', 'meta-app-secret']);
     } finally {
       await stopWithoutStorage(rotated);
     }

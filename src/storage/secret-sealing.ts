@@ -88,40 +88,34 @@ async function sealProjects(db: Kysely<Schema>, box: ResealingBox): Promise<numb
   }
 }
 
-async function sealSessions(db: Kysely<Schema>, box: ResealingBox): Promise<number> {
-  let sealed = 0;
-  for (;;) {
-    const rows = await db.selectFrom('whatsapp_web_sessions').select(['channel_id', 'creds']).where('creds', 'is not', null).where(notCurrent(box, 'creds')).orderBy('channel_id').limit(BATCH).execute();
-    let written = 0;
-    for (const row of rows) {
-      const result = await db
-        .updateTable('whatsapp_web_sessions')
-        .set({ creds: box.seal(reopen(box, row.creds!)) })
-        .where('channel_id', '=', row.channel_id)
-        .where('creds', '=', row.creds)
-        .executeTakeFirst();
-      written += Number(result.numUpdatedRows);
-    }
-    sealed += written;
-    if (rows.length < BATCH || written === 0) return sealed;
-  }
+/** A column holding one sealed secret per row (null allowed), and the columns that identify its row. */
+interface SealedColumn {
+  table: string;
+  keys: readonly string[];
+  column: string;
 }
 
-async function sealKeys(db: Kysely<Schema>, box: ResealingBox): Promise<number> {
+// Every sealed column but the projects' (which also carries the license key hash). A column added
+// elsewhere (another channel's credentials) belongs here, or a key rotation would strand its values.
+const SEALED_COLUMNS: readonly SealedColumn[] = [
+  { table: 'whatsapp_web_sessions', keys: ['channel_id'], column: 'creds' },
+  { table: 'whatsapp_web_keys', keys: ['channel_id', 'type', 'key_id'], column: 'value' },
+  { table: 'meta_accounts', keys: ['channel_id'], column: 'access_token' },
+  { table: 'meta_accounts', keys: ['channel_id'], column: 'app_secret' },
+];
+
+async function sealColumn(db: Kysely<Schema>, box: ResealingBox, { table, keys, column }: SealedColumn): Promise<number> {
+  // The table list is ours, not input; the dynamic query avoids one copy of this loop per table.
+  const any = db as unknown as Kysely<Record<string, Record<string, string | number | null>>>;
   let sealed = 0;
   for (;;) {
-    const rows = await db.selectFrom('whatsapp_web_keys').select(['channel_id', 'type', 'key_id', 'value']).where(notCurrent(box, 'value')).limit(BATCH).execute();
+    const rows = await any.selectFrom(table).select([...keys, column]).where(column, 'is not', null).where(notCurrent(box, column)).limit(BATCH).execute();
     let written = 0;
     for (const row of rows) {
-      const result = await db
-        .updateTable('whatsapp_web_keys')
-        .set({ value: box.seal(reopen(box, row.value)) })
-        .where('channel_id', '=', row.channel_id)
-        .where('type', '=', row.type)
-        .where('key_id', '=', row.key_id)
-        .where('value', '=', row.value)
-        .executeTakeFirst();
-      written += Number(result.numUpdatedRows);
+      const stored = String(row[column]);
+      let update = any.updateTable(table).set({ [column]: box.seal(reopen(box, stored)) }).where(column, '=', stored);
+      for (const key of keys) update = update.where(key, '=', row[key]!);
+      written += Number((await update.executeTakeFirst()).numUpdatedRows);
     }
     sealed += written;
     if (rows.length < BATCH || written === 0) return sealed;
@@ -131,6 +125,7 @@ async function sealKeys(db: Kysely<Schema>, box: ResealingBox): Promise<number> 
 /** Refuses a wrong key (SecretKeyMismatchError), then seals or re-seals every secret not under the current key. */
 export async function sealStoredSecrets(db: Kysely<Schema>, box: ResealingBox): Promise<SealingReport> {
   await checkKey(db, box);
-  const sealed = (await sealProjects(db, box)) + (await sealSessions(db, box)) + (await sealKeys(db, box));
+  let sealed = await sealProjects(db, box);
+  for (const column of SEALED_COLUMNS) sealed += await sealColumn(db, box, column);
   return { sealed };
 }
