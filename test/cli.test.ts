@@ -95,6 +95,9 @@ describe('switchboard CLI', () => {
       expect(rotated.webhook_secret).not.toBe(secret);
       // Configure the webhook the way the PM API does, through the same service.
       await withProjectWebhook(envWithPrivate, `${receiver.url}/cli`);
+      // Without the setting, the refusal names it.
+      const refused = await run('webhook', 'test', '--project', '1');
+      expect(refused.out).toMatch(/not delivered: URL refused: .*; SWITCHBOARD_ALLOW_PRIVATE_URLS=true allows it/);
       const tested = await runPrivate('webhook', 'test', '--project', '1');
       expect(tested.code).toBe(0);
       expect(tested.out).toContain('HTTP 200');

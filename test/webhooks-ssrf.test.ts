@@ -57,7 +57,7 @@ describe('at send time', () => {
     await t.gateway.services.inbound.receive({ projectId: t.projectId, deviceId: 0, channelId: null, application: 1, externalId: 'rebind-1', sender: '15550002222', senderName: '', type: 1, text: 'hi', mediaUrl: '', quotedMsgId: '', details: {}, receivedAt: Date.now() });
     await t.gateway.webhookDispatcher.runDue();
     const log = await t.post('pm/webhook-log', { token: t.masterToken, project_id: t.projectId });
-    expect(log.data[0]).toMatchObject({ state: 'pending', attempts: 1, response_code: null, last_error: "URL refused: host 'hooks.example' resolves to a private or reserved address (192.168.1.5)" });
+    expect(log.data[0]).toMatchObject({ state: 'pending', attempts: 1, response_code: null, last_error: "URL refused: host 'hooks.example' resolves to a private or reserved address (192.168.1.5); SWITCHBOARD_ALLOW_PRIVATE_URLS=true allows it" });
   });
 });
 

@@ -57,7 +57,7 @@ describe('the media fetcher', () => {
     const fetcher = fetcherWith(policy, getter);
     expect(await fetcher.fetch(`${server.url}/moved`)).toMatchObject({ data: Buffer.from('PNG'), mime: 'image/png', fileName: 'final.png' });
     await expect(fetcher.fetch(`${server.url}/to-private`)).rejects.toMatchObject({
-      message: "media URL host '10.0.0.1' resolves to a private or reserved address (10.0.0.1)",
+      message: "media URL host '10.0.0.1' resolves to a private or reserved address (10.0.0.1); SWITCHBOARD_ALLOW_PRIVATE_URLS=true allows it",
       isRetryable: false,
     });
     expect(server.calls.map((call) => call.path)).not.toContain('/steal.png');

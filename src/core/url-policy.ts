@@ -38,6 +38,9 @@ export function urlFormProblem(value: string): string | undefined {
   return undefined;
 }
 
+/** Refusals name the setting an operator of a local setup is looking for. */
+const ALLOW_HINT = '; SWITCHBOARD_ALLOW_PRIVATE_URLS=true allows it';
+
 export class UrlPolicy {
   constructor(private readonly settings: UrlPolicySettings) {}
 
@@ -53,7 +56,7 @@ export class UrlPolicy {
     const host = new URL(value).hostname.replace(/^\[|\]$/g, '');
     // A fully qualified name may end in a dot: 'localhost.' is localhost too.
     const name = host.replace(/\.$/, '');
-    if (name === 'localhost' || name.endsWith('.localhost')) return 'points at this machine (loopback)';
+    if (name === 'localhost' || name.endsWith('.localhost')) return `points at this machine (loopback)${ALLOW_HINT}`;
     let addresses: string[];
     try {
       addresses = isIP(host) ? [host] : await this.settings.resolve(host);
@@ -62,7 +65,7 @@ export class UrlPolicy {
     }
     if (addresses.length === 0) return `host '${host}' does not resolve`;
     const reserved = addresses.find(this.settings.isReserved);
-    if (reserved) return `host '${host}' resolves to a private or reserved address (${reserved})`;
+    if (reserved) return `host '${host}' resolves to a private or reserved address (${reserved})${ALLOW_HINT}`;
     return undefined;
   }
 }
