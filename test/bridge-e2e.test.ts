@@ -45,6 +45,15 @@ describe('a paired simulated phone', () => {
     expect(report.data.map((row: { status: string }) => row.status)).toEqual(['1', '1']);
   });
 
+  it('asks the phone to save the number first only when the push says createcontact', async () => {
+    const phone = await startAgent('contact-phone');
+    await push({ globalmessage: 'saved', createcontact: 1, data: [{ number: '15550004444' }] });
+    await phone.waitFor(() => phone.messages().length === 1);
+    await push({ globalmessage: 'plain', data: [{ number: '15550005555' }] });
+    await phone.waitFor(() => phone.messages().length === 2);
+    expect(phone.messages().map((m) => [m.text, m.create_contact])).toEqual([['saved', true], ['plain', undefined]]);
+  });
+
   it('paces messages by the delay the phone declares', async () => {
     const phone = await startAgent('slow-phone', { delayMs: 300 });
     await push({ globalmessage: 'paced', data: [{ number: '15550001111' }, { number: '15550002222' }, { number: '15550003333' }] });

@@ -16,6 +16,8 @@ export type AgentEvent =
       kind?: string;
       file_name?: string;
       priority?: number;
+      /** The message asked for its number to be saved in the phone's contacts first. */
+      create_contact?: boolean;
     }
   /** The gateway gave a command; the agent obeys it and answers `command_result`. */
   | { event: 'command'; command: DeviceCommand; command_id: string }

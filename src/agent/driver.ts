@@ -15,6 +15,8 @@ export interface OutgoingMessage {
   mediaHash: string;
   fileName: string;
   priority: number;
+  /** Save `number` in the phone's contacts before sending (the push's `createcontact`). */
+  createContact: boolean;
 }
 
 export function outgoingMessage(frame: SendFrame): OutgoingMessage {
@@ -28,6 +30,7 @@ export function outgoingMessage(frame: SendFrame): OutgoingMessage {
     mediaHash: frame.media_hash,
     fileName: frame.file_name,
     priority: frame.priority,
+    createContact: frame.create_contact === true,
   };
 }
 

@@ -37,6 +37,8 @@ class SimulateDriver implements Driver {
       media_url: message.mediaUrl,
       file_name: message.fileName,
       priority: message.priority,
+      // The simulated phone has no address book: it says the contact was asked for, as a real one saves it.
+      ...(message.createContact && { create_contact: true }),
     });
     this.host.sent(message.msgId);
     const deliverAfterMs = this.options.deliverAfterMs ?? 0;

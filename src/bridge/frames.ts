@@ -140,6 +140,11 @@ const sendFields = {
   media_hash: Type.String(),
   file_name: Type.String(),
   priority: Type.Integer({ minimum: 0, maximum: 1 }),
+  /**
+   * The push's `createcontact`: save `number` in the phone's contacts before sending. Present only when
+   * true, so that a device that does not know it meets it only in a push that asked for it.
+   */
+  create_contact: Type.Optional(Type.Literal(true)),
 };
 export const SendFrame = frame('send', sendFields);
 /** Version 2: the messages handed to the device in one turn, in one frame. */

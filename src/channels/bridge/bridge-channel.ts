@@ -88,6 +88,7 @@ export class BridgeChannel implements Channel {
       media_url: mediaUrl,
       media_hash: mediaHash,
       file_name: fileName,
+      ...(message.details.createContact && { create_contact: true as const }),
       priority: message.priority,
     };
   }
