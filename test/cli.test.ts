@@ -210,6 +210,12 @@ describe('switchboard CLI', () => {
       expect(busy.code).toBe(1);
       expect(busy.err.split('\n').at(-1)).toBe(`switchboard serve: port ${port} on 127.0.0.1 is already in use by another program: stop it, or choose another port with --port or PORT`);
       expect(busy.err).not.toMatch(/^\s+at /m);
+      // On a first start the account's secrets exist only in that process: they are shown even so.
+      const fresh = { SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-cli-busy-')), DATABASE_URL: '', LOG_LEVEL: 'silent' };
+      const out: string[] = [];
+      const code = await main(['serve', '--port', String(port), '--host', '127.0.0.1'], fresh, { stdout: (text) => out.push(text), stderr: () => undefined });
+      expect(code).toBe(1);
+      expect(out.join('\n')).toMatch(/Master token \(pm\/\* API\): +[0-9a-f]{20,}/);
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
