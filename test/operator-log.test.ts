@@ -1,10 +1,11 @@
-// What an operator reads in the log: JSON lines at info for devices pairing, connecting and leaving, and
-// projects expiring, recorded from a real gateway, with no secret in them.
+// What an operator reads in the log: JSON lines at info for devices pairing, connecting and leaving,
+// projects expiring and webhook deliveries given up, recorded from a real gateway, with no secret in them.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/app/logger.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { connectRawDevice, hello } from './support/raw-device.js';
 import { ManualClock } from './support/test-gateway.js';
+import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
 
 interface Line {
   level: number;
@@ -70,5 +71,27 @@ describe('operator log', () => {
     clock.advance(32 * 24 * 3600_000);
     expect(await t.gateway.services.projects.renewDue()).toEqual({ renewed: 0, expired: 1 });
     expect(lines).toContainEqual(expect.objectContaining({ level: INFO, projectId: t.projectId, msg: expect.stringMatching(/^project expired/) }));
+  });
+
+  it('says which webhook delivery was given up after its last attempt, without its URL', async () => {
+    const { lines, logger } = recordingLogger();
+    const clock = new ManualClock();
+    gateway = await startListeningGateway({ SWITCHBOARD_WEBHOOK_POLL_MS: '600000' }, { logger, clock });
+    const receiver = await startWebhookReceiver();
+    gateway.track(() => receiver.close());
+    const { t } = gateway;
+    receiver.respond(answer(500, 'broken'));
+    expect(await t.post('pm/set-webhook', { token: t.masterToken, project_id: t.projectId, global_webhook: `${receiver.url}/hook?key=receiver-secret`, webhook_retry_schedule: '10s' })).toMatchObject({ status: 100 });
+    await t.gateway.services.inbound.receive({
+      projectId: t.projectId, deviceId: 0, channelId: null, application: 1, externalId: 'log-in-1', sender: '15558000001', senderName: '',
+      type: 1, text: 'hello', mediaUrl: '', quotedMsgId: '', details: {}, receivedAt: clock.now(),
+    });
+    await t.gateway.webhookDispatcher.runDue();
+    clock.advance(10_000);
+    await t.gateway.webhookDispatcher.runDue();
+    await until(() => lines.some((line) => line.msg === 'webhook delivery exhausted'), "'webhook delivery exhausted' line");
+    expect(lines).toContainEqual(expect.objectContaining({ level: INFO, msg: 'webhook delivery exhausted', projectId: t.projectId, kind: 'inbound', attempts: 2, error: 'HTTP 500' }));
+    expect(lines.filter((line) => line.msg === 'webhook delivery exhausted')).toHaveLength(1);
+    expect(JSON.stringify(lines)).not.toContain('receiver-secret');
   });
 });
