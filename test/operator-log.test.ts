@@ -6,6 +6,8 @@ import { startListeningGateway, type ListeningGateway } from './support/listenin
 import { connectRawDevice, hello } from './support/raw-device.js';
 import { ManualClock } from './support/test-gateway.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
+import { FakeWhatsApp } from './support/fake-whatsapp.js';
+import { WEB_ENV } from './support/whatsapp-web.js';
 
 interface Line {
   level: number;
@@ -93,5 +95,20 @@ describe('operator log', () => {
     expect(lines).toContainEqual(expect.objectContaining({ level: INFO, msg: 'webhook delivery exhausted', projectId: t.projectId, kind: 'inbound', attempts: 2, error: 'HTTP 500' }));
     expect(lines.filter((line) => line.msg === 'webhook delivery exhausted')).toHaveLength(1);
     expect(JSON.stringify(lines)).not.toContain('receiver-secret');
+  });
+
+  it('follows a WhatsApp Web session through its states, without its QR code', async () => {
+    const { lines, logger } = recordingLogger();
+    const whatsapp = new FakeWhatsApp();
+    gateway = await startListeningGateway(WEB_ENV, { logger, whatsappClients: whatsapp });
+    const qr = await gateway.t.post('whatsapp-qr', { token: gateway.t.apiToken, application: 10 });
+    expect(qr.qr_code).toMatch(/^2@/);
+    await whatsapp.current.scan('15557654321');
+    const states = () => lines.filter((line) => line.msg === 'WhatsApp Web session state').map((line) => line.state);
+    await until(() => states().includes('connected'), "'connected' state line");
+    // Once per change: QR refreshes rewrite the state without a line; pairing restarts the socket (connecting).
+    expect(states()).toEqual(['connecting', 'unpaired', 'connecting', 'connected']);
+    expect(lines).toContainEqual(expect.objectContaining({ level: INFO, channelId: Number(qr.channel_id), state: 'connected' }));
+    expect(JSON.stringify(lines)).not.toContain(qr.qr_code);
   });
 });
