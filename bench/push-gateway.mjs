@@ -21,6 +21,8 @@ const config = loadConfig({
     ...(process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : {}),
     // bench:webhooks posts to a receiver on 127.0.0.1.
     ...(process.env.SWITCHBOARD_ALLOW_PRIVATE_URLS ? { SWITCHBOARD_ALLOW_PRIVATE_URLS: process.env.SWITCHBOARD_ALLOW_PRIVATE_URLS } : {}),
+    // bench:meta points the Meta channels at its fake Graph server and lifts their pacing.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('SWITCHBOARD_META_'))),
   },
 });
 const gateway = await createGateway({ config });

@@ -33,6 +33,9 @@ export interface MetaDispatcherDeps {
 
 const INBOX_MAX_ATTEMPTS = 20;
 const MAX_PAUSE_MS = 60_000;
+/** A drain claims at most what the channel's pace lets start within this time. */
+const CLAIM_WINDOW_MS = 100;
+const SETTINGS_TTL_MS = 5_000;
 
 interface ChannelState {
   task: SerialTask;
@@ -41,6 +44,8 @@ interface ChannelState {
   inFlight: number;
   /** Retryable failures in a row: the pause before the next send doubles with each. */
   failures: number;
+  rate: number | undefined;
+  settingsReadAt: number;
 }
 
 export class MetaDispatcher {
@@ -61,7 +66,7 @@ export class MetaDispatcher {
     if (this.isClosed) return;
     let state = this.channels.get(channelId);
     if (!state) {
-      state = { task: new SerialTask(() => this.drain(channelId), () => this.isClosed), kind: undefined, nextSendAt: 0, inFlight: 0, failures: 0 };
+      state = { task: new SerialTask(() => this.drain(channelId), () => this.isClosed), kind: undefined, nextSendAt: 0, inFlight: 0, failures: 0, rate: undefined, settingsReadAt: 0 };
       this.channels.set(channelId, state);
     }
     state.task.run().catch((error: unknown) => this.deps.logError(error, `Meta dispatch for channel ${channelId}`));
@@ -115,11 +120,16 @@ export class MetaDispatcher {
     for (const messageId of stale) await this.deps.messages.request({ messageId, to: 'queued', error: 'the send was interrupted (gateway stopped); queued again' });
   }
 
+  /** The channel's kind and pace, read again every SETTINGS_TTL_MS (every send completion wakes the drain). */
   private async rateOf(channelId: number, state: ChannelState): Promise<number> {
+    const now = this.deps.clock.now();
+    if (state.rate !== undefined && now < state.settingsReadAt + SETTINGS_TTL_MS) return state.rate;
     const channel = await this.deps.storage.stores.channels.findById(channelId);
     state.kind = channel?.kind;
     const setting = channel?.settings.messages_per_second;
-    return typeof setting === 'number' && setting > 0 ? setting : this.deps.settings.messagesPerSecond;
+    state.rate = typeof setting === 'number' && setting > 0 ? setting : this.deps.settings.messagesPerSecond;
+    state.settingsReadAt = now;
+    return state.rate;
   }
 
   private async drain(channelId: number): Promise<void> {
@@ -132,22 +142,39 @@ export class MetaDispatcher {
     while (!this.isClosed && state.inFlight < this.deps.settings.maxInFlight) {
       const now = this.deps.clock.now();
       if (state.nextSendAt > now) return this.timers.at(channelId, state.nextSendAt);
-      const [head] = await this.deps.storage.stores.messages.nextQueued(channelId, 1);
-      if (!head) return;
-      const [claim] = await this.deps.messages.moveMany([{ messageId: head.id, to: 'sending' }], undefined, [head]).catch((error: unknown) => {
-        if (error instanceof ConcurrentChangeError) return [undefined];
+      // Claimed together, one transaction: what the pace allows in the next CLAIM_WINDOW_MS, within the room.
+      const room = this.deps.settings.maxInFlight - state.inFlight;
+      const paceBatch = Math.max(1, Math.floor(CLAIM_WINDOW_MS / gapMs));
+      // While sends are in flight, claims wait for room for a good batch (one transaction per message otherwise).
+      if (state.inFlight > 0 && room < Math.min(paceBatch, this.deps.settings.maxInFlight / 2)) return;
+      const batch = Math.min(room, paceBatch);
+      const heads = await this.deps.storage.stores.messages.nextQueued(channelId, batch);
+      if (heads.length === 0) return;
+      const claims = await this.deps.messages.moveMany(heads.map((head) => ({ messageId: head.id, to: 'sending' as const })), undefined, heads).catch((error: unknown) => {
+        if (error instanceof ConcurrentChangeError) return [];
         throw error;
       });
-      if (!claim?.isMoved) continue;
-      state.nextSendAt = Math.max(now, state.nextSendAt) + gapMs;
-      state.inFlight += 1;
-      const sending = this.sendOne(implementation, claim.transitions[0]!.message, state).finally(() => {
-        state.inFlight -= 1;
-        this.sends.delete(sending);
-        this.wake(channelId);
-      });
-      this.sends.add(sending);
+      for (const claim of claims) {
+        if (!claim.isMoved) continue;
+        // Each claimed message gets its own slot of the pace; those due later wait for it.
+        const slot = Math.max(now, state.nextSendAt);
+        state.nextSendAt = slot + gapMs;
+        state.inFlight += 1;
+        const sending = this.paced(slot)
+          .then(() => this.sendOne(implementation, claim.transitions[0]!.message, state))
+          .finally(() => {
+            state.inFlight -= 1;
+            this.sends.delete(sending);
+            this.wake(channelId);
+          });
+        this.sends.add(sending);
+      }
     }
+  }
+
+  private paced(slot: number): Promise<void> {
+    const wait = slot - this.deps.clock.now();
+    return wait <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, wait).unref());
   }
 
   private async sendOne(channel: Channel, message: OutboundMessage, state: ChannelState): Promise<void> {

@@ -11,6 +11,7 @@ import type { SecretBox } from '../secret-box.js';
 import { invalidRequest } from '../status-codes.js';
 import type { Storage } from '../stores.js';
 import { APPLICATIONS } from '../applications.js';
+import { TtlCache } from '../ttl-cache.js';
 import { hashVerifyToken, isCloudApiKind, isMetaKind, maskCredential, type MetaAccount } from './meta-account.js';
 
 export interface MetaChannelInput {
@@ -45,8 +46,15 @@ function required(value: string | undefined, field: string, pattern: RegExp | un
   return text;
 }
 
+/** How long opened credentials are reused. */
+const CREDENTIALS_TTL_MS = 5_000;
+
 export class MetaChannelService {
-  constructor(private readonly deps: { storage: Storage; channels: ChannelService; secrets: SecretBox; clock: Clock }) {}
+  private readonly opened: TtlCache<number, OpenCredentials>;
+
+  constructor(private readonly deps: { storage: Storage; channels: ChannelService; secrets: SecretBox; clock: Clock }) {
+    this.opened = new TtlCache(deps.clock, CREDENTIALS_TTL_MS);
+  }
 
   async create(project: Project, input: MetaChannelInput): Promise<{ channel: ChannelRecord; account: MetaAccount }> {
     if (!isMetaKind(input.kind)) throw invalidRequest('application must be 5 (Messenger), 8, 101 or 121 (WhatsApp Official)');
@@ -84,11 +92,18 @@ export class MetaChannelService {
     });
   }
 
-  /** The account with its credentials opened, for a call to Graph or a signature check. */
+  /**
+   * The account with its credentials opened, for a call to Graph. Kept a few seconds: every message of
+   * a busy channel needs them, and a new token still takes effect within CREDENTIALS_TTL_MS.
+   */
   async credentials(channelId: number): Promise<OpenCredentials | undefined> {
+    const cached = this.opened.get(channelId);
+    if (cached) return cached;
     const account = await this.deps.storage.stores.meta.findAccount(channelId);
     if (!account) return undefined;
-    return this.open(account);
+    const opened = this.open(account);
+    this.opened.set(channelId, opened);
+    return opened;
   }
 
   open(account: MetaAccount): OpenCredentials {
