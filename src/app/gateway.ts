@@ -292,12 +292,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const bridgeChannel = new BridgeChannel({ devices: hub, storage, publicUrl: currentPublicUrl });
   services.registry.register(bridgeChannel);
   dispatcher = new PhoneDispatcher({ storage, messages: services.messages, channels: services.channels, bridge: bridgeChannel, directory: hub, clock, logError });
+  services.pushes.useDirectHandOver(dispatcher);
   services.devices.attach(hub);
   callDispatcher = new CallDispatcher({ calls: services.calls, directory: hub, clock, logError });
   services.calls.onWork((projectId) => callDispatcher?.wake(projectId));
   services.pushes.onAccepted((projectId) => {
     services.devices.resumeAfterPush(projectId).catch((error: unknown) => logError(error, 'resume after push'));
-    dispatcher?.wake(projectId);
+    dispatcher?.accepted(projectId);
   });
 
   const webhookDispatcher = new WebhookDispatcher({

@@ -2,7 +2,7 @@
 // one's device, honours every device's delay, pause and in-flight window, claims the messages in the
 // database (queued → sending, with the device) and hands them over. The database is the queue: nothing
 // here needs to survive a restart, and a claim that loses a race with another node simply moves on.
-import { ConcurrentChangeError, PHONE_KINDS, type ChannelService, type Clock, type MessageService, type OutboundMessage, type Storage } from '../core/index.js';
+import { ConcurrentChangeError, PHONE_KINDS, writtenMessage, type Application, type ChannelService, type Clock, type DirectHandOver, type MessageService, type OutboundMessage, type PushDraft, type PushWriteResult, type Storage } from '../core/index.js';
 import type { BridgeChannel, ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
 import { WakeTimers } from './wake-timers.js';
 
@@ -23,7 +23,7 @@ interface Claim {
   device: ConnectedDevice;
 }
 
-export class PhoneDispatcher {
+export class PhoneDispatcher implements DirectHandOver {
   private readonly running = new Set<number>();
   private readonly again = new Set<number>();
   private readonly scheduled = new Set<number>();
@@ -32,6 +32,9 @@ export class PhoneDispatcher {
   private readonly backlog = new Set<number>();
   private readonly pollTimers: NodeJS.Timeout[] = [];
   private isClosed = false;
+  /** Pushes being written with messages for the queue, by project: until they are in it, none jumps it. */
+  private readonly queueing = new Map<number, number>();
+  private lastTicket = 0;
 
   constructor(private readonly deps: PhoneDispatcherDeps) {
     this.timers = new WakeTimers(deps.clock, (key) => this.wake(key), () => this.isClosed);
@@ -62,6 +65,14 @@ export class PhoneDispatcher {
   }
 
   /**
+   * A push was written. Its messages that went to the queue marked the project's backlog when written
+   * (see `book`); a push handed over whole needs no round.
+   */
+  accepted(projectId: number): void {
+    if (this.backlog.has(projectId)) this.wake(projectId);
+  }
+
+  /**
    * Looks at every listed project's queue every `intervalMs`. Wake-ups are in-process: with several
    * gateway nodes on one PostgreSQL, a push accepted by another node reaches this node's devices by this
    * poll, within `intervalMs`.
@@ -72,6 +83,47 @@ export class PhoneDispatcher {
     }, intervalMs);
     timer.unref();
     this.pollTimers.push(timer);
+  }
+
+  /**
+   * A push whose project has nothing waiting in the queue: each message a connected device can take now
+   * is booked for it and written already handed over, then sent once committed, so it needs no round
+   * (queue read, claim transaction) of its own. Messages no device can take now go to the queue as
+   * before, and later pushes of the project queue behind them until a round has emptied it.
+   */
+  book(draft: PushDraft): ((result: PushWriteResult | undefined) => void) | undefined {
+    const { projectId } = draft;
+    if (this.isClosed || !PHONE_KINDS.includes(draft.application as Application)) return undefined;
+    const isQueueEmpty = !this.backlog.has(projectId) && !this.queueing.has(projectId);
+    const devices = isQueueEmpty ? this.deps.directory.connectedFor(projectId).filter((device) => !device.device.isMessageQueuePaused) : [];
+    const now = this.deps.clock.now();
+    const booked: { index: number; device: ConnectedDevice; ticket: number }[] = [];
+    for (const [index, message] of draft.messages.entries()) {
+      // Uploaded media gets its id when written; those messages take the queue.
+      if (devices.length === 0 || message.upload !== undefined) continue;
+      const device = this.deps.bridge.pickDevice({ recipient: message.recipient, application: draft.application }, devices);
+      if (!device?.canTakeMessage(now)) continue;
+      // Booked under a ticket (negative: no message has that id) until the message has its id.
+      const ticket = -++this.lastTicket;
+      device.reserve(ticket, now);
+      message.deviceId = device.device.id;
+      booked.push({ index, device, ticket });
+    }
+    const isQueueing = booked.length < draft.messages.length;
+    if (isQueueing) this.queueing.set(projectId, (this.queueing.get(projectId) ?? 0) + 1);
+    return (result) => {
+      for (const { device, ticket } of booked) device.release(ticket);
+      if (isQueueing) {
+        const count = this.queueing.get(projectId)! - 1;
+        if (count === 0) this.queueing.delete(projectId);
+        else this.queueing.set(projectId, count);
+        if (result?.outcome === 'written') this.backlog.add(projectId);
+      }
+      if (result?.outcome !== 'written' || booked.length === 0) return;
+      const messages = booked.map(({ index }) => writtenMessage(draft, result, index));
+      this.deps.messages.remember(messages);
+      this.sendWritten(messages).catch((error: unknown) => this.deps.logError(error, `hand-over for project ${projectId}`));
+    };
   }
 
   close(): void {
@@ -165,22 +217,27 @@ export class PhoneDispatcher {
       if (error instanceof ConcurrentChangeError) return false;
       throw error;
     }
+    const moved: OutboundMessage[] = [];
     for (const [index, { message, device }] of claims.entries()) {
       const outcome = outcomes[index]!;
-      if (!outcome.isMoved) {
-        device.release(message.id);
-        continue;
-      }
-      const sent = await this.deps.bridge.send(outcome.transitions[0]!.message);
-      if (sent.outcome === 'failed') {
-        device.release(message.id);
-        this.deps.messages.request({ messageId: message.id, to: 'queued', error: sent.reason }).catch((error: unknown) => {
-          // Left in `sending`: resent when the device reconnects, or queued again once it is marked offline.
-          this.deps.logError(error, `message ${message.id} → queued`);
-        });
-      }
+      if (outcome.isMoved) moved.push(outcome.transitions[0]!.message);
+      else device.release(message.id);
     }
+    await this.sendWritten(moved);
     return true;
+  }
+
+  /** Sends messages held by their device in the database; one whose device has gone goes back to the queue. */
+  private async sendWritten(messages: readonly OutboundMessage[]): Promise<void> {
+    for (const message of messages) {
+      const sent = await this.deps.bridge.send(message);
+      if (sent.outcome !== 'failed') continue;
+      if (message.deviceId !== null) this.deps.directory.connected(message.deviceId)?.release(message.id);
+      this.deps.messages.request({ messageId: message.id, to: 'queued', error: sent.reason }).catch((error: unknown) => {
+        // Left in `sending`: resent when the device reconnects, or queued again once it is marked offline.
+        this.deps.logError(error, `message ${message.id} → queued`);
+      });
+    }
   }
 
   private wakeWhenPaced(projectId: number, devices: ConnectedDevice[], now: number): void {

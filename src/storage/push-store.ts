@@ -11,8 +11,9 @@ const PUSH_COLUMNS = ['id', 'project_id', 'channel_id', 'application', 'priority
 const MEDIA_COLUMNS = ['id', 'push_id', 'mime', 'kind', 'file_name', 'sha256', 'size', 'data'];
 const MESSAGE_COLUMNS = [
   'id', 'push_id', 'project_id', 'channel_id', 'application', 'priority', 'recipient', 'kind', 'body', 'media_url', 'media_id',
-  'details', 'reference_number', 'quoted', 'credit', 'state', 'attempts', 'last_error', 'created_at', 'updated_at',
+  'details', 'reference_number', 'quoted', 'credit', 'state', 'attempts', 'last_error', 'device_id', 'created_at', 'updated_at',
 ];
+const EVENT_COLUMNS = ['message_id', 'state', 'error', 'at'];
 const LEDGER_COLUMNS = ['account_id', 'kind', 'amount', 'balance_after', 'reason', 'reference', 'project_id', 'created_at'];
 
 type Decision = { draft: PushDraft; result: PushWriteResult | undefined; claimedKey: boolean };
@@ -106,6 +107,7 @@ export class SqlPushStore implements PushStore {
     const mediaRows: unknown[][] = [];
     const messageRows: unknown[][] = [];
     const ledgerRows: unknown[][] = [];
+    const eventRows: unknown[][] = [];
     let nextMessage = 0;
     let nextMedia = 0;
     let total = 0;
@@ -122,11 +124,14 @@ export class SqlPushStore implements PushStore {
       const ids = draft.messages.map((message) => {
         const id = messageIds[nextMessage++]!;
         const details = Object.keys(message.details).length > 0 ? JSON.stringify(message.details) : null;
+        // A message a connected device took at once is written already handed over, as a claim leaves it.
+        const isHandedOver = message.deviceId !== undefined;
         messageRows.push([
           id, pushId, draft.projectId, draft.channelId, draft.application, draft.priority, message.recipient, message.kind, message.text,
           message.mediaUrl, message.upload === undefined ? null : uploadIds[message.upload], details, message.referenceNumber, message.quoted,
-          message.credit, 'queued', 0, '', draft.createdAt, draft.createdAt,
+          message.credit, isHandedOver ? 'sending' : 'queued', isHandedOver ? 1 : 0, '', message.deviceId ?? null, draft.createdAt, draft.createdAt,
         ]);
+        if (isHandedOver) eventRows.push([id, 'sending', '', draft.createdAt]);
         return id;
       });
       if (draft.totalCredit > 0) {
@@ -141,6 +146,7 @@ export class SqlPushStore implements PushStore {
     // Uploads go one per statement: each may be megabytes, and the limit that matters is bytes, not rows.
     for (const row of mediaRows) await insertRows(db, this.capabilities, 'push_media', MEDIA_COLUMNS, [row]);
     await insertRows(db, this.capabilities, 'messages', MESSAGE_COLUMNS, messageRows);
+    await insertRows(db, this.capabilities, 'message_events', EVENT_COLUMNS, eventRows);
     await insertRows(db, this.capabilities, 'wallet_entries', LEDGER_COLUMNS, ledgerRows);
     if (total > 0) {
       await db.updateTable('wallets').set((eb) => ({ balance: eb('balance', '-', total), updated_at: accepted[0]!.draft.createdAt })).where('account_id', '=', accountId).execute();

@@ -88,6 +88,11 @@ export class MessageService {
     return this.batcher.whenIdle();
   }
 
+  /** Messages just written in the state given (a push handed over at once): their first move needs no read. */
+  remember(messages: readonly OutboundMessage[]): void {
+    this.recent?.remember(messages);
+  }
+
   onTransition(listener: TransitionListener): void {
     this.listeners.push(listener);
   }

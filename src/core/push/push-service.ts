@@ -16,7 +16,7 @@ import { PickyError, Status, invalidRequest } from '../status-codes.js';
 import type { Storage } from '../stores.js';
 import type { UrlPolicy } from '../url-policy.js';
 import type { Raw } from './field-reader.js';
-import type { PushDraft, PushWriteResult } from './push-draft.js';
+import type { DirectHandOver, PushDraft, PushWriteResult } from './push-draft.js';
 import type { MediaTypeDetector } from './media.js';
 import { parsePushRequest, type MessageDraft, type ParsedPush } from './push-request.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -54,6 +54,7 @@ interface Route {
 export class PushService {
   private readonly batcher: WriteBatcher<PushDraft, PushWriteResult>;
   private readonly acceptedListeners: ((projectId: number, channelId: number) => void)[] = [];
+  private handOver: DirectHandOver | undefined;
 
   constructor(private readonly deps: PushServiceDeps) {
     this.batcher = new WriteBatcher(
@@ -66,6 +67,11 @@ export class PushService {
   /** Resolves once every write handed to this service has committed or failed (a closing gateway waits). */
   whenIdle(): Promise<void> {
     return this.batcher.whenIdle();
+  }
+
+  /** Messages a connected device can take at once are written handed over to it (the phone dispatcher). */
+  useDirectHandOver(handOver: DirectHandOver): void {
+    this.handOver = handOver;
   }
 
   /** Called after each push commits (the dispatcher wakes up for the project). */
@@ -89,7 +95,15 @@ export class PushService {
     await route.implementation.checkPush?.(route.channel, parsed.messages);
     await this.checkMediaUrls(parsed);
     const draft = this.draft(caller, parsed, route, idempotencyKey);
-    const result = await this.batcher.submit(draft);
+    const settle = this.handOver?.book(draft);
+    let result: PushWriteResult;
+    try {
+      result = await this.batcher.submit(draft);
+    } catch (error) {
+      settle?.(undefined);
+      throw error;
+    }
+    settle?.(result);
     if (result.outcome === 'insufficient') throw new PickyError(Status.insufficientBalance, `the push costs ${formatCredits(draft.totalCredit)} credits`);
     if (result.outcome === 'written') for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId);
     return result.response;
