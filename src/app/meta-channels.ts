@@ -23,7 +23,7 @@ export interface MetaChannels {
 export function wireMetaChannels(options: { storage: SqlStorage; services: GatewayServices; config: Config; clock: Clock; publicUrl: () => string; logError(error: unknown, context: string): void }): MetaChannels {
   const { storage, services, config, clock, logError } = options;
   const graph = new GraphClient({ baseUrl: config.metaGraphUrl, timeoutMs: config.metaGraphTimeoutMs });
-  const accounts = new MetaChannelService({ storage, channels: services.channels, secrets: services.secrets, clock });
+  const accounts = new MetaChannelService({ storage, channels: services.channels, messages: services.messages, secrets: services.secrets, clock });
   const cloud = new WhatsAppCloudChannel({ storage, graph, accounts, clock });
   const messenger = new MessengerChannel({ storage, graph, accounts, clock });
   // A test may serve these applications with its own channel.

@@ -12,7 +12,7 @@ export interface ChannelRouteDeps extends EndpointDeps {
   storage: Storage;
   whatsappWeb: WhatsAppWebSessions;
   /** Meta channels (applications 5, 8, 101, 121): linked with their credentials, shown masked. */
-  metaChannels: Pick<MetaChannelService, 'create' | 'describe'>;
+  metaChannels: Pick<MetaChannelService, 'create' | 'describe' | 'remove'>;
   publicUrl(): string;
 }
 
@@ -127,6 +127,8 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
     schema: Type.Object({ token: Type.String(), project_id: IdField, channel_id: IdField }),
     async handle(input, account) {
       const project = await deps.projects.get(account.id, input.project_id);
+      const meta = await deps.metaChannels.remove(project, input.channel_id);
+      if (meta) return success({ project_id: String(project.id), channel_id: String(input.channel_id), channel_status: 'deleted', messages_cancelled: meta.cancelled });
       const channel = await webChannel(project.id, input.channel_id);
       const { cancelled } = await deps.whatsappWeb.remove(project, channel.id);
       return success({ project_id: String(project.id), channel_id: String(channel.id), channel_status: 'deleted', messages_cancelled: cancelled });

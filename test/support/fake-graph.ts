@@ -13,6 +13,8 @@ export interface GraphRequest {
   raw: Buffer;
   /** The parsed JSON body ({} for multipart and empty bodies). */
   body: Record<string, any>;
+  /** When the request's body had arrived (Date.now()). */
+  at: number;
 }
 
 export interface GraphFailure {
@@ -117,7 +119,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
           body = {};
         }
       }
-      const request: GraphRequest = { method: incoming.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: incoming.headers, raw, body };
+      const request: GraphRequest = { method: incoming.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), headers: incoming.headers, raw, body, at: Date.now() };
       requests.push(request);
       for (const waiter of waiters.splice(0)) waiter();
       const held = holds.find((entry) => request.path.endsWith(entry.suffix));

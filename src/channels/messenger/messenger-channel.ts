@@ -19,13 +19,11 @@ import {
   type Storage,
 } from '../../core/index.js';
 import { GraphError, type GraphClient } from '../meta/graph-client.js';
+import { type Json, text } from '../meta/graph-json.js';
 
 const MESSENGER_CAPABILITIES: ChannelCapabilities = { ...NO_CAPABILITIES, supportsText: true, supportsMedia: true, supportsInteractive: true, supportsReadReceipts: true };
 export const DEFAULT_MESSAGE_TAG = 'ACCOUNT_UPDATE';
 const ATTACHMENT_TYPES: Record<string, string> = { image: 'image', video: 'video', audio: 'audio', voice: 'audio', document: 'file' };
-
-type Json = Record<string, unknown>;
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 /** Quick replies from `interactive_buttons` (texts or {title, id}), their payloads from the item or `payload`. */
 function quickReplies(message: OutboundMessage): Json[] {

@@ -3,10 +3,7 @@
 // messages (by message id, or all sent up to the receipt's watermark) and so reach the event webhook.
 import { withoutNulCharacters, type Clock, type InboundDetails, type InboundService, type InboxEvent, type MessageService, type Storage } from '../../core/index.js';
 import { advanceTo } from '../meta/status-moves.js';
-
-type Json = Record<string, unknown>;
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+import { type Json, asRecord, text } from '../meta/graph-json.js';
 
 const ATTACHMENT_TYPES: Record<string, number> = { image: 2, video: 3, audio: 4, file: 6 };
 /** Receipts by watermark look back this many messages of the conversation at most. */

@@ -1,6 +1,7 @@
 // The one file that talks HTTP to Meta's Graph API (Cloud API, Send API, templates, media): JSON calls
 // with a bearer token, media upload and download, and Graph's error object turned into GraphError.
 // Its base URL is configuration (not user input), so it is not subject to the private-URL policy.
+import { type Json, asRecord } from './graph-json.js';
 
 /** Graph's own error (`{error: {code, error_subcode, message, …}}`), or a transport failure (code 0). */
 export class GraphError extends Error {
@@ -29,10 +30,6 @@ export interface DownloadedMedia {
   data: Buffer;
   mime: string;
 }
-
-type Json = Record<string, unknown>;
-
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
 
 export class GraphClient {
   private readonly base: string;

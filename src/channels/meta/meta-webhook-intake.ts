@@ -4,11 +4,7 @@
 // id, status, template event) so Meta's retries are stored once; processing happens later, from the rows.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { hashVerifyToken, isCloudApiKind, type Clock, type MetaAccount, type MetaChannelService, type NewInboxEvent, type Storage } from '../../core/index.js';
-
-type Json = Record<string, unknown>;
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+import { type Json, asRecord, asList, text } from './graph-json.js';
 
 export type IntakeResult = { status: 200; stored: number } | { status: 400 | 401; reason: string };
 

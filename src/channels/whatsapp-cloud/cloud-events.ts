@@ -8,6 +8,7 @@ import { GraphError, type GraphClient } from '../meta/graph-client.js';
 import { advanceTo, failAfterSubmit } from '../meta/status-moves.js';
 import { readCloudMessage } from './cloud-inbound-mapper.js';
 import { cloudInboundId } from './whatsapp-cloud-channel.js';
+import { type Json, asRecord, text } from '../meta/graph-json.js';
 
 export interface CloudEventDeps {
   storage: Storage;
@@ -25,10 +26,6 @@ export interface CloudEventDeps {
 export class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';
 }
-
-type Json = Record<string, unknown>;
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 /** Statuses may beat our own record of the send (Graph answers after it queues): they wait this long for it. */
 const UNKNOWN_STATUS_PATIENCE_MS = 5 * 60_000;

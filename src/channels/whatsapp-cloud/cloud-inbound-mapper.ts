@@ -2,10 +2,8 @@
 // inbound type, text, location, contacts, button and list replies, reactions, the media to download,
 // and the wamid it replies to. Anything it does not understand is skipped, never thrown on.
 import type { InboundDetails } from '../../core/index.js';
+import { type Json, asRecord, text } from '../meta/graph-json.js';
 
-type Json = Record<string, unknown>;
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 const number = (value: unknown): number | undefined => {
   const parsed = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   return Number.isFinite(parsed) ? parsed : undefined;

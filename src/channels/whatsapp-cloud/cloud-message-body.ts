@@ -2,6 +2,7 @@
 // link preview), media by link or uploaded id, location, contacts, reply context, templates with their
 // components, and interactive reply buttons or lists. Pure: no I/O, so every shape is unit-testable.
 import type { MetaTemplate, OutboundMessage } from '../../core/index.js';
+import { type Json, asRecord, text } from '../meta/graph-json.js';
 
 /** Media as Graph takes it: a public link (Meta fetches it) or the id of media uploaded first. */
 export type MediaRef = { link: string } | { id: string };
@@ -14,11 +15,6 @@ export interface BodyContext {
   /** The wamid of the message this one replies to. */
   quotedWamid: string | undefined;
 }
-
-type Json = Record<string, unknown>;
-
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 export class MessageBodyError extends Error {
   override readonly name = 'MessageBodyError';

@@ -19,10 +19,7 @@ import {
   type Storage,
 } from '../../core/index.js';
 import { GraphError, type GraphClient } from '../meta/graph-client.js';
-
-type Json = Record<string, unknown>;
-const asRecord = (value: unknown): Json => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const text = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
+import { type Json, asRecord, text } from '../meta/graph-json.js';
 
 const ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 /** Picky's template ids look like `XY6479`; ours are 10 characters from an unambiguous alphabet. */

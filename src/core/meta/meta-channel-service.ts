@@ -6,6 +6,7 @@ import { requireApplicationInPlan } from '../billing-plans.js';
 import type { ChannelRecord } from '../channels/channel.js';
 import type { ChannelService } from '../channels/channel-service.js';
 import type { Clock } from '../clock.js';
+import type { MessageService } from '../messages/message-service.js';
 import type { Project } from '../project.js';
 import type { SecretBox } from '../secret-box.js';
 import { invalidRequest } from '../status-codes.js';
@@ -52,7 +53,7 @@ const CREDENTIALS_TTL_MS = 5_000;
 export class MetaChannelService {
   private readonly opened: TtlCache<number, OpenCredentials>;
 
-  constructor(private readonly deps: { storage: Storage; channels: ChannelService; secrets: SecretBox; clock: Clock }) {
+  constructor(private readonly deps: { storage: Storage; channels: ChannelService; messages: MessageService; secrets: SecretBox; clock: Clock }) {
     this.opened = new TtlCache(deps.clock, CREDENTIALS_TTL_MS);
   }
 
@@ -90,6 +91,19 @@ export class MetaChannelService {
       await stores.meta.putAccount(account, clock.now());
       return { channel, account };
     });
+  }
+
+  /**
+   * Deletes a project's Meta channel (pm/delete-channel): no push routes to it any more, its link and
+   * credentials are erased, its queued messages cancelled and refunded. Undefined: no such Meta channel.
+   */
+  async remove(project: Project, channelId: number): Promise<{ cancelled: number } | undefined> {
+    const channel = (await this.deps.channels.listForProject(project.id)).find((each) => each.id === channelId && each.status !== 'deleted' && isMetaKind(each.kind));
+    if (!channel) return undefined;
+    await this.deps.channels.update(channel, { status: 'deleted' });
+    await this.deps.storage.stores.meta.deleteAccount(channelId);
+    this.opened.delete(channelId);
+    return { cancelled: await this.deps.messages.cancelQueued([channelId], 'the channel was deleted') };
   }
 
   /**
