@@ -341,6 +341,18 @@ describe('templates', () => {
     expect((await g.t.post('template-request', { token: g.t.apiToken, application: 8, name: 'ok', category: 'UTILITY', messages: [{ message: 'x', language: 'en' }] })).status).toBe(801);
   });
 
+  it('records Meta refusing a template (4, with its reason), and submits one Meta could not be asked about at the next sync', async () => {
+    const request = (name: string) => g.t.post('template-request', { token: g.t.apiToken, name, category: 'UTILITY', messages: [{ message: 'Your code is ready', language: 'en' }] });
+    graph.failNext('/message_templates', { httpStatus: 400, code: 100, message: 'Invalid parameter', details: 'Template name already exists' });
+    const refused = await request('taken_name');
+    expect(refused).toMatchObject({ status: 100, template_status: 4, languages: [{ reason: 'meta 100: Template name already exists' }] });
+    graph.failNext('/message_templates', { httpStatus: 503, code: 2, message: 'Service temporarily unavailable' });
+    const waiting = await request('later_name');
+    expect(waiting).toMatchObject({ status: 100, template_status: 1 });
+    await g.t.gateway.meta.templates.sync();
+    expect(await g.t.post('template-status', { token: g.t.apiToken, template_id: waiting.template_id })).toMatchObject({ template_status: 2, languages: [{ meta_status: 'PENDING' }] });
+  });
+
   it('syncs templates made in WhatsApp Manager', async () => {
     graph.templates.push({ id: '777', name: 'made_elsewhere', language: 'en_US', category: 'MARKETING', status: 'APPROVED', components: [{ type: 'BODY', text: 'Sale!' }] });
     await g.t.gateway.meta.templates.sync();
