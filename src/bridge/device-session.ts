@@ -34,8 +34,12 @@ const CLOSE_POLICY = 1008;
 const TOUCH_EVERY_MS = 5000;
 /** Reports for older messages are checked against the database instead. */
 const MAX_HELD = 50_000;
-/** Frames received and not yet handled, at most: a device that floods the gateway is disconnected. */
+/**
+ * Frames received and not yet handled, at most: a device that floods the gateway is disconnected. A frame
+ * counts one per FRAME_WEIGHT_BYTES it holds, so batch frames (`reports`) cannot queue far more work.
+ */
 const MAX_QUEUED_FRAMES = 2000;
+const FRAME_WEIGHT_BYTES = 4096;
 /** Refused frames allowed per window before the device is disconnected as misbehaving. */
 const MAX_REFUSED_FRAMES = 100;
 const REFUSED_WINDOW_MS = 10_000;
@@ -76,11 +80,12 @@ export class DeviceSession implements ConnectedDevice {
         if (!this.isClosed) this.socket.terminate();
         return;
       }
-      this.queuedFrames += 1;
+      const weight = 1 + Math.floor(data.length / FRAME_WEIGHT_BYTES);
+      this.queuedFrames += weight;
       this.chain = this.chain
         .then(() => this.handle(data))
         .catch((error: unknown) => deps.logError(error, 'device frame'))
-        .finally(() => (this.queuedFrames -= 1));
+        .finally(() => (this.queuedFrames -= weight));
     });
     const helloDeadline = setTimeout(() => {
       // Only silence is refused: a hello that arrived and is still being paired (a busy database) is not.
@@ -254,11 +259,11 @@ export class DeviceSession implements ConnectedDevice {
         await this.report(frame, ['submitted']);
         return;
       case 'delivered':
-        // Delivered implies sent: a lost `sent` must not strand the message in `sending`. Always both
-        // moves: on PostgreSQL the `sent` move may still be uncommitted in another batch, and a lone
-        // `delivered` would read `sending` and be refused; paired, the two batches conflict on the row
-        // instead, and the loser is evaluated again on the committed state.
-        await this.report(frame, ['submitted', 'delivered']);
+        // Delivered implies sent: a lost `sent` must not strand the message in `sending`, so the move
+        // passes through `submitted` when the message is still `sending` (see report). On PostgreSQL a
+        // `sent` still uncommitted in another node's batch makes the conditional update conflict on the
+        // row, and the move is evaluated again on the committed state.
+        await this.report(frame, ['delivered']);
         return;
       case 'failed':
         await this.report(frame, [frame.retryable ? 'queued' : 'failed'], frame.reason || 'failed on the device');
@@ -303,7 +308,7 @@ export class DeviceSession implements ConnectedDevice {
     this.inFlight.delete(messageId);
     if (moves.at(-1) !== 'submitted') this.held.delete(messageId);
     const applied = moves.map((to) =>
-      this.deps.messages.request({ messageId, to, error }).then(
+      this.deps.messages.request({ messageId, to, error, ...(to === 'delivered' ? { via: 'submitted' as const } : {}) }).then(
         () => true,
         (failure: unknown) => {
           this.deps.logError(failure, `message ${msgId} → ${to}`);
