@@ -233,10 +233,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     })().catch((error: unknown) => logError(error, 'WhatsApp Web push'));
   });
 
-  const http = buildHttpServer({
-    logger,
   // WhatsApp Cloud API (8, 101, 121) and Messenger (5), through Meta's Graph API.
   const meta = wireMetaChannels({ storage, services, config, clock, publicUrl: currentPublicUrl, logError });
+  const http = buildHttpServer({
+    logger,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     requestTimeoutMs: config.requestTimeoutMs,
@@ -258,12 +258,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     onWebhookWork: () => webhookDispatcher.wake(),
     channels: services.channels,
     whatsappWeb: webHub,
-  });
-  const httpCloser = new HttpCloser(http);
     metaChannels: meta.accounts,
     metaWebhooks: meta.intake,
     metaMedia: meta.media,
     templates: meta.templates,
+  });
+  const httpCloser = new HttpCloser(http);
 
   let dispatcher: PhoneDispatcher | undefined;
   let callDispatcher: CallDispatcher | undefined;
@@ -316,12 +316,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     hub.disconnectProject(projectId);
     await webHub.stopProject(projectId);
   });
-
   // Operator lines; the URL stays out (receivers put tokens in query strings).
   services.webhooks.onExhausted((delivery, error) =>
     logger.info({ projectId: delivery.projectId, deliveryId: delivery.id, kind: delivery.kind, attempts: delivery.attempts, error }, 'webhook delivery exhausted'),
   );
   services.projects.onExpired((projectId) => logger.info({ projectId }, 'project expired: the wallet could not pay its plan'));
+
   const timers: NodeJS.Timeout[] = [];
   const forgetOldKeys = () =>
     storage.stores.pushes.deleteIdempotencyKeysBefore(clock.now() - config.idempotencyTtlMs).catch((error: unknown) => logger.error({ err: error }, 'idempotency key clean-up failed'));
@@ -340,6 +340,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     bridge: hub,
     webhookDispatcher,
     whatsappWeb: webHub,
+    meta,
     publicUrl: currentPublicUrl,
     async listen() {
       // Only a serving gateway owns device sessions: one-shot CLI commands build the same services but
@@ -355,8 +356,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
         await webHub.resumePaired();
         webHub.watchOrphans();
       }
-    meta,
       webDispatcher.poll(config.dispatchPollMs, () => webHub.runningChannels());
+      await meta.start();
       await http.listen({ port: config.port, host: config.host });
       listeningPort = (http.server.address() as AddressInfo).port;
       return currentPublicUrl();
@@ -364,7 +365,6 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     startBackgroundWork() {
       void renew();
       void forgetOldKeys();
-      await meta.start();
       timers.push(setInterval(() => void renew(), config.billingIntervalMs));
       timers.push(setInterval(() => void forgetOldKeys(), 3_600_000));
       for (const timer of timers) timer.unref();
@@ -373,11 +373,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // See "Stopping" in docs/configuration.md: bounded whatever receivers, clients and devices do.
       const startedAt = Date.now();
       for (const timer of timers) clearInterval(timer);
-      meta.start();
       httpCloser.stopAccepting();
       dispatcher?.close();
       callDispatcher?.close();
       webDispatcher.close();
+      // Graph calls in flight finish (bounded by SWITCHBOARD_META_GRAPH_TIMEOUT_MS) and are recorded.
+      const metaStopped = meta.close();
       // Webhook calls in flight are cut now (a request waiting on one, pm/test-webhook, then ends too);
       // the dispatcher releases their claims, so they are due again at once on the next node or start.
       services.webhookCaller.abort();
@@ -389,12 +390,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await httpCloser.close();
       // Writes accepted before the close (a device's last reports, a push answered 100) commit first.
       const { messages, inbound, pushes, webhooks } = services;
+      await metaStopped;
       await Promise.all([messages.whenIdle(), inbound.whenIdle(), pushes.whenIdle()]);
       await webhooksStopped;
       // Again: a call handed over by a write that committed during the stop is released before storage closes.
       await webhookDispatcher.close();
-      // Graph calls in flight finish (bounded by SWITCHBOARD_META_GRAPH_TIMEOUT_MS) and are recorded.
-      const metaStopped = meta.close();
       await webhooks.whenIdle();
       await services.webhookCaller.close();
       await storage.close();
@@ -402,4 +402,3 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     },
   };
 }
-      await metaStopped;

@@ -244,6 +244,12 @@ export const CONFIG_KEYS = {
     default: 256,
     description: 'Webhook calls in flight at most on each gateway process (also the keep-alive connections per receiving origin).',
   }),
+  webhookConcurrencyPerOrigin: key({
+    env: 'SWITCHBOARD_WEBHOOK_CONCURRENCY_PER_ORIGIN',
+    schema: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    default: 32,
+    description: "Webhook calls of one project to one origin (scheme, host, port) in flight at most on each gateway process: a receiver that hangs holds this many slots, and other projects' calls go on.",
+  }),
   webhookPollMs: key({
     env: 'SWITCHBOARD_WEBHOOK_POLL_MS',
     schema: Type.Integer({ minimum: 20 }),
@@ -255,12 +261,6 @@ export const CONFIG_KEYS = {
     schema: Type.Integer({ minimum: 0, maximum: 60_000 }),
     default: 1000,
     description: 'Delivery reports of one project wait at most this long to travel together in one event webhook call.',
-  }),
-  webhookConcurrencyPerOrigin: key({
-    env: 'SWITCHBOARD_WEBHOOK_CONCURRENCY_PER_ORIGIN',
-    schema: Type.Integer({ minimum: 1, maximum: 10_000 }),
-    default: 32,
-    description: "Webhook calls of one project to one origin (scheme, host, port) in flight at most on each gateway process: a receiver that hangs holds this many slots, and other projects' calls go on.",
   }),
   webhookBatchMax: key({
     env: 'SWITCHBOARD_WEBHOOK_BATCH_MAX',
@@ -329,9 +329,6 @@ export const CONFIG_KEYS = {
     default: 30_000,
     description: 'Time limit for fetching one media URL of a push, and for downloading one received media item.',
   }),
-} as const;
-
-export type ConfigKeyName = keyof typeof CONFIG_KEYS;
   // Meta channels: WhatsApp Cloud API (applications 8, 101, 121) and Messenger (5).
   metaGraphUrl: key({
     env: 'SWITCHBOARD_META_GRAPH_URL',
@@ -369,6 +366,9 @@ export type ConfigKeyName = keyof typeof CONFIG_KEYS;
     default: 900_000,
     description: "How often WhatsApp templates are read from Meta (verdicts missed, templates made in WhatsApp Manager) and templates Meta could not be asked about are submitted.",
   }),
+} as const;
+
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;
 export type Config = { readonly [K in ConfigKeyName]: Static<(typeof CONFIG_KEYS)[K]['schema']> };
 
 export function flagName(env: string): string {
