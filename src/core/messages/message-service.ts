@@ -25,6 +25,11 @@ export interface MoveRequest {
   /** The device the message is handed to (with `sending`). */
   deviceId?: number;
   /**
+   * A state to pass through first when the message can (a `delivered` report implies `sent`): one move
+   * in the batch instead of two.
+   */
+  via?: MessageState;
+  /**
    * With `failed`: give the credit back even though the channel had taken the message (Meta bills no
    * message that fails, so a failure reported later is refunded too).
    */
@@ -172,7 +177,8 @@ export class MessageService {
       const entry = pending.get(move.messageId);
       if (!entry) return { isMoved: false, reason: 'unknown', state: undefined };
       const from = entry.message.state;
-      if (!canMove(from, move.to)) return { isMoved: false, reason: 'illegal', state: from };
+      const via = move.via !== undefined && canMove(from, move.via) ? move.via : undefined;
+      if (!canMove(via ?? from, move.to)) return { isMoved: false, reason: 'illegal', state: from };
       const error = move.error ?? '';
       const moved: MessageTransition[] = [];
       const step = (to: MessageState) => {
@@ -185,6 +191,7 @@ export class MessageService {
         entry.deviceId = move.deviceId;
         entry.message = { ...entry.message, attempts: entry.message.attempts + 1, deviceId: move.deviceId ?? entry.message.deviceId };
       }
+      if (via) step(via);
       step(move.to);
       if (error) entry.error = error;
       if ((move.to === 'failed' || move.to === 'cancelled') && (isRefundableFailure(from) || move.refund === true)) {
