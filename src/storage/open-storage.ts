@@ -15,7 +15,11 @@ export interface StorageSettings {
   poolSize: number;
   /** PostgreSQL schema to use (tests isolate suites this way). */
   schema?: string | undefined;
+  /** How long PostgreSQL's first connection may take (10 s unless given). */
+  connectTimeoutMs?: number;
 }
+
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export const SQLITE_FILE_NAME = 'switchboard.db';
 
@@ -55,7 +59,12 @@ export function describeDatabase(settings: Pick<StorageSettings, 'databaseUrl' |
 
 export async function openStorage(settings: StorageSettings): Promise<SqlStorage> {
   if (isPostgresUrl(settings.databaseUrl)) {
-    const dialect = await openPostgresDialect({ url: settings.databaseUrl, poolSize: settings.poolSize, schema: settings.schema });
+    let dialect;
+    try {
+      dialect = await openPostgresDialect({ url: settings.databaseUrl, poolSize: settings.poolSize, schema: settings.schema, connectTimeoutMs: settings.connectTimeoutMs ?? CONNECT_TIMEOUT_MS });
+    } catch (error) {
+      throw new DatabaseUnreachableError(`cannot reach ${describeDatabase(settings)}: ${(error as Error).message}`, { cause: error });
+    }
     const db = new Kysely<Schema>({ dialect });
     try {
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);

@@ -9,6 +9,8 @@ export interface PostgresSettings {
   poolSize: number;
   /** Schema to create and use (tests give each suite its own); default: the server's search_path. */
   schema?: string | undefined;
+  /** How long the first connection may take before start-up gives up. */
+  connectTimeoutMs: number;
 }
 
 /** Our bigints are epoch milliseconds, micro-credits and row ids: all far below 2^53. */
@@ -18,14 +20,16 @@ const types = {
 };
 
 export async function openPostgresDialect(settings: PostgresSettings): Promise<Dialect> {
-  if (settings.schema) {
-    const client = new pg.Client({ connectionString: settings.url });
+  // One bounded connection first: a server that accepts and never answers (or a dropped route) would
+  // otherwise hold start-up until the operating system gives up, minutes later. The pool itself has no
+  // connect limit, so that a busy pool under load queues queries instead of failing them.
+  const client = new pg.Client({ connectionString: settings.url, connectionTimeoutMillis: settings.connectTimeoutMs });
+  client.on('error', () => undefined);
+  try {
     await client.connect();
-    try {
-      await client.query(`CREATE SCHEMA IF NOT EXISTS "${settings.schema}"`);
-    } finally {
-      await client.end();
-    }
+    if (settings.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${settings.schema}"`);
+  } finally {
+    await client.end().catch(() => undefined);
   }
   const pool = new pg.Pool({
     connectionString: settings.url,
