@@ -112,6 +112,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ file: findConfigFile({ cwd: dir }) }).port).toBe(7002);
   });
 
+  it('reads a JSON boolean through a key\'s own parser, as it reads text', () => {
+    expect(() => loadConfig({ file: configFile({ SWITCHBOARD_TRUST_PROXY: true }) })).toThrow(/config file SWITCHBOARD_TRUST_PROXY: 'true' is no longer accepted .*number of proxy hops/);
+    expect(loadConfig({ file: configFile({ SWITCHBOARD_TRUST_PROXY: false }) }).trustProxy).toBe(0);
+  });
+
   it('reports a config file that is not JSON', () => {
     expect(() => loadConfig({ file: configFile('{nope') })).toThrow(/config file .*JSON/);
   });

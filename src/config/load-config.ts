@@ -97,8 +97,9 @@ export function loadConfig(sources: ConfigSources = {}): Config {
       [`config file ${definition.env}`, file[definition.env]],
     ];
     const [source, raw] = candidates.find(([, value]) => value !== undefined) ?? ['default', definition.default];
-    // Credit amounts are decimals in every source: a 2.5 in the config file means 2.5 credits, not micros.
-    let value: unknown = definition.parse && typeof raw === 'number' && source !== 'default' ? String(raw) : raw;
+    // A key with its own parser reads every source as text: a 2.5 credit amount in the config file means
+    // 2.5 credits, not micros, and a JSON `true` for SWITCHBOARD_TRUST_PROXY gets the parser's own answer.
+    let value: unknown = definition.parse && (typeof raw === 'number' || typeof raw === 'boolean') && source !== 'default' ? String(raw) : raw;
     if (source !== 'default' && (typeof value === 'string' || typeof value === 'boolean')) {
       const text = value;
       const parsed = typeof text === 'boolean' ? { value: text } : parseText(definition, text);
