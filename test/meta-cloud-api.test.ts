@@ -253,6 +253,28 @@ describe("Meta's webhooks", () => {
   });
 });
 
+describe('hostile input', () => {
+  it('answers odd webhook bodies and template requests with their codes, never a 500', async () => {
+    const signed = async (body: string) => {
+      const response = await fetch(`${g.url}/webhooks/meta`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': metaSignature(body, APP_SECRET) }, body });
+      return response.status;
+    };
+    expect(await signed('not json')).toBe(400);
+    expect(await signed('[1,2]')).toBe(401);
+    expect(await signed(JSON.stringify({ object: 'whatsapp_business_account', entry: 'x' }))).toBe(401);
+    // Signed for a linked account but shaped wrong: accepted (Meta would retry a refusal for ever), nothing stored.
+    expect(await signed(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: WABA_ID, changes: [{ field: 'messages', value: { metadata: { phone_number_id: PHONE_NUMBER_ID }, messages: [{ id: 7 }, null, 'x'] } }] }] }))).toBe(200);
+    const verify = await fetch(`${g.url}/webhooks/meta?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.verify_token=again&hub.challenge=1`);
+    expect(verify.status).toBe(403);
+    for (const body of [{ messages: 'x' }, { name: 'ok', category: 'UTILITY', messages: [null] }, { name: 'ok', category: 'UTILITY', message_type: 'two', messages: [{ message: 'x', language: 'en' }] }, { name: 'ok', category: 'UTILITY', buttons: [{ type: 'url', text: 'Go' }], messages: [{ message: 'x', language: 'en' }] }]) {
+      expect((await g.t.post('template-request', { token: g.t.apiToken, ...body })).status).toBe(410);
+    }
+    expect((await g.t.post('template-status', { token: g.t.apiToken, template_id: { a: 1 } })).status).toBe(410);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await g.t.gateway.storage.stores.inbound.listByProject(g.t.projectId, 10)).toEqual([]);
+  });
+});
+
 describe('interactive buttons', () => {
   it('sends reply buttons and reports the tap to the global webhook with its payload', async () => {
     await customerWrites('wamid.HI');
