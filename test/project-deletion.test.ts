@@ -126,6 +126,8 @@ describe.runIf(POSTGRES_URL)('deleting a project on one PostgreSQL node', () => 
     expect(nodes[1]!.whatsappWeb.runningChannels()).toHaveLength(1);
 
     expect(await post(nodes[0]!, 'pm/delete-project', { token: MASTER_TOKEN, project_id: projectId })).toMatchObject({ status: 100 });
+    // Node B reads a project's state at most once a second: past that, its next frame meets the deletion.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     busy.send(inbound('after-delete'));
     expect(await busy.next('refused')).toMatchObject({ reason: 'project_not_active' });
     expect(busy.frames.some((frame) => frame.type === 'inbound_ack')).toBe(false);

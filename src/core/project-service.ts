@@ -11,6 +11,7 @@ import { checkProjectFields, checkWebhooks, type ProjectInput, type WebhookInput
 import { newLicenseKey, newWebhookSecret } from './secrets.js';
 import { PickyError, Status, invalidRequest } from './status-codes.js';
 import type { Storage } from './stores.js';
+import { TtlCache } from './ttl-cache.js';
 import type { UrlPolicy } from './url-policy.js';
 import type { WalletService } from './wallet-service.js';
 
@@ -37,11 +38,21 @@ export interface ProjectServiceDeps {
   channels: ChannelService;
 }
 
+const DELETED_ANSWER_TTL_MS = 1_000;
+
 export class ProjectService {
   private readonly expiredListeners: ((projectId: number) => void)[] = [];
 
   private readonly deletedListeners: ((projectId: number) => Promise<void>)[] = [];
-  constructor(private readonly deps: ProjectServiceDeps) {}
+  /**
+   * Answers of isDeleted, kept a second: it runs before every device frame on PostgreSQL, and a read per
+   * frame cost more than the frame itself. A deletion made on another node is seen within that second.
+   */
+  private readonly deletedAnswers: TtlCache<number, boolean>;
+
+  constructor(private readonly deps: ProjectServiceDeps) {
+    this.deletedAnswers = new TtlCache(deps.clock, DELETED_ANSWER_TTL_MS);
+  }
 
   /** Hears of projects that expired at renewal because the wallet could not pay (the gateway logs them). */
   onExpired(listener: (projectId: number) => void): void {
@@ -143,8 +154,12 @@ export class ProjectService {
 
   /** Whether a project is gone (deleted), read fresh: for nodes that did not make the change themselves. */
   async isDeleted(projectId: number): Promise<boolean> {
+    const known = this.deletedAnswers.get(projectId);
+    if (known !== undefined) return known;
     const project = await this.deps.storage.stores.projects.findById(projectId);
-    return !project || project.status === 'Delete';
+    const isDeleted = !project || project.status === 'Delete';
+    this.deletedAnswers.set(projectId, isDeleted);
+    return isDeleted;
   }
 
   /** Hears of deleted projects: the gateway disconnects their phones and stops their WhatsApp Web sessions. */
