@@ -55,11 +55,13 @@ export class MetaDispatcher {
   private inboxTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private readonly sends = new Set<Promise<void>>();
+  private inboxRun: Promise<void> = Promise.resolve();
   private isClosed = false;
 
   constructor(private readonly deps: MetaDispatcherDeps) {
     this.timers = new WakeTimers(deps.clock, (key) => this.wake(key), () => this.isClosed);
-    this.inbox = new SerialTask(() => this.drainInbox(), () => this.isClosed);
+    // The drain under way is kept so that close can wait for it.
+    this.inbox = new SerialTask(() => (this.inboxRun = this.drainInbox()), () => this.isClosed);
   }
 
   wake(channelId: number): void {
@@ -111,7 +113,8 @@ export class MetaDispatcher {
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.inboxTimer) clearTimeout(this.inboxTimer);
     this.timers.clear();
-    await Promise.allSettled([...this.sends]);
+    // The event being processed finishes too (its inbound message and webhook are written before storage closes).
+    await Promise.allSettled([...this.sends, this.inboxRun]);
   }
 
   private async requeueStale(channelIds: number[]): Promise<void> {
