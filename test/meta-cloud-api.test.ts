@@ -164,6 +164,18 @@ describe('pushes', () => {
     expect(report.data[0]).toMatchObject({ msg_id: msgId, status: '3' });
   });
 
+  it('applies a status that arrives before Graph has answered the send (Meta often races its own answer)', async () => {
+    graph.nextMessageId = 'wamid.EARLY';
+    const hold = graph.hold('/messages');
+    const answer = await push({ globalmessage: 'racing', data: [{ number: CUSTOMER }] });
+    await graph.waitForRequests('/messages', 1);
+    expect((await webhook(cloudWebhook(WABA_ID, PHONE_NUMBER_ID, 'messages', statusChange('wamid.EARLY', 'delivered', CUSTOMER)))).status).toBe(200);
+    hold.release();
+    const msgId = answer.data[0].msg_id;
+    await waitUntil(() => eventItems().some((item) => item.msg_id === msgId && item.status === '1'));
+    expect(eventItems().filter((item) => item.msg_id === msgId).map((item) => item.status)).toEqual(['4', '1']);
+  });
+
   it('refunds a message whose status comes back failed', async () => {
     const before = (await g.t.post('check-balance', { token: g.t.apiToken })).balance;
     const answer = await push({ globalmessage: 'will fail', data: [{ number: CUSTOMER }] });

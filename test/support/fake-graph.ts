@@ -46,6 +46,8 @@ export interface FakeGraph {
   addMedia(id: string, data: Buffer, mime: string): void;
   templates: StoredTemplate[];
   waitForRequests(suffix: string, count: number, timeoutMs?: number): Promise<GraphRequest[]>;
+  /** The wamid the next message send is answered with (then the usual numbering again). */
+  nextMessageId: string | undefined;
   /** Holds answers to requests ending with `suffix` until `release` is called. */
   hold(suffix: string): { release(): void };
   close(): Promise<void>;
@@ -83,7 +85,9 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       return json(response, 200, { recipient_id: request.body.recipient?.id, message_id: `m_fake${counter}` });
     }
     if (request.method === 'POST' && parts[1] === 'messages') {
-      return json(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: request.body.to, wa_id: request.body.to }], messages: [{ id: `wamid.FAKE${counter}` }] });
+      const id = fake.nextMessageId ?? `wamid.FAKE${counter}`;
+      fake.nextMessageId = undefined;
+      return json(response, 200, { messaging_product: 'whatsapp', contacts: [{ input: request.body.to, wa_id: request.body.to }], messages: [{ id }] });
     }
     if (request.method === 'POST' && parts[1] === 'media') return json(response, 200, { id: `media${counter}` });
     if (request.method === 'POST' && parts[1] === 'message_templates') {
@@ -130,7 +134,8 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   base = `${root}/${GRAPH_VERSION}`;
   const sent = (suffix: string) => requests.filter((request) => request.path.endsWith(suffix));
-  return {
+  const fake: FakeGraph = {
+    nextMessageId: undefined,
     url: base,
     requests,
     sent,
@@ -167,6 +172,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         server.close(() => resolve());
       }),
   };
+  return fake;
 }
 
 /** `sha256=<hex HMAC-SHA256 of the raw body with the app secret>`, as Meta signs its webhooks. */
