@@ -1,8 +1,14 @@
 // What the gateway tells a version-2 device in one turn of the event loop, gathered into batch frames: the
-// messages handed over leave as one `sends` frame and the reports committed as one `report_acks` frame,
-// instead of a frame (a JSON text, a WebSocket header, a parse at the phone) for each.
+// messages handed over leave as one `sends` frame and the reports committed as one `report_acks` frame
+// (which may wait a few milliseconds for the next sends), instead of a frame (a JSON text, a WebSocket
+// header, a write, a parse at the phone) for each.
 import { MAX_BATCH_ITEMS, MAX_FRAME_BYTES, type ReportAckItem, type SendItem } from './frames.js';
 
+/**
+ * How long report acks may wait for company. They only let the device forget reports, so they need not
+ * leave at once: they go with the next sends, or after this long, in fewer frames and writes.
+ */
+const ACK_DELAY_MS = 5;
 /** Characters per batch frame: at most three bytes each in UTF-8, so the frame stays under the limit. */
 const MAX_BATCH_CHARS = Math.floor(MAX_FRAME_BYTES / 3);
 
@@ -26,6 +32,7 @@ export class TurnBatch {
   private sends: string[] = [];
   private acks: string[] = [];
   private isScheduled = false;
+  private ackTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly write: (text: string) => void) {}
 
@@ -36,11 +43,17 @@ export class TurnBatch {
 
   addAck(item: ReportAckItem): void {
     this.acks.push(JSON.stringify(item));
-    this.schedule();
+    if (this.isScheduled || this.ackTimer) return;
+    this.ackTimer = setTimeout(() => this.flush(), ACK_DELAY_MS);
+    this.ackTimer.unref();
   }
 
   /** Writes what is waiting now: before any other frame, so that the device sees frames in their order. */
   flush(): void {
+    if (this.ackTimer) {
+      clearTimeout(this.ackTimer);
+      this.ackTimer = undefined;
+    }
     if (this.sends.length > 0) {
       const sends = this.sends;
       this.sends = [];
@@ -55,6 +68,10 @@ export class TurnBatch {
 
   private schedule(): void {
     if (this.isScheduled) return;
+    if (this.ackTimer) {
+      clearTimeout(this.ackTimer);
+      this.ackTimer = undefined;
+    }
     this.isScheduled = true;
     // setImmediate: everything handed over or committed in this turn (a claim's loop, a batch of
     // moves settling) joins the frame.
