@@ -48,8 +48,11 @@ beforeEach(async () => {
   channelId = Number(created.channel_id);
   await g.t.post('pm/set-webhook', { token: g.t.masterToken, project_id: g.t.projectId, global_webhook: `${receiver.url}/global`, event_webhook: `${receiver.url}/events` });
 });
+/** Set by a test that closes its gateway itself. */
+let isClosedByTest = false;
 afterEach(async () => {
-  await g.close();
+  if (!isClosedByTest) await g.close();
+  isClosedByTest = false;
 });
 
 const push = (body: Record<string, unknown>) => g.t.post('push', { token: g.t.apiToken, application: 101, ...body });
@@ -174,6 +177,17 @@ describe('pushes', () => {
     const msgId = answer.data[0].msg_id;
     await waitUntil(() => eventItems().some((item) => item.msg_id === msgId && item.status === '1'));
     expect(eventItems().filter((item) => item.msg_id === msgId).map((item) => item.status)).toEqual(['4', '1']);
+  });
+
+  it('stops within seconds while a Graph call hangs (the call is cut, not awaited for its 20 s time limit)', async () => {
+    const hold = graph.hold('/messages');
+    await push({ globalmessage: 'hanging', data: [{ number: CUSTOMER }] });
+    await graph.waitForRequests('/messages', 1);
+    const started = Date.now();
+    isClosedByTest = true;
+    await g.close();
+    hold.release();
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('refunds a message whose status comes back failed', async () => {

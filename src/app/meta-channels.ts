@@ -65,6 +65,9 @@ export function wireMetaChannels(options: { storage: SqlStorage; services: Gatew
     },
     async close() {
       if (syncTimer) clearInterval(syncTimer);
+      // Graph calls are cut rather than awaited (up to SWITCHBOARD_META_GRAPH_TIMEOUT_MS each): a stop
+      // finishes within seconds, and what they carried is queued again from the database.
+      graph.close();
       await dispatcher.close();
     },
   };

@@ -32,6 +32,8 @@ export interface MetaDispatcherDeps {
 }
 
 const INBOX_MAX_ATTEMPTS = 20;
+/** How long an event waiting for our own record (RetryLaterError) may wait between looks. */
+const WAITING_EVENT_MAX_PAUSE_MS = 2_000;
 const MAX_PAUSE_MS = 60_000;
 /** A drain claims at most what the channel's pace lets start within this time. */
 const CLAIM_WINDOW_MS = 100;
@@ -215,9 +217,13 @@ export class MetaDispatcher {
           await this.deps.storage.stores.meta.finishInbox(event.id, this.deps.clock.now());
         } catch (error) {
           const at = this.deps.clock.now();
-          const isGivenUp = event.attempts >= INBOX_MAX_ATTEMPTS;
-          const retryAt = isGivenUp ? null : at + Math.min(MAX_PAUSE_MS, 500 * 2 ** Math.min(event.attempts, 10));
-          if (error instanceof Error && error.name !== 'RetryLaterError') this.deps.logError(error, `Meta webhook event ${event.id} (${event.kind})`);
+          // An event waiting for something of ours (a status for a send whose answer is being recorded) is
+          // looked at again soon and bounded by its own patience; a failing event backs off and is given up.
+          const isWaiting = error instanceof Error && error.name === 'RetryLaterError';
+          const isGivenUp = !isWaiting && event.attempts >= INBOX_MAX_ATTEMPTS;
+          const backoffMs = isWaiting ? Math.min(WAITING_EVENT_MAX_PAUSE_MS, 250 * 2 ** Math.min(event.attempts, 10)) : Math.min(MAX_PAUSE_MS, 500 * 2 ** Math.min(event.attempts, 10));
+          const retryAt = isGivenUp ? null : at + backoffMs;
+          if (!isWaiting) this.deps.logError(error, `Meta webhook event ${event.id} (${event.kind})`);
           await this.deps.storage.stores.meta.failInbox(event.id, (error as Error).message ?? String(error), retryAt, at);
           if (retryAt !== null) this.scheduleInbox(retryAt);
         }

@@ -33,6 +33,8 @@ export interface DownloadedMedia {
 
 export class GraphClient {
   private readonly base: string;
+  /** Aborted by close: a stopping gateway cuts its Graph calls at once (a send cut off is queued again). */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: GraphClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
@@ -70,7 +72,7 @@ export class GraphClient {
     const url = typeof meta.url === 'string' ? meta.url : '';
     if (!url) throw new GraphError(`Graph gave no URL for media ${mediaId}`, 0, 0, 200, '');
     if (typeof meta.file_size === 'number' && meta.file_size > maxBytes) throw new GraphError(`media ${mediaId} is larger than ${maxBytes} bytes`, 0, 0, 200, '');
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = this.callSignal();
     let response: Response;
     try {
       response = await fetch(url, { headers: { authorization: `Bearer ${token}` }, signal, redirect: 'follow' });
@@ -100,18 +102,27 @@ export class GraphClient {
     return { data: Buffer.concat(chunks), mime };
   }
 
+  /** Cuts every call in flight and refuses new ones; they fail as transport errors (code 0). */
+  close(): void {
+    this.closing.abort();
+  }
+
+  private callSignal(): AbortSignal {
+    return AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal]);
+  }
+
   private async call(method: 'GET' | 'POST', path: string, token: string, payload: { body?: string; contentType?: string; form?: FormData }): Promise<Json> {
     const url = `${this.base}/${path.replace(/^\/+/, '')}`;
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (payload.contentType) headers['content-type'] = payload.contentType;
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = this.callSignal();
     let response: Response;
     let text: string;
     try {
       response = await fetch(url, { method, headers, body: payload.form ?? payload.body ?? null, signal, redirect: 'error' });
       text = await response.text();
     } catch (error) {
-      const why = signal.aborted ? `no answer within ${this.options.timeoutMs} ms` : (error as Error).message;
+      const why = this.closing.signal.aborted ? 'the gateway is stopping' : signal.aborted ? `no answer within ${this.options.timeoutMs} ms` : (error as Error).message;
       throw new GraphError(`Graph could not be reached: ${why}`, 0, 0, 0, '', { cause: error });
     }
     let json: Json;
