@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -15,6 +15,7 @@ import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js'
 import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
+import { freePort } from './support/free-port.js';
 
 const MASTER_TOKEN = 'crash-test-master-token-0123456789';
 let cli: BuiltCli;
@@ -73,13 +74,6 @@ async function kill(child: ChildProcess): Promise<void> {
   await new Promise((resolve) => child.once('exit', resolve));
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function startGateway(env: Record<string, string>): { child: ChildProcess; stdout: string[] } {
   const child = spawn(process.execPath, [cli.bin, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,12 +2,13 @@
 // file part, no token needed): it answers 410 and keeps running.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from './support/agents.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
+import { freePort } from './support/free-port.js';
 
 let cli: BuiltCli;
 let child: ChildProcess | undefined;
@@ -25,13 +26,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Sends raw bytes on one connection and answers what the server wrote before closing it. */
 async function rawRequest(port: number, bytes: string): Promise<string> {

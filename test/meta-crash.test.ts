@@ -3,7 +3,6 @@
 // the answer, and the restarted gateway processes them from the database.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -14,6 +13,7 @@ import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { cloudWebhook, inboundChange, sendMetaWebhook, startFakeGraph, type FakeGraph } from './support/fake-graph.js';
 import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+import { freePort } from './support/free-port.js';
 
 const MASTER_TOKEN = 'meta-crash-master-token-0123456789';
 const PHONE_NUMBER_ID = '106540352242922';
@@ -36,13 +36,6 @@ afterAll(async () => {
   for (const schema of schemas) await dropPostgresSchema(POSTGRES_URL!, schema);
 });
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function databaseEnv(): Promise<Record<string, string>> {
   if (!POSTGRES_URL) return {};
