@@ -68,6 +68,14 @@ export interface PushStore {
   findMedia(mediaId: number, withData: boolean): Promise<PushMedia | undefined>;
 }
 
+/** What the dispatcher needs of a queued message to choose its device. */
+export interface QueuedHead {
+  id: number;
+  recipient: string;
+  application: number;
+  priority: number;
+}
+
 /** One change of state, applied to every listed message still in `from`. */
 export interface StateUpdate {
   messageIds: number[];
@@ -90,6 +98,8 @@ export interface MessageStore {
   nextQueued(channelId: number, limit: number): Promise<OutboundMessage[]>;
   /** The same across several channels (a project's phone channels). */
   nextQueuedForChannels(channelIds: readonly number[], limit: number): Promise<OutboundMessage[]>;
+  /** The head of the queue across channels, reading only what choosing a device needs. */
+  peekQueued(channelIds: readonly number[], limit: number): Promise<QueuedHead[]>;
   countQueued(channelId: number): Promise<number>;
   /** Messages queued or handed to a device but not yet sent, across channels. */
   countPending(channelIds: readonly number[]): Promise<number>;

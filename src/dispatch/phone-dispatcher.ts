@@ -2,7 +2,7 @@
 // one's device, honours every device's delay, pause and in-flight window, claims the messages in the
 // database (queued → sending, with the device) and hands them over. The database is the queue: nothing
 // here needs to survive a restart, and a claim that loses a race with another node simply moves on.
-import { ConcurrentChangeError, PHONE_KINDS, writtenMessage, type Application, type ChannelService, type Clock, type DirectHandOver, type MessageService, type OutboundMessage, type PushDraft, type PushWriteResult, type Storage } from '../core/index.js';
+import { ConcurrentChangeError, PHONE_KINDS, writtenMessage, type Application, type ChannelService, type Clock, type DirectHandOver, type MessageService, type OutboundMessage, type PushDraft, type PushWriteResult, type QueuedHead, type Storage } from '../core/index.js';
 import type { BridgeChannel, ConnectedDevice, DeviceDirectory } from '../channels/bridge/index.js';
 import { WakeTimers } from './wake-timers.js';
 
@@ -19,7 +19,7 @@ export interface PhoneDispatcherDeps {
 }
 
 interface Claim {
-  message: OutboundMessage;
+  message: QueuedHead;
   device: ConnectedDevice;
 }
 
@@ -167,9 +167,7 @@ export class PhoneDispatcher implements DirectHandOver {
     const channelIds = (await this.deps.channels.listForProject(projectId))
       .filter((channel) => PHONE_KINDS.includes(channel.kind) && carried.has(channel.kind))
       .map((channel) => channel.id);
-    // Whole rows: the claim then writes them without reading them again (its update still checks that
-    // each one is queued, so a message changed meanwhile is not taken).
-    const queued = await this.deps.storage.stores.messages.nextQueuedForChannels(channelIds, windowSize);
+    const queued = await this.deps.storage.stores.messages.peekQueued(channelIds, windowSize);
     if (queued.length === 0) {
       this.backlog.delete(projectId);
       return false;
@@ -209,7 +207,7 @@ export class PhoneDispatcher implements DirectHandOver {
     let outcomes;
     try {
       const moves = claims.map(({ message, device }) => ({ messageId: message.id, to: 'sending' as const, deviceId: device.device.id }));
-      outcomes = await this.deps.messages.moveMany(moves, undefined, claims.map(({ message }) => message));
+      outcomes = await this.deps.messages.moveMany(moves);
     } catch (error) {
       for (const { message, device } of claims) device.release(message.id);
       // Some of the messages changed since they were read (cancelled, taken by another node): the next

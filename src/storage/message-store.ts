@@ -1,7 +1,7 @@
 // Outbound messages, their queue order and their timeline, in SQL.
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { MessageDetails, MessageEvent, MessageKind, MessageState, OutboundMessage } from '../core/messages/message.js';
-import type { MessageStore, StateUpdate } from '../core/stores.js';
+import type { MessageStore, QueuedHead, StateUpdate } from '../core/stores.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { rawStatement } from './dialect-sql.js';
 import type { MessageRow, Schema } from './schema.js';
@@ -48,6 +48,7 @@ export function toMessage(row: MessageRow): OutboundMessage {
  */
 interface MoveStatements {
   nextQueued(channelId: number, limit: number): CompiledQuery;
+  peekQueued(channelId: number, limit: number): CompiledQuery;
   findByIds(ids: readonly number[]): CompiledQuery;
   updateStates(update: StateUpdate, ids: readonly number[]): CompiledQuery;
   insertEvents(events: readonly MessageEvent[]): CompiledQuery;
@@ -69,8 +70,10 @@ function moveStatementsFor(capabilities: DialectCapabilities): MoveStatements {
     : rawStatement(capabilities, 'insert into message_events (message_id, state, error, at) select value ->> 0, value ->> 1, value ->> 2, value ->> 3 from json_each(?)');
   // The queue condition is written into the SQL (not bound), so the planner uses the partial queue index.
   const queued = rawStatement(capabilities, "select * from messages where channel_id = ? and state = 'queued' order by priority desc, id limit ?");
+  const heads = rawStatement(capabilities, "select id, recipient, application, priority from messages where channel_id = ? and state = 'queued' order by priority desc, id limit ?");
   const statements: MoveStatements = {
     nextQueued: (channelId, limit) => queued([channelId, limit]),
+    peekQueued: (channelId, limit) => heads([channelId, limit]),
     findByIds: (list) => find([ids(list)]),
     updateStates: (update, list) => {
       const sets = ['state = ?', 'updated_at = ?', ...(update.error ? ['last_error = ?'] : []), ...(update.deviceId !== undefined ? ['device_id = ?'] : []), ...(update.isAttempt ? ['attempts = attempts + 1'] : [])];
@@ -140,6 +143,18 @@ export class SqlMessageStore implements MessageStore {
    */
   async nextQueuedForChannels(channelIds: readonly number[], limit: number): Promise<OutboundMessage[]> {
     const lists = await Promise.all(channelIds.map((channelId) => this.nextQueued(channelId, limit)));
+    const merged = lists.flat();
+    if (lists.filter((list) => list.length > 0).length > 1) merged.sort((a, b) => b.priority - a.priority || a.id - b.id);
+    return merged.slice(0, limit);
+  }
+
+  /**
+   * The dispatcher's read: a round may look at many more rows than its devices have room for (recipients
+   * whose device is busy), so it reads only what choosing a device needs; the claim reads whole rows of the
+   * messages it takes.
+   */
+  async peekQueued(channelIds: readonly number[], limit: number): Promise<QueuedHead[]> {
+    const lists = await Promise.all(channelIds.map(async (channelId) => (await this.db.executeQuery<QueuedHead>(this.statements.peekQueued(channelId, limit))).rows));
     const merged = lists.flat();
     if (lists.filter((list) => list.length > 0).length > 1) merged.sort((a, b) => b.priority - a.priority || a.id - b.id);
     return merged.slice(0, limit);
