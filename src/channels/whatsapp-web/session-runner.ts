@@ -220,9 +220,12 @@ export class SessionRunner {
           this.isOpen = true;
           this.connectedNumber = number;
           this.backoff.reset();
+          // Told at the moment the socket can send: the dispatcher puts back what an earlier socket left
+          // `sending` before its first send on this one. Told after the row's update, a send made during
+          // that write was put back too, and went out twice.
+          this.deps.listener.onConnected(this);
           await this.update({ state: 'connected', qr: '', pairingCode: '', connectedNumber: number, isPaired: true, lastError: '' });
           for (const waiter of this.qrWaiters.splice(0)) waiter();
-          this.deps.listener.onConnected(this);
         }, 'connection'),
       onClose: (close) => guard(() => this.closed(close), 'disconnection'),
       onMessages: (messages, type) => {
