@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { dropPostgresSchema } from '../src/storage/index.js';
-import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
-import pg from 'pg';
+import { POSTGRES_URL } from './support/test-storage.js';
 import { createGateway } from '../src/app/index.js';
 import { loadConfig } from '../src/config/index.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
+import { openCliEnv, type CliEnv } from './support/cli-env.js';
 
 /** Sets project 1's global webhook through the services (the CLI has no command for it; the PM API does). */
 async function withProjectWebhook(environment: Record<string, string>, url: string): Promise<void> {
@@ -25,30 +24,18 @@ async function withProjectWebhook(environment: Record<string, string>, url: stri
   }
 }
 
-const schema = newSchemaName();
+let cli: CliEnv;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sb-cli-'));
-  env = { SWITCHBOARD_DATA_DIR: dataDir, LOG_LEVEL: 'silent', SWITCHBOARD_MASTER_TOKEN: 'cli-master-token-0123456789' };
-  if (POSTGRES_URL) {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`CREATE SCHEMA "${schema}"`);
-    await client.end();
-    env.DATABASE_URL = urlWithSchema(POSTGRES_URL, schema);
-  }
+  cli = await openCliEnv('sb-cli-', { SWITCHBOARD_MASTER_TOKEN: 'cli-master-token-0123456789' });
+  env = cli.env;
 });
 afterAll(async () => {
-  if (POSTGRES_URL) await dropPostgresSchema(POSTGRES_URL, schema);
+  await cli.close();
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, env, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (...args: string[]) => cli.run(...args);
 
 describe('switchboard CLI', () => {
   it('migrates, and creates the account with a demo project on first use', async () => {

@@ -1,36 +1,17 @@
 // `switchboard channel create` linking Meta channels: credentials accepted, shown masked, stored sealed.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/main.js';
-import { dropPostgresSchema } from '../src/storage/index.js';
-import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
+import { openCliEnv, type CliEnv } from './support/cli-env.js';
 
-const schema = newSchemaName();
-let env: Record<string, string>;
+let cli: CliEnv;
 
 beforeAll(async () => {
-  env = { SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-meta-cli-')), LOG_LEVEL: 'silent', SWITCHBOARD_MASTER_TOKEN: 'meta-cli-master-token-0123456789', SWITCHBOARD_PUBLIC_URL: 'https://gateway.example.com' };
-  if (POSTGRES_URL) {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`CREATE SCHEMA "${schema}"`);
-    await client.end();
-    env.DATABASE_URL = urlWithSchema(POSTGRES_URL, schema);
-  }
+  cli = await openCliEnv('sb-meta-cli-', { SWITCHBOARD_MASTER_TOKEN: 'meta-cli-master-token-0123456789', SWITCHBOARD_PUBLIC_URL: 'https://gateway.example.com' });
 });
 afterAll(async () => {
-  if (POSTGRES_URL) await dropPostgresSchema(POSTGRES_URL, schema);
+  await cli.close();
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, env, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (...args: string[]) => cli.run(...args);
 
 describe('switchboard channel create for Meta', () => {
   it('links a Cloud API number and a Messenger Page, masking what it prints', async () => {

@@ -1,0 +1,46 @@
+// The environment CLI suites run `switchboard` in: a fresh data directory, and with PostgreSQL a schema of
+// the suite's own; plus `run`, which calls the CLI in-process and collects what it prints.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { main } from '../../src/cli/main.js';
+import { dropPostgresSchema } from '../../src/storage/index.js';
+import { newSchemaName, POSTGRES_URL, urlWithSchema } from './test-storage.js';
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export interface CliEnv {
+  env: Record<string, string>;
+  run(...args: string[]): Promise<CliRun>;
+  /** Drops the suite's PostgreSQL schema. */
+  close(): Promise<void>;
+}
+
+export async function openCliEnv(prefix: string, settings: Record<string, string>): Promise<CliEnv> {
+  const env: Record<string, string> = { SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), prefix)), LOG_LEVEL: 'silent', ...settings };
+  const schema = newSchemaName();
+  if (POSTGRES_URL) {
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.end();
+    env.DATABASE_URL = urlWithSchema(POSTGRES_URL, schema);
+  }
+  return {
+    env,
+    async run(...args) {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(args, env, { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    },
+    close: async () => {
+      if (POSTGRES_URL) await dropPostgresSchema(POSTGRES_URL, schema);
+    },
+  };
+}
