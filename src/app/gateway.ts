@@ -375,9 +375,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       for (const timer of timers) clearInterval(timer);
       httpCloser.stopAccepting();
       dispatcher?.close();
-      callDispatcher?.close();
-      webDispatcher.close();
-      // Graph calls in flight finish (bounded by SWITCHBOARD_META_GRAPH_TIMEOUT_MS) and are recorded.
+      // Rounds under way end (a socket closed below fails its send at once) and are recorded.
+      const dispatchersStopped = Promise.all([callDispatcher?.close(), webDispatcher.close()]);
+      // Graph calls in flight are cut; what they carried is queued again.
       const metaStopped = meta.close();
       // Webhook calls in flight are cut now (a request waiting on one, pm/test-webhook, then ends too);
       // the dispatcher releases their claims, so they are due again at once on the next node or start.
@@ -390,7 +390,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await httpCloser.close();
       // Writes accepted before the close (a device's last reports, a push answered 100) commit first.
       const { messages, inbound, pushes, webhooks } = services;
-      await metaStopped;
+      await Promise.all([metaStopped, dispatchersStopped]);
       await Promise.all([messages.whenIdle(), inbound.whenIdle(), pushes.whenIdle()]);
       await webhooksStopped;
       // Again: a call handed over by a write that committed during the stop is released before storage closes.

@@ -46,9 +46,11 @@ export class CallDispatcher {
     this.timers.push(timer);
   }
 
-  close(): void {
+  /** Stops waking; resolves once the rounds under way have ended (their writes come before storage closes). */
+  async close(): Promise<void> {
     this.isClosed = true;
     for (const timer of this.timers) clearInterval(timer);
+    await Promise.all([...this.rounds.values()].map((round) => round.whenIdle()));
   }
 
   private async round(projectId: number): Promise<void> {

@@ -67,10 +67,12 @@ export class WebDispatcher {
     this.pollTimer.unref();
   }
 
-  close(): void {
+  /** Stops waking; resolves once the sends under way have been recorded (before storage closes). */
+  async close(): Promise<void> {
     this.isClosed = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.timers.clear();
+    await Promise.all([...this.tasks.values()].map((task) => task.whenIdle()));
   }
 
   private async drain(channelId: number): Promise<void> {
