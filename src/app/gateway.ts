@@ -374,9 +374,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const startedAt = Date.now();
       for (const timer of timers) clearInterval(timer);
       httpCloser.stopAccepting();
-      dispatcher?.close();
       // Rounds under way end (a socket closed below fails its send at once) and are recorded.
-      const dispatchersStopped = Promise.all([callDispatcher?.close(), webDispatcher.close()]);
+      const dispatchersStopped = Promise.all([dispatcher?.close(), callDispatcher?.close(), webDispatcher.close()]);
       // Graph calls in flight are cut; what they carried is queued again.
       const metaStopped = meta.close();
       // Webhook calls in flight are cut now (a request waiting on one, pm/test-webhook, then ends too);

@@ -32,6 +32,8 @@ export class PhoneDispatcher implements DirectHandOver {
   private readonly backlog = new Set<number>();
   private readonly pollTimers: NodeJS.Timeout[] = [];
   private isClosed = false;
+  /** Rounds and hand-overs under way: close waits for them, so their writes come before storage closes. */
+  private readonly underWay = new Set<Promise<void>>();
   /** Pushes being written with messages for the queue, by project: until they are in it, none jumps it. */
   private readonly queueing = new Map<number, number>();
   private lastTicket = 0;
@@ -52,7 +54,7 @@ export class PhoneDispatcher implements DirectHandOver {
     // Wakes of the same moment (many reports, many pushes) become one round.
     setImmediate(() => {
       this.scheduled.delete(projectId);
-      void this.pump(projectId);
+      this.track(this.pump(projectId));
     });
   }
 
@@ -122,14 +124,21 @@ export class PhoneDispatcher implements DirectHandOver {
       if (result?.outcome !== 'written' || booked.length === 0) return;
       const messages = booked.map(({ index }) => writtenMessage(draft, result, index));
       this.deps.messages.remember(messages);
-      this.sendWritten(messages).catch((error: unknown) => this.deps.logError(error, `hand-over for project ${projectId}`));
+      this.track(this.sendWritten(messages).catch((error: unknown) => this.deps.logError(error, `hand-over for project ${projectId}`)));
     };
   }
 
-  close(): void {
+  /** Stops waking; resolves once the rounds and hand-overs under way have ended. */
+  async close(): Promise<void> {
     this.isClosed = true;
     for (const timer of this.pollTimers) clearInterval(timer);
     this.timers.clear();
+    while (this.underWay.size > 0) await Promise.allSettled([...this.underWay]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.underWay.add(work);
+    work.finally(() => this.underWay.delete(work)).catch(() => undefined);
   }
 
 
