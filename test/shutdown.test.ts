@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { dropPostgresSchema, openStorage } from '../src/storage/index.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { connectRawDevice, hello } from './support/raw-device.js';
-import { POSTGRES_URL, openTestStorage, type TestStorage } from './support/test-storage.js';
+import { POSTGRES_URL, TEST_SECRET_KEY, openTestStorage, type TestStorage } from './support/test-storage.js';
 import { waitUntil } from './support/agents.js';
 
 const MASTER_TOKEN = 'shutdown-master-token-0123456789';
@@ -32,7 +32,8 @@ interface Started {
 
 async function start(storage: TestStorage['storage'], options: { listen?: boolean } = {}): Promise<Started> {
   const lines: Record<string, any>[] = [];
-  const config = loadConfig({ env: { SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
+  // The test storage's key: without one the gateway would write a key file into ./data of the checkout.
+  const config = loadConfig({ env: { SWITCHBOARD_MASTER_TOKEN: MASTER_TOKEN, SWITCHBOARD_SECRET_KEY: TEST_SECRET_KEY, SWITCHBOARD_ALLOW_PRIVATE_URLS: 'true', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' } });
   const logger = createLogger('info', { write: (line) => void lines.push(JSON.parse(line) as Record<string, any>) });
   const gateway = await createGateway({ config, storage, logger, whatsappClients: new FakeWhatsApp() });
   const report = await ensureAccount(gateway);
