@@ -7,19 +7,17 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPostgresSchema } from '../src/storage/index.js';
 import { simulateDriver } from '../src/agent/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
-import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
+import { createTestSchema, POSTGRES_URL } from './support/test-storage.js';
 import { answer, startWebhookReceiver } from './support/webhook-receiver.js';
 import { freePort } from './support/free-port.js';
 
 const MASTER_TOKEN = 'crash-test-master-token-0123456789';
 let cli: BuiltCli;
-const schemas: string[] = [];
+const schemas: { drop(): Promise<void> }[] = [];
 const children: ChildProcess[] = [];
 const agents: TestAgent[] = [];
 
@@ -30,7 +28,7 @@ afterAll(async () => {
   for (const agent of agents) await agent.agent.stop();
   for (const child of children) child.kill('SIGKILL');
   cli.remove();
-  for (const schema of schemas) await dropPostgresSchema(POSTGRES_URL!, schema);
+  for (const schema of schemas) await schema.drop();
 });
 
 /** A gateway's environment on its own port, data directory and (with PostgreSQL) schema. */
@@ -39,13 +37,9 @@ async function gatewayEnv(extra: Record<string, string> = {}): Promise<{ url: st
   const url = `http://127.0.0.1:${port}`;
   let databaseUrl: Record<string, string> = {};
   if (POSTGRES_URL) {
-    const schema = newSchemaName();
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`CREATE SCHEMA "${schema}"`);
-    await client.end();
+    const schema = await createTestSchema(POSTGRES_URL);
     schemas.push(schema);
-    databaseUrl = { DATABASE_URL: urlWithSchema(POSTGRES_URL, schema) };
+    databaseUrl = { DATABASE_URL: schema.databaseUrl };
   }
   const env = {
     PORT: String(port),

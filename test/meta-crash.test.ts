@@ -5,13 +5,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropPostgresSchema } from '../src/storage/index.js';
 import { waitUntil } from './support/agents.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { cloudWebhook, inboundChange, sendMetaWebhook, startFakeGraph, type FakeGraph } from './support/fake-graph.js';
-import { newSchemaName, POSTGRES_URL, urlWithSchema } from './support/test-storage.js';
+import { createTestSchema, POSTGRES_URL } from './support/test-storage.js';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
 import { freePort } from './support/free-port.js';
 
@@ -23,7 +21,7 @@ let cli: BuiltCli;
 let graph: FakeGraph;
 let receiver: WebhookReceiver;
 const children: ChildProcess[] = [];
-const schemas: string[] = [];
+const schemas: { drop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   [cli, graph, receiver] = await Promise.all([buildCli(), startFakeGraph(), startWebhookReceiver()]);
@@ -33,19 +31,15 @@ afterAll(async () => {
   cli.remove();
   await graph.close();
   await receiver.close();
-  for (const schema of schemas) await dropPostgresSchema(POSTGRES_URL!, schema);
+  for (const schema of schemas) await schema.drop();
 });
 
 
 async function databaseEnv(): Promise<Record<string, string>> {
   if (!POSTGRES_URL) return {};
-  const schema = newSchemaName();
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  await client.query(`CREATE SCHEMA "${schema}"`);
-  await client.end();
+  const schema = await createTestSchema(POSTGRES_URL);
   schemas.push(schema);
-  return { DATABASE_URL: urlWithSchema(POSTGRES_URL, schema) };
+  return { DATABASE_URL: schema.databaseUrl };
 }
 
 function startGateway(env: Record<string, string>): ChildProcess {

@@ -3,10 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { main } from '../../src/cli/main.js';
-import { dropPostgresSchema } from '../../src/storage/index.js';
-import { newSchemaName, POSTGRES_URL, urlWithSchema } from './test-storage.js';
+import { createTestSchema, POSTGRES_URL } from './test-storage.js';
 
 export interface CliRun {
   code: number;
@@ -23,14 +21,8 @@ export interface CliEnv {
 
 export async function openCliEnv(prefix: string, settings: Record<string, string>): Promise<CliEnv> {
   const env: Record<string, string> = { SWITCHBOARD_DATA_DIR: mkdtempSync(join(tmpdir(), prefix)), LOG_LEVEL: 'silent', ...settings };
-  const schema = newSchemaName();
-  if (POSTGRES_URL) {
-    const client = new pg.Client({ connectionString: POSTGRES_URL });
-    await client.connect();
-    await client.query(`CREATE SCHEMA "${schema}"`);
-    await client.end();
-    env.DATABASE_URL = urlWithSchema(POSTGRES_URL, schema);
-  }
+  const schema = POSTGRES_URL ? await createTestSchema(POSTGRES_URL) : undefined;
+  if (schema) env.DATABASE_URL = schema.databaseUrl;
   return {
     env,
     async run(...args) {
@@ -40,7 +32,7 @@ export async function openCliEnv(prefix: string, settings: Record<string, string
       return { code, out: out.join('\n'), err: err.join('\n') };
     },
     close: async () => {
-      if (POSTGRES_URL) await dropPostgresSchema(POSTGRES_URL, schema);
+      await schema?.drop();
     },
   };
 }

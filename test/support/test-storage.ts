@@ -1,6 +1,7 @@
 // Opens a real, migrated database for one suite: in-memory SQLite by default, or a fresh schema on the
 // PostgreSQL that DATABASE_URL points at (CI's second pass). Close it in afterAll/afterEach.
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { AesGcmSecretBox, parseSecretKey } from '../../src/core/index.js';
 import { dropPostgresSchema, isPostgresUrl, openStorage, type SqlStorage } from '../../src/storage/index.js';
 
@@ -29,6 +30,19 @@ export function urlWithSchema(url: string, schema: string): string {
   const parsed = new URL(url);
   parsed.searchParams.set('options', `-c search_path=${schema}`);
   return parsed.toString();
+}
+
+/** An empty schema for a child process or CLI run on PostgreSQL: its DATABASE_URL, and its clean-up. */
+export async function createTestSchema(url: string): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const schema = newSchemaName();
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA "${schema}"`);
+  } finally {
+    await client.end();
+  }
+  return { databaseUrl: urlWithSchema(url, schema), drop: () => dropPostgresSchema(url, schema) };
 }
 
 export async function openTestStorage(options: { sqliteFile?: string } = {}): Promise<TestStorage> {
