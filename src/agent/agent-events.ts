@@ -31,6 +31,8 @@ export type AgentEvent =
   | { event: 'invalid_frame'; reason: string; detail: string }
   /** The driver started placing a conference. */
   | { event: 'call'; push_id: string; numbers: string[] }
+  /** The modem driver's modem became ready, went away (it reopens the port), or has a SIM it cannot open. */
+  | { event: 'modem'; state: 'ready' | 'disconnected' | 'sim_locked'; detail: string }
   /** The gateway stored an inbound message (`inbound_ack`). */
   | { event: 'inbound_acked'; id: string };
 

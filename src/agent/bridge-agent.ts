@@ -379,6 +379,7 @@ export class BridgeAgent {
       failed: (msgId, reason, retryable) => this.reportFailed(msgId, reason, retryable),
       received: (input) => void this.injectInbound(input),
       callStatus: (conference, callId, status, duration, reason) => this.calls.report(conference, callId, status, duration, reason),
+      status: (update) => this.setStatus(update),
       emit: (event) => this.emit(event),
     };
   }

@@ -2,6 +2,7 @@
 // `simulate` driver today, a GSM modem or an Android phone later.
 import type { SendFrame } from '../bridge/frames.js';
 import type { AgentEvent } from './agent-events.js';
+import type { DeviceStatus } from './device-status.js';
 import type { InboundInput } from './inbound-outbox.js';
 
 /** A message the gateway asked the device to send (a `send` frame, in the agent's words). */
@@ -58,6 +59,8 @@ export interface DriverHost {
   received(message: InboundInput): void;
   /** A member call moved on (frame `call_status`); `duration` in seconds for a completed call. */
   callStatus(conference: OutgoingConference, callId: string, status: CallProgress, duration?: number, reason?: string): void;
+  /** The phone's own readings changed (a modem's signal, operator, battery): the heartbeat reports them. */
+  status(update: Partial<DeviceStatus>): void;
   /** Writes an event line (`{"event":"message",…}`). */
   emit(event: AgentEvent): void;
 }

@@ -10,4 +10,5 @@ export type { Driver, DriverFactory, DriverHost, OutgoingMessage } from './drive
 export type { InboundCallInput, InboundInput } from './inbound-outbox.js';
 export { attachLineInput, eventLineWriter, handleInputLine, type LineEvent, type LineTarget } from './line-interface.js';
 export { DEFAULT_BACKOFF, type BackoffSettings } from './reconnect-backoff.js';
+export { modemDriver, type ModemDriverOptions } from './modem/index.js';
 export { simulateDriver, type SimulatedCallOutcome, type SimulateDriverOptions } from './simulate-driver.js';

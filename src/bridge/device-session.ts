@@ -247,7 +247,7 @@ export class DeviceSession implements ConnectedDevice {
   private async dispatch(frame: Exclude<DeviceFrame, HelloFrame>): Promise<void> {
     switch (frame.type) {
       case 'status':
-        this.device = { ...this.device, lastStatus: { battery: frame.battery, charging: frame.charging, wifi: frame.wifi, internet: frame.internet, freeDiskMb: frame.free_disk_mb, queueMessages: frame.queue_messages, queueCalls: frame.queue_calls, cloudRegistered: frame.cloud_registered } };
+        this.device = { ...this.device, lastStatus: { battery: frame.battery, charging: frame.charging, wifi: frame.wifi, internet: frame.internet, signal: frame.signal, operator: frame.operator, freeDiskMb: frame.free_disk_mb, queueMessages: frame.queue_messages, queueCalls: frame.queue_calls, cloudRegistered: frame.cloud_registered } };
         await this.deps.devices.heartbeat(this.device.id, this.device.lastStatus);
         return;
       case 'ack':

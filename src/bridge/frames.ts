@@ -44,6 +44,9 @@ export const StatusFrame = frame('status', {
   charging: Type.Optional(Type.Boolean()),
   wifi: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   internet: Type.Optional(Short(16)),
+  /** Mobile signal, 0–100 (a GSM modem's +CSQ), and the network operator's name. */
+  signal: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  operator: Type.Optional(Short(64)),
   free_disk_mb: Type.Optional(Type.Integer({ minimum: 0 })),
   queue_messages: Type.Optional(Type.Integer({ minimum: 0 })),
   queue_calls: Type.Optional(Type.Integer({ minimum: 0 })),

@@ -1,13 +1,13 @@
-// `switchboard agent`: runs the reference bridge agent (a simulated phone) against a gateway until
+// `switchboard agent`: runs the reference bridge agent (a simulated phone or a GSM modem) against a gateway until
 // SIGINT or SIGTERM. Events are JSON lines on stdout, stdin takes JSON lines, logs go to stderr.
 import { hostname } from 'node:os';
-import { AgentInputError, BridgeAgent, attachLineInput, bridgeUrl, eventLineWriter, simulateDriver, type BridgeAgentOptions } from '../../agent/index.js';
+import { AgentInputError, BridgeAgent, attachLineInput, bridgeUrl, eventLineWriter, type AgentLog, type BridgeAgentOptions } from '../../agent/index.js';
 import { createLogger } from '../../app/index.js';
 import { parsePairingUri } from '../../qr/index.js';
-import { CALL_OUTCOME_HELP, parseCallOutcome } from './call-outcome-option.js';
+import { CALL_OUTCOME_HELP } from './call-outcome-option.js';
+import { agentDriver, MODEM_OPTION_HELP } from './agent-driver-options.js';
 import { CommandFailedError, UsageError, integerArgument, stringOption, type Command, type OptionValues } from '../command.js';
 
-const DRIVERS = ['simulate'];
 const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** A stable id for this machine, so that restarting the agent reconnects as the same device. */
@@ -23,9 +23,9 @@ function boundedInteger(values: OptionValues, name: string, fallback: number, ma
   return value;
 }
 
-function applications(values: OptionValues): number[] {
+function applications(values: OptionValues, isModem: boolean): number[] {
   const text = stringOption(values, 'applications');
-  if (text === undefined) return [1, 2, 3];
+  if (text === undefined) return isModem ? [3] : [1, 2, 3];
   const list = text.split(',').map((item) => integerArgument(item.trim(), '--applications'));
   if (list.some((app) => app < 1 || app > 4) || new Set(list).size !== list.length) {
     throw new UsageError('--applications is a comma-separated list of distinct applications 1-4 (1 WhatsApp, 2 WhatsApp Business, 3 SMS, 4 calls)');
@@ -48,15 +48,14 @@ function gatewayOf(values: OptionValues): { serverUrl: string; licenseKey: strin
 }
 
 /** Reads and checks every option; UsageError names the first bad one. */
-export function agentOptions(values: OptionValues): Omit<BridgeAgentOptions, 'onEvent' | 'log'> {
+export function agentOptions(values: OptionValues, log?: AgentLog): Omit<BridgeAgentOptions, 'onEvent' | 'log'> {
   const { serverUrl, licenseKey } = gatewayOf(values);
   try {
     bridgeUrl(serverUrl);
   } catch (error) {
     throw new UsageError(`--server: ${(error as Error).message}`);
   }
-  const driver = stringOption(values, 'driver') ?? 'simulate';
-  if (!DRIVERS.includes(driver)) throw new UsageError(`--driver must be one of ${DRIVERS.join(', ')}`);
+  const driver = agentDriver(values, log);
   const deviceId = stringOption(values, 'device-id') ?? defaultDeviceId();
   if (!DEVICE_ID.test(deviceId)) throw new UsageError('--device-id is 1-64 of A-Z a-z 0-9 . _ : -');
   const phoneName = stringOption(values, 'phone-name');
@@ -66,15 +65,17 @@ export function agentOptions(values: OptionValues): Omit<BridgeAgentOptions, 'on
     licenseKey,
     deviceId,
     delayMs: boundedInteger(values, 'delay-ms', 10_000, 600_000),
-    applications: applications(values),
+    applications: checkedApplications(applications(values, driver.isModem), driver.isModem),
     ...(phoneName === undefined ? {} : { phoneName }),
-    driver: simulateDriver({ deliverAfterMs: boundedInteger(values, 'deliver-after-ms', 0, 86_400_000), ...callOutcomeOf(values) }),
+    driver: driver.factory,
+    // A modem has no Wi-Fi; its battery (if any), signal and operator come from the modem itself.
+    ...(driver.isModem && { status: { wifi: 0 } }),
   };
 }
 
-function callOutcomeOf(values: OptionValues): { callOutcome?: NonNullable<ReturnType<typeof parseCallOutcome>> } {
-  const callOutcome = parseCallOutcome(stringOption(values, 'call-outcome'));
-  return callOutcome ? { callOutcome } : {};
+function checkedApplications(list: number[], isModem: boolean): number[] {
+  if (isModem && list.some((app) => app !== 3 && app !== 4)) throw new UsageError('--driver modem carries SMS (3) and calls (4) only: --applications 3 or 3,4');
+  return list;
 }
 
 /** Resolves with the signal's name at SIGINT or SIGTERM; `dispose` removes the listeners. */
@@ -88,7 +89,7 @@ function untilSignal(): { signal: Promise<string>; dispose(): void } {
 
 export const agentCommand: Command = {
   words: ['agent'],
-  summary: 'Run the reference bridge agent: a simulated phone connected to a gateway',
+  summary: 'Run the reference bridge agent: a simulated phone, or a GSM modem, connected to a gateway',
   options: {
     server: { type: 'string' },
     license: { type: 'string' },
@@ -100,23 +101,27 @@ export const agentCommand: Command = {
     'deliver-after-ms': { type: 'string' },
     'phone-name': { type: 'string' },
     'call-outcome': { type: 'string' },
+    'modem-port': { type: 'string' },
+    'modem-baud': { type: 'string' },
+    'modem-pin': { type: 'string' },
   },
   optionHelp: {
     server: 'gateway URL, http(s)://host:port (or its ws(s)://…/bridge/v1 URL)',
     license: "the project's license key",
     pair: "the project's QR code text, switchboard://pair?server=…&license=… (instead of --server and --license)",
-    driver: 'what sends the messages: simulate (default)',
+    driver: 'what sends the messages: simulate (default) or modem (a GSM modem on a serial port)',
     'delay-ms': 'pause between two messages the gateway must keep, 0-600000 (default 10000)',
     'device-id': 'stable device id, 1-64 of A-Z a-z 0-9 . _ : - (default agent-<hostname>)',
     applications: 'applications carried, comma-separated: 1 WhatsApp, 2 WhatsApp Business, 3 SMS, 4 calls (default 1,2,3)',
     'deliver-after-ms': 'simulate: time from sent to delivered (default 0)',
     'phone-name': 'name shown in device-status (default the device id)',
     'call-outcome': CALL_OUTCOME_HELP,
+    ...MODEM_OPTION_HELP,
   },
   async run(context) {
-    const options = agentOptions(context.values);
     const writeEvent = eventLineWriter(context.print);
     const logger = createLogger(context.config.logLevel);
+    const options = agentOptions(context.values, logger);
     let agent: BridgeAgent;
     try {
       agent = new BridgeAgent({ ...options, onEvent: writeEvent, log: logger });

@@ -21,6 +21,9 @@ export function deviceStatusReport(project: Project, device: Device, messageQueu
     call_queue_count: String(callQueueCount),
     free_disk_space: status.freeDiskMb === undefined ? '' : `${status.freeDiskMb} MB`,
     cloud_message_status: status.cloudRegistered === false ? 'Not Registered' : 'Registered',
+    // Extras beyond the documented answer, only for devices that report them (a GSM modem).
+    ...(status.signal !== undefined && { mobile_signal_strength: String(status.signal) }),
+    ...(status.operator !== undefined && { network_operator: status.operator }),
     time: formatProjectTime(device.lastSeenAt, project.timeZone, project.dateFormat),
     connection: device.isOnline ? 'online' : 'offline',
   };

@@ -6,6 +6,9 @@ export interface DeviceStatus {
   /** 0 = not connected; 1-100 signal strength. */
   wifi?: number;
   internet?: string;
+  /** Mobile signal 0-100 and network operator, from devices that report them (a GSM modem). */
+  signal?: number;
+  operator?: string;
   freeDiskMb?: number;
   queueMessages?: number;
   queueCalls?: number;

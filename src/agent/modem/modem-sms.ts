@@ -1,0 +1,170 @@
+// SMS through the modem: sends messages one at a time with AT+CMGS (PDU mode, one command per part),
+// matches status reports to the message references +CMGS answered, and reads, deletes and joins the
+// messages the modem receives (+CMTI → AT+CMGR → AT+CMGD; those stored while away with AT+CMGL).
+import type { DriverHost, OutgoingMessage } from '../driver.js';
+import type { AgentLog } from '../bridge-agent-options.js';
+import { AtCommandError, type AtChannel, type Urc } from './at-channel.js';
+import { InboundParts } from './inbound-parts.js';
+import { reportOutcome, sendFailure } from './modem-errors.js';
+import { decodePdu, PduError } from './sms-decode.js';
+import { encodeSubmit, type SubmitPdu } from './sms-submit.js';
+
+export interface ModemSmsOptions {
+  commandTimeoutMs: number;
+  /** AT+CMGS waits for the network: longer than other commands. */
+  sendTimeoutMs: number;
+  log?: AgentLog;
+}
+
+/** A sent message waiting for its parts' status reports. */
+interface Tracked {
+  msgId: string;
+  partsLeft: number;
+  isSettled: boolean;
+}
+
+export class ModemSms {
+  private at: AtChannel | undefined;
+  private readonly queue: OutgoingMessage[] = [];
+  private isSending = false;
+  private reference = 0;
+  /** By TP-MR (0–255, reused by the modem after 256 messages: the newest wins). */
+  private readonly tracked = new Map<number, Tracked>();
+  private readonly parts = new InboundParts();
+
+  constructor(
+    private readonly host: DriverHost,
+    private readonly options: ModemSmsOptions,
+  ) {}
+
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  /** The modem is ready: send what waited, and collect what arrived while we were away. */
+  attach(at: AtChannel): void {
+    this.at = at;
+    void this.readStored(at);
+    this.pump();
+  }
+
+  detach(): void {
+    this.at = undefined;
+  }
+
+  send(message: OutgoingMessage): void {
+    this.queue.push(message);
+    this.pump();
+  }
+
+  /** Messages not yet handed to the modem (the agent's delete-message-queue, or a locked SIM). */
+  drain(): OutgoingMessage[] {
+    return this.queue.splice(0);
+  }
+
+  urc(urc: Urc): void {
+    const at = this.at;
+    const stored = /^\+C(MTI|DSI):\s*"?\w*"?\s*,\s*(\d+)/.exec(urc.line);
+    if (stored && at) return void this.readAndDelete(at, Number(stored[2]));
+    if (urc.line.startsWith('+CDS:') && urc.pdu) this.handlePdu(urc.pdu);
+  }
+
+  private pump(): void {
+    const at = this.at;
+    if (!at || this.isSending) return;
+    const message = this.queue.shift();
+    if (!message) return;
+    this.isSending = true;
+    void this.sendOne(at, message).finally(() => {
+      this.isSending = false;
+      this.pump();
+    });
+  }
+
+  private async sendOne(at: AtChannel, message: OutgoingMessage): Promise<void> {
+    let pdus: SubmitPdu[];
+    try {
+      this.reference = (this.reference + 1) & 0xff;
+      pdus = encodeSubmit(message.number, message.text, { isStatusReportRequested: true, reference: this.reference });
+    } catch (error) {
+      return this.host.failed(message.msgId, `cannot send as SMS: ${(error as Error).message}`, false);
+    }
+    const tracked: Tracked = { msgId: message.msgId, partsLeft: pdus.length, isSettled: false };
+    let sentParts = 0;
+    try {
+      for (const pdu of pdus) {
+        const lines = await at.run(`AT+CMGS=${pdu.tpduLength}`, this.options.sendTimeoutMs, pdu.hex);
+        const reference = /^\+CMGS:\s*(\d+)/.exec(lines.find((line) => line.startsWith('+CMGS:')) ?? '');
+        if (reference) this.tracked.set(Number(reference[1]), tracked);
+        sentParts += 1;
+      }
+    } catch (error) {
+      // The modem went away before taking any part: the message waits for it, at the head of the queue.
+      if (error instanceof AtCommandError && error.result === 'closed' && sentParts === 0) return void this.queue.unshift(message);
+      const failure = sendFailure(error);
+      return this.host.failed(message.msgId, sentParts > 0 ? `${failure.reason} (after ${sentParts} of ${pdus.length} parts)` : failure.reason, failure.retryable);
+    }
+    this.host.sent(message.msgId);
+  }
+
+  private async readStored(at: AtChannel): Promise<void> {
+    try {
+      // 4 = all messages, in PDU mode: each +CMGL line is followed by its PDU.
+      const lines = await at.run('AT+CMGL=4', this.options.commandTimeoutMs);
+      for (let i = 0; i < lines.length; i += 1) {
+        const index = /^\+CMGL:\s*(\d+)/.exec(lines[i]!);
+        if (!index || i + 1 >= lines.length) continue;
+        const stat = Number(/^\+CMGL:\s*\d+\s*,\s*(\d+)/.exec(lines[i]!)?.[1]);
+        // Stored unsent/sent messages (stat 2, 3) are the SIM owner's drafts: left alone.
+        if (stat <= 1) this.handlePdu(lines[i + 1]!);
+        i += 1;
+        if (stat <= 1) await at.run(`AT+CMGD=${index[1]}`, this.options.commandTimeoutMs);
+      }
+    } catch (error) {
+      this.options.log?.warn({ err: (error as Error).message }, 'could not read the messages stored on the modem');
+    }
+  }
+
+  private async readAndDelete(at: AtChannel, index: number): Promise<void> {
+    try {
+      const lines = await at.run(`AT+CMGR=${index}`, this.options.commandTimeoutMs);
+      const at0 = lines.findIndex((line) => line.startsWith('+CMGR:'));
+      if (at0 >= 0 && lines[at0 + 1]) this.handlePdu(lines[at0 + 1]!);
+      await at.run(`AT+CMGD=${index}`, this.options.commandTimeoutMs);
+    } catch (error) {
+      this.options.log?.warn({ index, err: (error as Error).message }, 'could not read a message from the modem');
+    }
+  }
+
+  private handlePdu(hex: string): void {
+    let pdu: ReturnType<typeof decodePdu>;
+    try {
+      pdu = decodePdu(hex);
+    } catch (error) {
+      if (!(error instanceof PduError)) throw error;
+      this.options.log?.warn({ err: error.message }, 'the modem handed over a PDU that cannot be read');
+      return;
+    }
+    if (pdu.kind === 'status-report') return this.statusReport(pdu.reference, pdu.status);
+    if (pdu.kind !== 'deliver') return;
+    const whole = this.parts.add(pdu);
+    if (whole) this.host.received({ number: whole.from.replace(/^\+/, ''), text: whole.text, type: 1, application: 3 });
+  }
+
+  private statusReport(reference: number, status: number): void {
+    const tracked = this.tracked.get(reference);
+    if (!tracked || tracked.isSettled) return;
+    const outcome = reportOutcome(status);
+    if (outcome === 'pending') return;
+    this.tracked.delete(reference);
+    if (outcome === 'failed') {
+      tracked.isSettled = true;
+      return this.host.failed(tracked.msgId, `the network could not deliver it (status report TP-ST 0x${status.toString(16).padStart(2, '0')})`, false);
+    }
+    tracked.partsLeft -= 1;
+    if (tracked.partsLeft === 0) {
+      tracked.isSettled = true;
+      this.host.delivered(tracked.msgId);
+    }
+  }
+}
