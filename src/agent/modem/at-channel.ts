@@ -66,18 +66,17 @@ export class AtChannel {
   /** Text from the modem. */
   feed(text: string): void {
     this.buffer += text;
-    // The SMS prompt "> " ends no line: answer it as soon as it shows.
-    if (this.current?.pdu !== undefined && /(^|\r\n)> ?$/.test(this.buffer)) {
-      this.buffer = '';
-      this.link.write(`${this.current.pdu}\u001a`);
-      this.current.pdu = undefined;
-      return;
-    }
     let end: number;
     while ((end = this.buffer.search(/[\r\n]/)) >= 0) {
       const line = this.buffer.slice(0, end).trim();
       this.buffer = this.buffer.slice(end + 1);
       if (line) this.line(line);
+    }
+    // The SMS prompt "> " ends no line: answered once the lines before it (URCs, often) are handled.
+    if (this.current?.pdu !== undefined && /^> ?$/.test(this.buffer)) {
+      this.buffer = '';
+      this.link.write(`${this.current.pdu}\u001a`);
+      this.current.pdu = undefined;
     }
     if (this.buffer.length > 65_536) this.buffer = ''; // line noise without line ends: drop it
   }

@@ -51,6 +51,8 @@ export class ModemCalls {
       this.host.callStatus(conference, member.callId, status, duration, reason ?? note);
     };
     const members: Member[] = conference.members.map((member) => ({ ...member, isOver: false }));
+    // AT+CHLD=2 with no active call would take a held one back: only an active call is put on hold.
+    let hasActiveCall = false;
     try {
       for (const [i, member] of members.entries()) {
         const hasCallUp = members.some((other) => other.answeredAt !== undefined && !other.isOver);
@@ -58,9 +60,12 @@ export class ModemCalls {
           report(member, 'cancelled', 0, 'this modem cannot join calls (no AT+CHLD=3): one-to-one call with the first member only');
           continue;
         }
-        if (hasCallUp) await at.run('AT+CHLD=2', this.options.commandTimeoutMs);
+        if (hasActiveCall) await at.run('AT+CHLD=2', this.options.commandTimeoutMs);
+        hasActiveCall = false;
         await this.dial(at, member, report);
-        if (member.answeredAt !== undefined && hasCallUp) await at.run('AT+CHLD=3', this.options.commandTimeoutMs);
+        if (member.answeredAt === undefined) continue;
+        if (hasCallUp) await at.run('AT+CHLD=3', this.options.commandTimeoutMs);
+        hasActiveCall = true;
       }
       await this.untilAllEnded(at, members, report);
     } catch (error) {
