@@ -66,7 +66,8 @@ describe.skipIf(!HAS_SOCAT)('a GSM modem as a device of a project', () => {
     const text = 'Your code is 4711 — valid for 10 minutes. Ответьте «да», чтобы подтвердить.';
     const pushed = await g.t.post('push', { token: g.t.apiToken, application: 3, globalmessage: text, data: [{ number: '15550001111' }] });
     expect(pushed.status).toBe(100);
-    await waitUntil(() => sim.submitted.length > 0, 20_000);
+    // 77 characters outside GSM-7: two UCS-2 parts.
+    await waitUntil(() => sim.submitted.length === 2, 20_000);
     expect(sim.submitted.map((part) => part.text).join('')).toBe(text);
     expect(sim.submitted[0]).toMatchObject({ to: '+15550001111', isStatusReportRequested: true, dcs: 8 });
     await waitUntil(async () => {
