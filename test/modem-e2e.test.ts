@@ -17,6 +17,13 @@ import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-re
 
 if (!HAS_SOCAT) console.warn(NO_SOCAT_MESSAGE);
 
+/** waitUntil, saying which step did not happen. */
+async function step(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
+  await waitUntil(check, 30_000).catch((error: unknown) => {
+    throw new Error(`${what} did not happen in time`, { cause: error });
+  });
+}
+
 describe.skipIf(!HAS_SOCAT)('a GSM modem as a device of a project', () => {
   let cli: BuiltCli;
   let g: ListeningGateway;
@@ -67,28 +74,28 @@ describe.skipIf(!HAS_SOCAT)('a GSM modem as a device of a project', () => {
     const pushed = await g.t.post('push', { token: g.t.apiToken, application: 3, globalmessage: text, data: [{ number: '15550001111' }] });
     expect(pushed.status).toBe(100);
     // 77 characters outside GSM-7: two UCS-2 parts.
-    await waitUntil(() => sim.submitted.length === 2, 20_000);
+    await step('the modem receiving both parts', () => sim.submitted.length === 2);
     expect(sim.submitted.map((part) => part.text).join('')).toBe(text);
     expect(sim.submitted[0]).toMatchObject({ to: '+15550001111', isStatusReportRequested: true, dcs: 8 });
-    await waitUntil(async () => {
+    await step('delivery-report saying delivered', async () => {
       const report = await g.t.post('delivery-report', { token: g.t.apiToken, push_id: pushed.push_id });
       return report.data?.[0]?.status === '1';
-    }, 20_000);
-    await waitUntil(() => receiver.calls.some((call) => call.path === '/events' && JSON.stringify(call.fields).includes('"state":"delivered"')), 20_000);
+    });
+    await step('the event webhook receiving delivered', () => receiver.calls.some((call) => call.path === '/events' && JSON.stringify(call.fields).includes('"state":"delivered"')));
     const delivered = receiver.calls.filter((call) => call.path === '/events').flatMap((call) => (call.fields as { data: Record<string, unknown>[] }).data).find((item) => item.state === 'delivered');
     expect(delivered).toMatchObject({ push_id: String(pushed.push_id), number: '15550001111', status: '1' });
-  });
+  }, 120_000);
 
   it('forwards an SMS the modem receives to the global webhook', async () => {
     sim.receive('+15557770000', 'Yes, confirmed. Thank you!');
-    await waitUntil(() => receiver.calls.some((call) => call.path === '/inbound'), 20_000);
+    await step('the global webhook receiving the SMS', () => receiver.calls.some((call) => call.path === '/inbound'));
     const call = receiver.calls.find((each) => each.path === '/inbound')!;
     expect(call.fields).toMatchObject({ number: '15557770000', message_in_raw: 'Yes, confirmed. Thank you!', application: 3, type: 1 });
     expect(sim.stored()).toBe(0);
-  });
+  }, 60_000);
 
   it('shows the modem in device-status with its signal and operator', async () => {
-    await waitUntil(async () => (await g.t.post('device-status', { token: g.t.apiToken })).mobile_signal_strength === '65', 20_000);
+    await step('device-status showing the signal', async () => (await g.t.post('device-status', { token: g.t.apiToken })).mobile_signal_strength === '65');
     expect(await g.t.post('device-status', { token: g.t.apiToken })).toMatchObject({ device_id: 'usb-modem', network_operator: 'Sim Telecom', internet_status: '4G', wifi_signal_strength: 'Not Connected' });
-  });
+  }, 60_000);
 });

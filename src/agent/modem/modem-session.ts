@@ -100,6 +100,7 @@ export class ModemSession {
     this.link = undefined;
     this.at?.close();
     this.at = undefined;
+    if (this.isClosed) return; // the driver closed it: nothing lost, nothing to reopen
     const reason = error?.message ?? 'the serial port closed';
     this.host.lost(reason);
     this.retry(reason);
