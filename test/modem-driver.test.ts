@@ -61,8 +61,8 @@ describe.skipIf(!HAS_SOCAT)('modem driver on a simulated modem', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(simOptions: SimModemOptions = {}, options: Partial<ModemDriverOptions> = {}): Promise<void> {
-    sim = await SimModem.open(pty.simPath, simOptions);
+  async function start(simOptions: SimModemOptions = {}, options: Partial<ModemDriverOptions> = {}, opened?: SimModem): Promise<void> {
+    sim = opened ?? (await SimModem.open(pty.simPath, simOptions));
     driver = modemDriver({ port: pty.modemPath, callPollMs: 10, readingsMs: 60_000, backoff: { initialMs: 50, maxMs: 200 }, ...options })(host);
     await waitUntil(() => host.modemEvents('ready') > 0 || host.modemEvents('sim_locked') > 0);
   }
@@ -92,6 +92,13 @@ describe.skipIf(!HAS_SOCAT)('modem driver on a simulated modem', () => {
     expect(uniParts).toHaveLength(2);
     expect(uniParts.map((part) => part.text).join('')).toBe(unicode);
     expect(uniParts[0]!.concat!.reference).not.toBe(longParts[0]!.concat!.reference);
+  });
+
+  it('counts a status report that comes in the same read as the +CMGS answer', async () => {
+    await start({ reportDelayMs: 0 });
+    driver!.send(sms('fast', 'a fast network'));
+    await waitUntil(() => host.reports.length === 2);
+    expect(host.reports).toEqual([{ report: 'sent', msgId: 'fast' }, { report: 'delivered', msgId: 'fast' }]);
   });
 
   it('matches +CDSI status reports stored by the modem, reads them and deletes them', async () => {
@@ -135,6 +142,19 @@ describe.skipIf(!HAS_SOCAT)('modem driver on a simulated modem', () => {
       { number: '15557770002', text: 'Здравствуйте', type: 1, application: 3 },
     ]);
     await waitUntil(() => sim.stored() === 0);
+  });
+
+  it('forwards messages stored while it was away (AT+CMGL) and a PDU read twice only once', async () => {
+    const opened = await SimModem.open(pty.simPath);
+    opened.receive('+15557770003', 'stored while the agent was away', { quiet: true });
+    await start({}, {}, opened);
+    await waitUntil(() => host.inbound.length === 1);
+    expect(host.inbound[0]).toMatchObject({ number: '15557770003', text: 'stored while the agent was away' });
+    // The same PDU again (same time stamp): what a message both listed and announced looks like.
+    sim.receive('+15557770003', 'stored while the agent was away');
+    sim.receive('+15557770004', 'a new one');
+    await waitUntil(() => host.inbound.length === 2 && sim.stored() === 0);
+    expect(host.inbound.map((message) => message.text)).toEqual(['stored while the agent was away', 'a new one']);
   });
 
   it('enters the SIM PIN once, and never again after a refusal', async () => {

@@ -15,6 +15,8 @@ export interface SimModemOptions {
   supportsConference?: boolean;
   /** Status report sent for each part sent: a TP-ST, or none (default 0, received). */
   reportStatus?: number | 'none';
+  /** Time from the +CMGS answer to its +CDS; 0 sends both in one write, as a fast network may (default 5). */
+  reportDelayMs?: number;
   /** How each dialed number's call goes (default: answered). */
   callOutcome?: (number: string) => 'answer' | 'busy' | 'no_answer';
 }
@@ -175,14 +177,15 @@ export class SimModem {
     if (decoded.kind !== 'submit') return this.answer('+CMS ERROR: 304');
     this.submitted.push(decoded);
     const reference = this.nextReference++ & 0xff;
-    this.answer(`+CMGS: ${reference}`, 'OK');
+    const answer = `\r\n+CMGS: ${reference}\r\n\r\nOK\r\n`;
     const status = this.options.reportStatus ?? 0;
-    if (status === 'none' || !decoded.isStatusReportRequested) return;
+    if (status === 'none' || !decoded.isStatusReportRequested) return this.write(answer);
     const report = statusReportPdu(reference, decoded.to, status);
-    this.later(5, () => {
-      if (this.options.storesStatusReports) this.write(`\r\n+CDSI: "SR",${this.store(0, report)}\r\n`);
-      else this.write(`\r\n+CDS: ${report.length / 2 - 1}\r\n${report}\r\n`);
-    });
+    const urc = () => (this.options.storesStatusReports ? `\r\n+CDSI: "SR",${this.store(0, report)}\r\n` : `\r\n+CDS: ${report.length / 2 - 1}\r\n${report}\r\n`);
+    const delay = this.options.reportDelayMs ?? 5;
+    if (delay === 0) return this.write(answer + urc());
+    this.write(answer);
+    this.later(delay, () => this.write(urc()));
   }
 
   private dial(number: string): void {

@@ -23,7 +23,8 @@ export interface Urc {
   pdu?: string;
 }
 
-const FINAL_ERRORS = ['ERROR', 'BUSY', 'NO CARRIER', 'NO ANSWER', 'NO DIALTONE'];
+/** Final results of a dial; for other commands these are a call ending (a URC), e.g. during an AT+CLCC poll. */
+const DIAL_RESULTS = ['BUSY', 'NO CARRIER', 'NO ANSWER', 'NO DIALTONE'];
 const URC_PREFIXES = ['+CMTI:', '+CDSI:', '+CDS:', '+CMT:', 'RING', '+CRING:', '+CLIP:', '+CREG:', '+CCWA:', '^', '+QIND:', '+CIEV:'];
 /** URCs followed by a PDU line (PDU mode). */
 const URCS_WITH_PDU = ['+CDS:', '+CMT:'];
@@ -116,7 +117,8 @@ export class AtChannel {
       const code = /^\d+$/.test(error[2]!) ? Number(error[2]) : undefined;
       return this.finish(() => current.reject(new AtCommandError(current.command, `+${error[1]} ERROR`, code, code === undefined ? error[2]! : '')));
     }
-    if (FINAL_ERRORS.includes(line)) return this.finish(() => current.reject(new AtCommandError(current.command, line, undefined, '')));
+    if (line === 'ERROR' || (DIAL_RESULTS.includes(line) && current.command.startsWith('ATD'))) return this.finish(() => current.reject(new AtCommandError(current.command, line, undefined, '')));
+    if (DIAL_RESULTS.includes(line)) return this.onUrc({ line });
     current.lines.push(line);
   }
 

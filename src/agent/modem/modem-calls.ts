@@ -37,6 +37,8 @@ interface Member {
 }
 
 export class ModemCalls {
+  private failedPolls = 0;
+
   constructor(
     private readonly host: DriverHost,
     private readonly options: ModemCallsOptions,
@@ -89,7 +91,9 @@ export class ModemCalls {
     const startedAt = this.options.now();
     for (;;) {
       await this.pause();
-      const call = listed(await at.run('AT+CLCC', this.options.commandTimeoutMs)).find((each) => sameNumber(each.number, member.number) && each.stat !== 1);
+      const calls = await this.list(at);
+      if (!calls) continue;
+      const call = calls.find((each) => sameNumber(each.number, member.number) && each.stat !== 1);
       if (!call) return report(member, 'cancelled', 0, 'no answer');
       if (call.stat === 0) {
         member.answeredAt = this.options.now();
@@ -104,11 +108,23 @@ export class ModemCalls {
 
   private async untilAllEnded(at: AtChannel, members: Member[], report: (member: Member, status: CallProgress, duration?: number) => void): Promise<void> {
     while (members.some((member) => !member.isOver)) {
-      const calls = listed(await at.run('AT+CLCC', this.options.commandTimeoutMs));
-      for (const member of members.filter((each) => !each.isOver)) {
-        if (!calls.some((call) => sameNumber(call.number, member.number))) report(member, 'completed', this.seconds(member));
+      const calls = await this.list(at);
+      for (const member of calls ? members.filter((each) => !each.isOver) : []) {
+        if (!calls!.some((call) => sameNumber(call.number, member.number))) report(member, 'completed', this.seconds(member));
       }
       if (members.some((member) => !member.isOver)) await this.pause();
+    }
+  }
+
+  /** The calls AT+CLCC lists; undefined when the modem answered ERROR this time (ten in a row end the conference). */
+  private async list(at: AtChannel): Promise<ListedCall[] | undefined> {
+    try {
+      const calls = listed(await at.run('AT+CLCC', this.options.commandTimeoutMs));
+      this.failedPolls = 0;
+      return calls;
+    } catch (error) {
+      if (!(error instanceof AtCommandError) || error.result !== 'ERROR' || ++this.failedPolls >= 10) throw error;
+      return undefined;
     }
   }
 

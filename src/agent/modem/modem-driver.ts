@@ -53,7 +53,7 @@ class ModemDriver implements Driver {
     private readonly options: ModemDriverOptions,
   ) {
     const commandTimeoutMs = options.commandTimeoutMs ?? 10_000;
-    this.sms = new ModemSms(host, { commandTimeoutMs, sendTimeoutMs: options.sendTimeoutMs ?? 60_000, ...(options.log && { log: options.log }) });
+    this.sms = new ModemSms(host, { commandTimeoutMs, sendTimeoutMs: options.sendTimeoutMs ?? 60_000, now: options.now ?? Date.now, ...(options.log && { log: options.log }) });
     this.calls = new ModemCalls(host, { commandTimeoutMs, pollMs: options.callPollMs ?? 1_000, ringTimeoutMs: options.ringTimeoutMs ?? 45_000, now: options.now ?? Date.now });
     this.session = new ModemSession(
       {

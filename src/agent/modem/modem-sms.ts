@@ -14,7 +14,11 @@ export interface ModemSmsOptions {
   /** AT+CMGS waits for the network: longer than other commands. */
   sendTimeoutMs: number;
   log?: AgentLog;
+  now: () => number;
 }
+
+/** How long a status report may wait for the +CMGS answer of its message. */
+const EARLY_REPORT_MS = 60_000;
 
 /** A sent message waiting for its parts' status reports. */
 interface Tracked {
@@ -30,6 +34,13 @@ export class ModemSms {
   private reference = 0;
   /** By TP-MR (0–255, reused by the modem after 256 messages: the newest wins). */
   private readonly tracked = new Map<number, Tracked>();
+  /**
+   * Status reports whose reference is not tracked yet: a fast network's report can come in the same
+   * read as the +CMGS answer, and is handled before the send that waits for that answer resumes.
+   */
+  private readonly early = new Map<number, { status: number; at: number }>();
+  /** PDUs read lately: a message listed by AT+CMGL and announced by +CMTI at once is read twice. */
+  private readonly recentPdus = new Set<string>();
   private readonly parts = new InboundParts();
 
   constructor(
@@ -91,10 +102,12 @@ export class ModemSms {
     }
     const tracked: Tracked = { msgId: message.msgId, partsLeft: pdus.length, isSettled: false };
     let sentParts = 0;
+    const references: number[] = [];
     try {
       for (const pdu of pdus) {
         const lines = await at.run(`AT+CMGS=${pdu.tpduLength}`, this.options.sendTimeoutMs, pdu.hex);
         const reference = /^\+CMGS:\s*(\d+)/.exec(lines.find((line) => line.startsWith('+CMGS:')) ?? '');
+        if (reference) references.push(Number(reference[1]));
         if (reference) this.tracked.set(Number(reference[1]), tracked);
         sentParts += 1;
       }
@@ -105,6 +118,16 @@ export class ModemSms {
       return this.host.failed(message.msgId, sentParts > 0 ? `${failure.reason} (after ${sentParts} of ${pdus.length} parts)` : failure.reason, failure.retryable);
     }
     this.host.sent(message.msgId);
+    for (const reference of references) this.applyEarly(reference);
+  }
+
+  /** A report that came before its +CMGS answer was read, applied once the message is reported sent. */
+  private applyEarly(reference: number): void {
+    const early = this.early.get(reference);
+    if (early === undefined) return;
+    this.early.delete(reference);
+    // An old report (a duplicate, or one for a message sent before a restart) must not settle a new message.
+    if (this.options.now() - early.at <= EARLY_REPORT_MS) this.statusReport(reference, early.status);
   }
 
   private async readStored(at: AtChannel): Promise<void> {
@@ -147,13 +170,22 @@ export class ModemSms {
     }
     if (pdu.kind === 'status-report') return this.statusReport(pdu.reference, pdu.status);
     if (pdu.kind !== 'deliver') return;
+    if (this.recentPdus.has(hex)) return;
+    this.recentPdus.add(hex);
+    if (this.recentPdus.size > 256) this.recentPdus.delete(this.recentPdus.values().next().value!);
     const whole = this.parts.add(pdu);
     if (whole) this.host.received({ number: whole.from.replace(/^\+/, ''), text: whole.text, type: 1, application: 3 });
   }
 
   private statusReport(reference: number, status: number): void {
     const tracked = this.tracked.get(reference);
-    if (!tracked || tracked.isSettled) return;
+    if (!tracked) {
+      // Kept for a send still waiting for its +CMGS answer; references repeat after 256, so few are kept.
+      this.early.set(reference, { status, at: this.options.now() });
+      if (this.early.size > 16) this.early.delete(this.early.keys().next().value!);
+      return;
+    }
+    if (tracked.isSettled) return;
     const outcome = reportOutcome(status);
     if (outcome === 'pending') return;
     this.tracked.delete(reference);
