@@ -29,6 +29,13 @@ describe('SMS-SUBMIT', () => {
     expect(pdu!.tpduLength).toBe(23);
   });
 
+  it('sends E.164 numbers as international and short codes and national numbers as dialled', () => {
+    expect(encodeSubmit('15550001111', 'x', PLAIN)[0]!.hex.slice(6, 10)).toBe('0B91');
+    expect(encodeSubmit('07700900123', 'x', PLAIN)[0]!.hex.slice(6, 10)).toBe('0B81');
+    expect(encodeSubmit('12345', 'x', PLAIN)[0]!.hex.slice(6, 10)).toBe('0581');
+    expect(() => encodeSubmit('call me', 'x', PLAIN)).toThrow(/not a phone number/);
+  });
+
   it('sets TP-SRR when a status report is wanted', () => {
     const [pdu] = encodeSubmit('46708251358', 'hellohello', { isStatusReportRequested: true, reference: 0 });
     expect(pdu!.hex.slice(2, 4)).toBe('31');

@@ -2,9 +2,12 @@
 // as swapped semi-octets; alphanumeric senders (type 0x50) carry GSM-7 text instead.
 import { septetsToText, unpackSeptets } from './gsm7.js';
 
-/** International numbers (E.164, what pushes carry) use type 0x91; anything else goes as "unknown" (0x81). */
+/**
+ * International numbers (E.164 with or without "+", what pushes carry) use type 0x91; short codes and
+ * national numbers (a leading 0) go as "unknown" (0x81), for the network to read as dialled.
+ */
 export function encodeAddress(number: string): Buffer {
-  const international = number.startsWith('+') || /^\d{8,}$/.test(number);
+  const international = number.startsWith('+') || /^[1-9]\d{7,}$/.test(number);
   const digits = number.replace(/^\+/, '');
   if (!/^\d{1,20}$/.test(digits)) throw new RangeError(`"${number}" is not a phone number`);
   return Buffer.concat([Buffer.from([digits.length, international ? 0x91 : 0x81]), swappedSemiOctets(digits)]);
