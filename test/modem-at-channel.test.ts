@@ -41,6 +41,16 @@ describe('AtChannel', () => {
     expect(await send).toEqual(['+CMGS: 7']);
   });
 
+  it('recognises the prompt when a URC follows it in the same read', async () => {
+    const { at, written, urcs } = channel();
+    const send = at.run('AT+CMGS=23', 1_000, 'ABCD');
+    at.feed('\r\n> \r\n+CMTI: "SM",2\r\n');
+    expect(written).toEqual(['AT+CMGS=23\r', 'ABCD\u001a']);
+    expect(urcs).toEqual([{ line: '+CMTI: "SM",2' }]);
+    at.feed('\r\n+CMGS: 8\r\n\r\nOK\r\n');
+    expect(await send).toEqual(['+CMGS: 8']);
+  });
+
   it('fails a command with no final result in time, says so, and goes on with the next', async () => {
     const timeouts: string[] = [];
     const { at, written } = channel(timeouts);

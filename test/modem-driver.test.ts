@@ -178,6 +178,8 @@ describe.skipIf(!HAS_SOCAT)('modem driver on a simulated modem', () => {
     await sim.close();
     await pty.stop(); // unplugged
     await waitUntil(() => host.modemEvents('disconnected') === 1);
+    driver!.send(sms('dropped', 'deleted from the queue while unplugged'));
+    expect(driver!.dropQueued!().map((message) => message.msgId)).toEqual(['dropped']);
     driver!.send(sms('later', 'sent once the modem is back'));
     expect(host.reports).toEqual([]);
     pty = await startPtyPair(dir); // plugged back

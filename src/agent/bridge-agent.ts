@@ -322,12 +322,13 @@ export class BridgeAgent {
         this.ledger.clear();
         this.reports.clear();
         this.queues.clearMessages();
+        this.driver?.dropQueued?.();
         this.queues.clearCalls();
         this.calls.clear();
         break;
       case 'delete-message-queue':
         // Held messages were acked: tell the gateway they will never be sent, so it can settle (refund) them.
-        for (const message of this.queues.clearMessages()) this.reportFailed(message.msgId, 'deleted from the device queue', false);
+        for (const message of [...this.queues.clearMessages(), ...(this.driver?.dropQueued?.() ?? [])]) this.reportFailed(message.msgId, 'deleted from the device queue', false);
         break;
       case 'delete-call-queue':
         this.queues.clearCalls();

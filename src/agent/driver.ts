@@ -71,6 +71,8 @@ export interface Driver {
   send(message: OutgoingMessage): void;
   /** Places a conference; a driver without calls reports every member cancelled. */
   call?(conference: OutgoingConference): void;
+  /** Takes back the messages it accepted but has not handed to the network yet (a modem waiting to be plugged back). */
+  dropQueued?(): OutgoingMessage[];
   /** Stops pending work (timers, a modem session); the agent is stopping. */
   close(): void;
 }

@@ -15,7 +15,7 @@ export interface SimModemOptions {
   supportsConference?: boolean;
   /** Status report sent for each part sent: a TP-ST, or none (default 0, received). */
   reportStatus?: number | 'none';
-  /** Time from the +CMGS answer to its +CDS; 0 sends both in one write, as a fast network may (default 5). */
+  /** Time from the +CMGS answer to its +CDS, which may land right after the next prompt; 0 sends both in one write (default 5). */
   reportDelayMs?: number;
   /** How each dialed number's call goes (default: answered). */
   callOutcome?: (number: string) => 'answer' | 'busy' | 'no_answer';

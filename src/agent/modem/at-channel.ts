@@ -76,8 +76,7 @@ export class AtChannel {
     // The SMS prompt "> " ends no line: answered once the lines before it (URCs, often) are handled.
     if (this.current?.pdu !== undefined && /^> ?$/.test(this.buffer)) {
       this.buffer = '';
-      this.link.write(`${this.current.pdu}\u001a`);
-      this.current.pdu = undefined;
+      this.writePdu(this.current);
     }
     if (this.buffer.length > 65_536) this.buffer = ''; // line noise without line ends: drop it
   }
@@ -106,6 +105,8 @@ export class AtChannel {
       return;
     }
     const current = this.current;
+    // A prompt that a URC followed in the same read arrives as a line of its own.
+    if (current?.pdu !== undefined && line === '>') return this.writePdu(current);
     if (!current) {
       // NO CARRIER / BUSY with no command waiting: a call ended; the call poller sees it too.
       return this.onUrc({ line });
@@ -120,6 +121,11 @@ export class AtChannel {
     if (line === 'ERROR' || (DIAL_RESULTS.includes(line) && current.command.startsWith('ATD'))) return this.finish(() => current.reject(new AtCommandError(current.command, line, undefined, '')));
     if (DIAL_RESULTS.includes(line)) return this.onUrc({ line });
     current.lines.push(line);
+  }
+
+  private writePdu(current: Pending): void {
+    this.link.write(`${current.pdu}\u001a`);
+    current.pdu = undefined;
   }
 
   /** An answer line that looks like a URC (+CMGR of a status report is not a +CDS). */

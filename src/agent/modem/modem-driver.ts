@@ -88,6 +88,10 @@ class ModemDriver implements Driver {
     this.nextConference();
   }
 
+  dropQueued(): OutgoingMessage[] {
+    return this.sms.drain();
+  }
+
   close(): void {
     clearInterval(this.readingsTimer);
     this.session.close();
