@@ -33,6 +33,7 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   'ipaddr.js': ['dispatch/reserved-addresses.ts'],
   baileys: ['channels/whatsapp-web/baileys-client.ts'],
   'file-type': ['media/media-type-detector.ts'],
+  'prom-client': ['metrics/prometheus.ts'],
 };
 
 function packageName(specifier: string): string {

@@ -15,12 +15,24 @@ import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.j
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
+import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
+import { registerOpenApiRoutes, type OpenApiRouteDeps } from './openapi-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
 export interface HttpServerDeps
-  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps {
+  extends PmRouteDeps,
+    PushRouteDeps,
+    DeviceRouteDeps,
+    WebhookRouteDeps,
+    ConferenceRouteDeps,
+    ChannelRouteDeps,
+    WhatsAppWebRouteDeps,
+    MetaWebhookRouteDeps,
+    TemplateRouteDeps,
+    MetricsRouteDeps,
+    OpenApiRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -89,7 +101,10 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     return reply.code(404).send(failure(new PickyError(Status.invalidRequest, `no endpoint ${request.method} ${path}`)));
   });
 
+  // First: its hook counts the answers of every route registered after it.
+  registerMetricsRoutes(app, deps);
   registerHealthRoutes(app, deps.readiness);
+  registerOpenApiRoutes(app, deps);
   registerPmRoutes(app, deps);
   registerPushRoutes(app, deps);
   registerDeviceRoutes(app, deps);

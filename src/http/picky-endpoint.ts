@@ -8,6 +8,7 @@ import { PickyError, Status, invalidRequest, type Account, type Authenticator, t
 import type { AuthThrottle } from './auth-throttle.js';
 import { readPickyInput, type PickyInput } from './picky-input.js';
 import { failure, httpStatusFor, type PickyAnswer } from './picky-response.js';
+import { recordEndpoint, type EndpointDoc } from './endpoint-doc.js';
 
 export const PICKY_PREFIXES = ['/app/api/v2/', '/api/v2/'] as const;
 
@@ -33,6 +34,8 @@ export interface PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends A
   name: string;
   auth: A;
   schema: S;
+  /** What /openapi.json, /docs and the typed client say of it: a new endpoint is documented here. */
+  doc: EndpointDoc;
   handle(input: Static<S>, caller: CallerOf<A>, context: RequestContext): Promise<unknown>;
 }
 
@@ -110,5 +113,6 @@ export function registerPickyEndpoint<S extends TObject | typeof RAW_INPUT, A ex
       throw error;
     }
   };
+  recordEndpoint(app, { name: endpoint.name, auth: endpoint.auth, schema: endpoint.schema === RAW_INPUT ? undefined : (endpoint.schema as TObject), doc: endpoint.doc });
   for (const prefix of PICKY_PREFIXES) app.post(`${prefix}${endpoint.name}`, handler);
 }
