@@ -44,6 +44,20 @@ export function codesOf(endpoint: Pick<DocumentedEndpoint, 'auth' | 'doc'>): Sta
 }
 
 const catalogs = new WeakMap<FastifyInstance, DocumentedEndpoint[]>();
+const routeLists = new WeakMap<FastifyInstance, { method: string; url: string }[]>();
+
+/** Keeps the list of every route registered on `app` (the document's coverage test reads it). */
+export function trackRoutes(app: FastifyInstance): void {
+  const routes: { method: string; url: string }[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+  });
+}
+
+export function registeredRoutes(app: FastifyInstance): readonly { method: string; url: string }[] {
+  return routeLists.get(app) ?? [];
+}
 
 export function recordEndpoint(app: FastifyInstance, endpoint: DocumentedEndpoint): void {
   if (endpoint.schema === undefined && endpoint.doc.request === undefined) {

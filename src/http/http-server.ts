@@ -17,6 +17,7 @@ import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-web
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
 import { registerOpenApiRoutes, type OpenApiRouteDeps } from './openapi-routes.js';
+import { trackRoutes } from './endpoint-doc.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
@@ -76,6 +77,8 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     // request read during shutdown is answered as usual; new connections are refused (see HttpCloser).
     return503OnClosing: false,
   });
+
+  trackRoutes(app);
 
   // Every body is read as bytes and interpreted by the endpoint: Picky clients send JSON, JSON inside a
   // `data` form field, or JSON with no content type at all, and all of them must work.

@@ -6,5 +6,5 @@ export { PICKY_PREFIXES, registerPickyEndpoint, checkInput, type PickyEndpoint, 
 export { success, failure } from './picky-response.js';
 export { PushRateLimit } from './push-rate-limit.js';
 export type { MetricsExposition } from './metrics-routes.js';
-export { documentedEndpoints, codesOf, COMMON_CODES, type DocumentedEndpoint, type EndpointDoc } from './endpoint-doc.js';
+export { documentedEndpoints, registeredRoutes, codesOf, COMMON_CODES, type DocumentedEndpoint, type EndpointDoc } from './endpoint-doc.js';
 export { buildOpenApiDocument, pascalName, PICKY_PATH_PREFIX } from './openapi-document.js';

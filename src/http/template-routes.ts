@@ -54,7 +54,7 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: TemplateRoute
     doc: {
       tag: 'Templates',
       summary: 'A template (or every template) with its review status: 1 pending, 2 WhatsApp review, 3 approved, 4 rejected',
-      codes: [Status.officialNotActive, Status.invalidTemplateId, Status.noTemplates],
+      codes: [Status.invalidTemplateId, Status.noTemplates],
       request: TemplateStatusRequest,
     },
     async handle(input, { project }) {
