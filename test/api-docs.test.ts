@@ -68,3 +68,13 @@ describe('docs/grafana-dashboard.json', () => {
     }
   });
 });
+
+describe('docs/operations.md', () => {
+  it('lists every switchboard_ metric the gateway exposes (process metrics as a family)', async () => {
+    const text = readFileSync(new URL('../docs/operations.md', import.meta.url), 'utf8');
+    const exposed = (await t.inject({ method: 'GET', url: '/metrics' })).body;
+    const names = [...exposed.matchAll(/^# TYPE (switchboard_\w+) /gm)].map((match) => match[1]!).filter((name) => !/^switchboard_(process|nodejs)_/.test(name));
+    expect(names.length).toBeGreaterThan(10);
+    for (const name of names) expect(text, name).toContain(`| \`${name}\` |`);
+  });
+});
