@@ -162,7 +162,7 @@ describe('every documented status is reachable', () => {
     await expectStatus('pm/change-billing', { ...master(), project_id: otherProjectId, service: 1, plan_id: 1 }, 100);
 
     // A delivery to replay: the inbound webhook of a received message.
-    const delivery = await t.gateway.storage.stores.webhooks.insert({ projectId: otherProjectId, kind: 'inbound', eventId: 'evt_probe', url: 'http://127.0.0.1:9/hook', format: 1, payload: '{}', inboundId: null, retrySchedule: [60_000] }, Date.now());
+    const delivery = await t.gateway.storage.stores.webhooks.insert({ projectId: otherProjectId, kind: 'inbound', eventId: 'evt_probe', url: 'http://127.0.0.1:9/hook', format: 'json', payload: '{}', inboundId: null, retrySchedule: [60_000] }, Date.now());
     await expectStatus('pm/webhook-replay', { ...master(), project_id: otherProjectId, delivery_id: delivery! }, 100);
 
     // The wallet cannot pay: 403 wherever something is charged.
