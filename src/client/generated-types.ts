@@ -677,7 +677,7 @@ export const ENDPOINTS = {
   "pm/webhook-replay": { auth: 'master', codes: [100, 401, 409, 410, 429, 500] },
   "push": { auth: 'project', codes: [100, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 429, 500, 804, 850] },
   "template-request": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500, 801] },
-  "template-status": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500, 801, 804, 817] },
+  "template-status": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500, 804, 817] },
   "whatsapp-pairing-code": { auth: 'project', codes: [100, 401, 404, 406, 408, 409, 410, 429, 500] },
   "whatsapp-qr": { auth: 'project', codes: [100, 401, 404, 408, 409, 410, 429, 500] },
 } as const;
