@@ -2,6 +2,7 @@
 // status the document gives an endpoint is one a request can really get from it — probed here, or, for
 // statuses that need a phone or Meta, in the suite named below (checked to assert it).
 import { readFileSync } from 'node:fs';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UNDOCUMENTED_PREFIXES, registeredRoutes } from '../src/http/index.js';
 import { startTestGateway, type TestGateway } from './support/test-gateway.js';
@@ -49,6 +50,16 @@ describe('/openapi.json', () => {
     expect(intro).toContain('/app/api/v2/');
     expect(intro).toContain('/bridge/v1');
     expect(intro).toContain('data=');
+  });
+
+  it('is valid against the OpenAPI 3.1 schema, every $ref resolving', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(document));
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    const refs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]!);
+    expect(refs.filter((name) => !(name in document.components.schemas))).toEqual([]);
   });
 
   it('documents every registered route, and only those', () => {
