@@ -90,6 +90,18 @@ export interface StateUpdate {
   isAttempt: boolean;
 }
 
+export interface MessageSearch {
+  projectId: number;
+  pushId?: number | undefined;
+  recipient?: string | undefined;
+  state?: MessageState | undefined;
+  /** Created at or after / before (ms since the epoch). */
+  from?: number | undefined;
+  until?: number | undefined;
+  beforeId?: number | undefined;
+  limit: number;
+}
+
 export interface MessageStore {
   findById(id: number): Promise<OutboundMessage | undefined>;
   findByIds(ids: readonly number[]): Promise<OutboundMessage[]>;
@@ -109,6 +121,8 @@ export interface MessageStore {
   updateStates(update: StateUpdate): Promise<number>;
   insertEvents(events: readonly MessageEvent[]): Promise<void>;
   timeline(messageId: number): Promise<MessageEvent[]>;
+  /** A project's messages, newest first, narrowed by what the console's search form gives. */
+  search(filter: MessageSearch): Promise<OutboundMessage[]>;
 }
 
 export interface DeviceStore {
