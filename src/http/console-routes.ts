@@ -1,9 +1,8 @@
 // The console's own API (docs/console.md): sign in and out, and the reads only the console needs —
-// message search and timelines, the wallet ledger, token changes by id, the phone pairing code.
+// message search and timelines, the wallet ledger, token changes by id.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MESSAGE_STATES, PickyError, Status, TOKEN_ACTIONS, formatCredits, invalidRequest, type ApiTokenService, type OutboundMessage, type ProjectService, type Storage, type WalletService } from '../core/index.js';
-import { pairingUri, qrPngBase64 } from '../qr/index.js';
 import type { AuthThrottle } from './auth-throttle.js';
 import { CSRF_HEADER, type ConsoleSessions } from './console-session.js';
 import { IdField, SmallIntegerField, registerPickyEndpoint, sendAnswer, type EndpointDeps } from './picky-endpoint.js';
@@ -17,7 +16,6 @@ export interface ConsoleRouteDeps extends EndpointDeps {
   wallet: WalletService;
   storage: Storage;
   throttle: AuthThrottle;
-  publicUrl(): string;
 }
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -178,18 +176,6 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDe
       if (token.projectId !== project.id) throw invalidRequest(`token ${input.token_id} is not a token of project ${project.id}`);
       await deps.tokens.setStatus(token, status);
       return success({ project_id: String(project.id), ...storedTokenView({ ...token, status }) });
-    },
-  });
-
-  registerPickyEndpoint(app, deps, {
-    name: 'console/phone-pairing',
-    auth: 'master',
-    console: 'only',
-    schema: Type.Object({ token: Type.String(), project_id: IdField }),
-    async handle(input, account) {
-      const project = await projects.get(account.id, input.project_id);
-      const uri = pairingUri(deps.publicUrl(), project.licenseKey);
-      return success({ project_id: String(project.id), server_url: deps.publicUrl(), license_key: project.licenseKey, pairing_uri: uri, qr_code_base64: await qrPngBase64(uri) });
     },
   });
 }
