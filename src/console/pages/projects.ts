@@ -41,7 +41,7 @@ function CreateProject({ reloadProjects, chooseProject }: PageProps) {
   };
   return html`<${Section} title="New project">
     <form class="inline" onSubmit=${submit}>
-      <label>Name <input name="name" required maxlength="100" /></label>
+      <label>Name <input name="name" required maxlength="20" /></label>
       <label>Billing plan <${PlanSelect} /></label>
       <button type="submit" disabled=${outcome.busy}>Create project</button>
     </form>
