@@ -185,13 +185,14 @@ describe('the console page', () => {
 describe('live updates', () => {
   it('streams a push snapshot to a signed-in page, and refuses one without the cookie', async () => {
     const g = await startListeningGateway();
+    const json = async (response: Response) => (await response.json()) as Record<string, any>;
     try {
-      expect((await (await fetch(`${g.url}/console/api/live?topic=push&project_id=${g.t.projectId}&push_id=1`)).json()).status).toBe(401);
+      expect((await json(await fetch(`${g.url}/console/api/live?topic=push&project_id=${g.t.projectId}&push_id=1`))).status).toBe(401);
       const signed = await fetch(`${g.url}/console/api/sign-in`, { method: 'POST', body: JSON.stringify({ token: g.t.masterToken }) });
       const cookie = signed.headers.get('set-cookie')!.split(';')[0]!;
       const pushed = await g.t.post('push', { token: g.t.apiToken, application: 1, globalmessage: 'live', data: [{ number: '15550001111' }] });
-      expect((await (await fetch(`${g.url}/console/api/live?topic=push&project_id=${g.t.projectId}&push_id=999`, { headers: { cookie } })).json()).status).toBe(410);
-      expect((await (await fetch(`${g.url}/console/api/live?topic=nothing&project_id=${g.t.projectId}`, { headers: { cookie } })).json()).status).toBe(410);
+      expect((await json(await fetch(`${g.url}/console/api/live?topic=push&project_id=${g.t.projectId}&push_id=999`, { headers: { cookie } }))).status).toBe(410);
+      expect((await json(await fetch(`${g.url}/console/api/live?topic=nothing&project_id=${g.t.projectId}`, { headers: { cookie } }))).status).toBe(410);
       const stream = await fetch(`${g.url}/console/api/live?topic=push&project_id=${g.t.projectId}&push_id=${pushed.push_id}`, { headers: { cookie }, signal: AbortSignal.timeout(10_000) });
       expect(stream.headers.get('content-type')).toContain('text/event-stream');
       const reader = stream.body!.getReader();

@@ -9,6 +9,7 @@ import { createTestAgent } from './support/agents.js';
 import { chromiumPath, launchChromium, type Browser } from './support/chromium.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { answer, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+import { FakeWhatsApp } from './support/fake-whatsapp.js';
 
 const executable = chromiumPath();
 if (!executable) console.warn('console browser suite skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); `apt-get install -y chromium` installs it');
@@ -23,6 +24,7 @@ describe.skipIf(!executable)('the web console in Chromium', () => {
   let apiToken = '';
   let projectId = '';
   let pushId = '';
+  const whatsapp = new FakeWhatsApp();
 
   const shot = (name: string) => page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
   const goTo = async (title: string) => {
@@ -36,7 +38,7 @@ describe.skipIf(!executable)('the web console in Chromium', () => {
     execFileSync(process.execPath, [new URL('../scripts/build-console.mjs', import.meta.url).pathname], { stdio: 'pipe' });
     receiver = await startWebhookReceiver();
     receiver.respond(answer(500, 'receiver down', 'text/plain'));
-    g = await startListeningGateway({ SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '50ms', SWITCHBOARD_WEBHOOK_POLL_MS: '50', SWITCHBOARD_WEBHOOK_BATCH_MS: '0' });
+    g = await startListeningGateway({ SWITCHBOARD_WEBHOOK_RETRY_SCHEDULE: '50ms', SWITCHBOARD_WEBHOOK_POLL_MS: '50', SWITCHBOARD_WEBHOOK_BATCH_MS: '0' }, { whatsappClients: whatsapp });
     browser = await launchChromium(executable!);
     page = await browser.context.newPage();
     page.setDefaultTimeout(15_000);
@@ -104,6 +106,27 @@ describe.skipIf(!executable)('the web console in Chromium', () => {
     // No reload: the page hears it over its live stream.
     await page.getByRole('row').filter({ hasText: 'Shop phone' }).getByText('online', { exact: true }).waitFor();
     await shot('devices');
+  });
+
+  it('pairs a WhatsApp Web channel: the QR code follows each new code until scanned, then CONNECTED', async () => {
+    await goTo('Channels');
+    await page.getByLabel('Name', { exact: true }).fill('Support line');
+    await page.getByRole('button', { name: 'Add a WhatsApp Web channel' }).click();
+    const qr = page.getByRole('img', { name: /WhatsApp Web QR code/ });
+    await qr.waitFor();
+    const first = await qr.getAttribute('src');
+    await shot('channels-whatsapp-qr');
+    // WhatsApp hands out a new code: the page shows it without a reload.
+    whatsapp.current.showQr('2@fake-qr-next');
+    await expect.poll(() => qr.getAttribute('src'), { timeout: 15_000 }).not.toBe(first);
+    await whatsapp.current.scan('15557654321');
+    const session = page.getByRole('region', { name: /^WhatsApp Web channel \d+$/ });
+    await session.getByText('CONNECTED', { exact: true }).waitFor();
+    await session.getByText('as +15557654321').waitFor();
+    await expect(qr.count()).resolves.toBe(0);
+    await page.getByRole('group', { name: 'Session commands' }).getByRole('button', { name: 'clearlogs' }).click();
+    await page.getByRole('status').filter({ hasText: 'clearlogs: done' }).waitFor();
+    await shot('channels-whatsapp-connected');
   });
 
   it('shows a push made with curl reach delivered in the message timeline', async () => {

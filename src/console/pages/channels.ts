@@ -6,13 +6,15 @@ import type { PageProps } from '../app.js';
 import { Notice, Section, Table, field, html, useAction } from '../ui.js';
 
 const WEB_COMMANDS = ['restart', 'restart-server', 'delete-message-queue', 'disconnect', 'clearlogs'];
+/** Commands that lose something (the queue, the link to the phone): asked for twice. */
+const DESTRUCTIVE = ['delete-message-queue', 'disconnect'];
 
 function PhonePairing({ project }: { project: Answer }) {
   return html`<${Section} title="Pair a phone">
     <div class="pairing">
       <img src=${`data:image/png;base64,${String(project.qr_code_base64)}`} width="180" height="180" alt="QR code to pair a phone with this project" />
       <div>
-        <p>Scan the code with the Switchboard app, or give the bridge agent the license key:</p>
+        <p>A phone app pairs by scanning this code (the bridge agent reads its text with <code>--pair</code>), or with the license key:</p>
         <p>License key: <code class="secret" data-testid="license-key">${project.license_key}</code></p>
         <pre><code>npx switchboard agent --server ${location.origin} --license ${project.license_key}</code></pre>
       </div>
@@ -37,7 +39,10 @@ function WebSession({ projectId, channel, onChanged }: { projectId: string; chan
     const number = field(event.target as HTMLFormElement, 'number');
     void run(async () => `Type ${String((await call('whatsapp-pairing-code', { project_id: projectId, channel_id: Number(channelId), number })).pairing_code)} on the phone (Linked devices → Link with phone number).`);
   };
-  const command = (name: string) => run(async () => `${name}: done, ${String((await call('device-action', { project_id: projectId, application: Number(channelId), command: name })).messages_cancelled)} messages cancelled.`);
+  const command = (name: string) => run(async () => {
+    if (DESTRUCTIVE.includes(name) && !confirm(`Run ${name} on channel ${channelId}?`)) return 'Cancelled.';
+    return `${name}: done, ${String((await call('device-action', { project_id: projectId, application: Number(channelId), command: name })).messages_cancelled)} messages cancelled.`;
+  });
   const status = live?.session_status ?? '…';
   return html`<${Section} title=${`WhatsApp Web channel ${channelId}`}>
     <p>Status: <strong class=${`badge web-${status}`} aria-live="polite">${status}</strong> ${live?.connected_number ? `as +${String(live.connected_number)}` : ''}</p>
@@ -75,6 +80,7 @@ function WebChannels({ project }: { project: Answer }) {
     void run(async () => {
       const created = await call('pm/create-channel', { project_id: projectId, application: 10, ...(name && { name }) });
       await reload();
+      (event.target as HTMLFormElement).reset();
       setOpenId(String(created.channel_id));
       return `Channel ${String(created.channel_id)} created.`;
     });

@@ -5,6 +5,8 @@ import { call, follow, type Answer } from '../api.js';
 import type { PageProps } from '../app.js';
 import { Notice, Table, html, useAction, when } from '../ui.js';
 
+/** Commands that lose queued work or the pairing: asked for twice. */
+const DESTRUCTIVE = ['reset', 'delete-message-queue', 'delete-call-queue'];
 const DEVICE_COMMANDS = ['restart', 'reset', 'delete-message-queue', 'delete-call-queue', 'stop-message-queue', 'resume-message-queue', 'stop-call-queue', 'resume-call-queue'];
 
 export function DevicesPage({ project }: PageProps) {
@@ -21,6 +23,7 @@ export function DevicesPage({ project }: PageProps) {
     event.preventDefault();
     const name = ((event.target as HTMLFormElement).elements.namedItem('command') as HTMLSelectElement).value;
     void run(async () => {
+      if (DESTRUCTIVE.includes(name) && !confirm(`Run ${name} on ${String(device.device_id)}?`)) return 'Cancelled.';
       const answer = await call('device-action', { project_id: projectId, device_id: device.device_id, command: name });
       return `${name} sent to ${String(device.device_id)}: ${String(answer.devices_reached)} device(s) reached, ${String(answer.messages_cancelled)} messages cancelled.`;
     });
