@@ -12,7 +12,7 @@ import { answer, startWebhookReceiver, type WebhookReceiver } from './support/we
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 
 const executable = chromiumPath();
-if (!executable) console.warn('console browser suite skipped: no Chromium at /usr/bin/chromium (or CHROMIUM_PATH); `apt-get install -y chromium` installs it');
+if (!executable) console.warn(`console browser suite skipped: no Chromium at ${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'}; \`apt-get install -y chromium\` installs it`);
 
 const SHOTS = new URL('../test-results/console/', import.meta.url).pathname;
 
