@@ -44,6 +44,18 @@ describe('console sign-in', () => {
     expect(String((await signIn()).response.headers['set-cookie'])).toMatch(/; Secure$/);
   });
 
+  it('answers malformed sign-ins with documented codes, never a stack trace', async () => {
+    for (const payload of ['not json', '{"token": 5}', '[]', '']) {
+      const response = await t.inject({ method: 'POST', url: '/console/api/sign-in', payload, headers: { 'content-type': 'application/json' } });
+      expect([401, 410], payload).toContain(response.json().status);
+      expect(response.body).not.toContain('at ');
+    }
+    const { cookie } = await signIn();
+    for (const query of ['', 'project_id=abc&topic=devices', `project_id=${t.projectId}&topic=push&push_id=-1`, `project_id=${t.projectId}&topic=whatsapp&channel_id=1`]) {
+      expect((await t.inject({ method: 'GET', url: `/console/api/live?${query}`, headers: { cookie } })).json().status, query).toBe(410);
+    }
+  });
+
   it('refuses a wrong token with 401 and sets no cookie', async () => {
     const { body, response } = await signIn('wrong');
     expect(body.status).toBe(401);
