@@ -4,7 +4,8 @@ import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/test-gateway.js';
+import { createHash } from 'node:crypto';
+import { ManualClock, startTestGateway, type TestGateway } from './support/test-gateway.js';
 import { startListeningGateway } from './support/listening-gateway.js';
 
 const DIST = new URL('../dist/console/', import.meta.url);
@@ -92,6 +93,27 @@ describe('console sign-in', () => {
     const response = await t.inject({ method: 'POST', url: '/console/api/sign-out', payload: {}, headers: { cookie, 'x-csrf-token': body.csrf_token } });
     expect(response.json().status).toBe(100);
     expect(String(response.headers['set-cookie'])).toMatch(/^sb_console=; Path=\/console; Max-Age=0; HttpOnly; SameSite=Strict/);
+    // The session is gone from the database: a copy of the cookie is worth nothing, on any node.
+    expect((await consolePost('pm/fetch-balance', { cookie, csrf: body.csrf_token })).status).toBe(401);
+    expect((await t.inject({ method: 'GET', url: '/console/api/session', headers: { cookie } })).json().status).toBe(401);
+  });
+
+  it('keeps only hashes of session ids, and ends a session at its expiry', async () => {
+    await t.close();
+    const clock = new ManualClock();
+    t = await startTestGateway({ clock });
+    const { cookie, body } = await signIn();
+    const id = cookie.split('=')[1]!;
+    const stored = await t.gateway.storage.stores.consoleSessions.find(createHash('sha256').update(id).digest('hex'));
+    expect(stored).toMatchObject({ accountId: 1, expiresAt: clock.now() + 8 * 3600_000 });
+    expect(JSON.stringify(stored)).not.toContain(id);
+    clock.advance(8 * 3600_000 - 1);
+    expect((await consolePost('pm/fetch-balance', { cookie, csrf: body.csrf_token })).status).toBe(100);
+    clock.advance(1);
+    expect((await consolePost('pm/fetch-balance', { cookie, csrf: body.csrf_token })).status).toBe(401);
+    // The next sign-in clears expired rows.
+    await signIn();
+    expect(await t.gateway.storage.stores.consoleSessions.find(stored!.idHash)).toBeUndefined();
   });
 });
 

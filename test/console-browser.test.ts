@@ -203,8 +203,11 @@ describe.skipIf(!executable)('the web console in Chromium', () => {
   });
 
   it('signs out, after which the console API refuses the old page', async () => {
+    const before = (await browser.context.cookies()).find((each) => each.name === 'sb_console')!;
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByLabel('Master token').waitFor();
+    const replayed = await fetch(`${g.url}/console/api/session`, { headers: { cookie: `sb_console=${before.value}` } });
+    expect(((await replayed.json()) as Record<string, unknown>).status).toBe(401);
     expect((await browser.context.cookies()).find((each) => each.name === 'sb_console' && each.value !== '')).toBeUndefined();
   });
 });

@@ -268,7 +268,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     templates: meta.templates,
     console: {
       sessions: new ConsoleSessions({
-        box: services.secrets,
+        store: () => storage.stores.consoleSessions,
         clock,
         authenticator: services.authenticator,
         lifetimeMs: CONSOLE_SESSION_MS,

@@ -224,6 +224,24 @@ export interface CallStore {
   countPending(projectId: number): Promise<number>;
 }
 
+/** A console sign-in; the cookie carries the random id whose hash is `idHash`. */
+export interface ConsoleSessionRecord {
+  idHash: string;
+  accountId: number;
+  /** The master token's hash when the session began: a changed token ends it. */
+  masterTokenHash: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface ConsoleSessionStore {
+  create(session: ConsoleSessionRecord): Promise<void>;
+  find(idHash: string): Promise<ConsoleSessionRecord | undefined>;
+  delete(idHash: string): Promise<void>;
+  /** Removes sessions expired before `at`; answers how many. */
+  deleteExpired(at: number): Promise<number>;
+}
+
 export interface Stores {
   accounts: AccountStore;
   wallet: WalletStore;
@@ -238,6 +256,7 @@ export interface Stores {
   calls: CallStore;
   whatsappWeb: WhatsAppWebStore;
   meta: MetaStore;
+  consoleSessions: ConsoleSessionStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -62,7 +62,7 @@ function registerSessionRoutes(app: FastifyInstance, deps: ConsoleRouteDeps, ses
         if (error instanceof PickyError && error.code === Status.authenticationFailed) deps.throttle.recordFailure(request.ip);
         throw error;
       }
-      const { cookie, session } = sessions.open(account, isHttps(request));
+      const { cookie, session } = await sessions.open(account, isHttps(request));
       return reply.header('set-cookie', cookie).header('cache-control', 'no-store').send(success({ csrf_token: session.csrfToken, expires_at: iso(session.expiresAt) }));
     } catch (error) {
       return fail(reply, error);
@@ -70,8 +70,8 @@ function registerSessionRoutes(app: FastifyInstance, deps: ConsoleRouteDeps, ses
   });
   app.post('/console/api/sign-out', async (request, reply) => {
     try {
-      await sessions.verify(request.headers.cookie, { header: request.headers[CSRF_HEADER] });
-      return reply.header('set-cookie', sessions.cleared(isHttps(request))).send(success());
+      const session = await sessions.verify(request.headers.cookie, { header: request.headers[CSRF_HEADER] });
+      return reply.header('set-cookie', await sessions.close(session, isHttps(request))).send(success());
     } catch (error) {
       return fail(reply, error);
     }

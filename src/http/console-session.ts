@@ -1,25 +1,14 @@
-// Console sign-in: the master token is exchanged once for a sealed, HTTP-only session cookie; each
-// state-changing console request also carries the session's CSRF token in a header.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { PickyError, Status, type Account, type Authenticator, type Clock, type SecretBox } from '../core/index.js';
+// Console sign-in: the master token is exchanged once for an HTTP-only session cookie holding a random
+// id (stored only as its hash); each state-changing console request also carries the session's CSRF
+// token in a header. Signing out deletes the session row, on every node at once.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { PickyError, Status, hashToken, type Account, type Authenticator, type Clock, type ConsoleSessionStore } from '../core/index.js';
 
 export const SESSION_COOKIE = 'sb_console';
 export const CSRF_HEADER = 'x-csrf-token';
 
-/** What the sealed cookie holds. No server-side row: any node sharing the secret key can open it. */
-interface SessionBody {
-  /** Account id. */
-  a: number;
-  /** The start of the master token's hash: a changed master token ends every session. */
-  h: string;
-  /** Expiry (ms since the epoch). */
-  e: number;
-  /** CSRF token, handed to the page at sign-in and checked against this copy. */
-  c: string;
-}
-
 export interface ConsoleSessionSettings {
-  box: SecretBox;
+  store: () => ConsoleSessionStore;
   clock: Clock;
   authenticator: Authenticator;
   lifetimeMs: number;
@@ -31,6 +20,7 @@ export interface ConsoleSession {
   account: Account;
   csrfToken: string;
   expiresAt: number;
+  idHash: string;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -41,6 +31,14 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+/**
+ * The CSRF token follows from the cookie's id, so nothing more is stored: a page reads it from sign-in
+ * (or GET /console/api/session), another site's page can neither read the cookie nor compute it.
+ */
+function csrfFor(id: string): string {
+  return createHash('sha256').update(`csrf:${id}`).digest('base64url');
+}
+
 function sameText(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -48,20 +46,27 @@ function sameText(a: string, b: string): boolean {
 }
 
 const unauthenticated = (detail: string) => new PickyError(Status.authenticationFailed, detail);
+const ID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 export class ConsoleSessions {
   constructor(private readonly settings: ConsoleSessionSettings) {}
 
-  /** A new session for the account the master token proved; answers the cookie to set and the CSRF token. */
-  open(account: Account, isHttps: boolean): { cookie: string; session: ConsoleSession } {
-    const expiresAt = this.settings.clock.now() + this.settings.lifetimeMs;
-    const body: SessionBody = { a: account.id, h: account.masterTokenHash.slice(0, 16), e: expiresAt, c: randomBytes(24).toString('base64url') };
-    const value = Buffer.from(this.settings.box.seal(JSON.stringify(body))).toString('base64url');
-    return { cookie: this.cookie(value, Math.floor(this.settings.lifetimeMs / 1000), isHttps), session: { account, csrfToken: body.c, expiresAt } };
+  /** A new session for the account the master token proved; answers the cookie to set and the session. */
+  async open(account: Account, isHttps: boolean): Promise<{ cookie: string; session: ConsoleSession }> {
+    const now = this.settings.clock.now();
+    const store = this.settings.store();
+    // Expired rows go as new ones come: the table holds at most the sessions of one lifetime.
+    await store.deleteExpired(now);
+    const id = randomBytes(32).toString('base64url');
+    const expiresAt = now + this.settings.lifetimeMs;
+    const idHash = hashToken(id);
+    await store.create({ idHash, accountId: account.id, masterTokenHash: account.masterTokenHash, expiresAt, createdAt: now });
+    return { cookie: this.cookie(id, Math.floor(this.settings.lifetimeMs / 1000), isHttps), session: { account, csrfToken: csrfFor(id), expiresAt, idHash } };
   }
 
-  /** The Set-Cookie value that ends a session in the browser. */
-  cleared(isHttps: boolean): string {
+  /** Ends the session (any node will refuse its cookie) and answers the Set-Cookie that clears it. */
+  async close(session: ConsoleSession, isHttps: boolean): Promise<string> {
+    await this.settings.store().delete(session.idHash);
     return this.cookie('', 0, isHttps);
   }
 
@@ -70,33 +75,28 @@ export class ConsoleSessions {
    * must match the session's token. Throws 401 otherwise.
    */
   async verify(cookieHeader: string | undefined, csrf?: { header: string | string[] | undefined }): Promise<ConsoleSession> {
-    const raw = cookieValue(cookieHeader, SESSION_COOKIE);
-    if (!raw) throw unauthenticated('not signed in to the console');
-    let body: SessionBody;
-    try {
-      body = JSON.parse(this.settings.box.open(Buffer.from(raw, 'base64url').toString())) as SessionBody;
-    } catch {
-      throw unauthenticated('console session is not valid; sign in again');
-    }
-    if (typeof body.e !== 'number' || body.e <= this.settings.clock.now()) throw unauthenticated('console session expired; sign in again');
+    const id = cookieValue(cookieHeader, SESSION_COOKIE);
+    if (!id) throw unauthenticated('not signed in to the console');
+    if (!ID_PATTERN.test(id)) throw unauthenticated('console session is not valid; sign in again');
+    const idHash = hashToken(id);
+    const stored = await this.settings.store().find(idHash);
+    if (!stored) throw unauthenticated('console session ended; sign in again');
+    if (stored.expiresAt <= this.settings.clock.now()) throw unauthenticated('console session expired; sign in again');
     const account = await this.settings.authenticator.account();
-    if (!account || account.id !== body.a || !account.masterTokenHash.startsWith(body.h)) throw unauthenticated('console session is for another master token; sign in again');
+    if (!account || account.id !== stored.accountId || account.masterTokenHash !== stored.masterTokenHash) throw unauthenticated('console session is for another master token; sign in again');
     if (account.isDisabled) throw new PickyError(Status.invalidUser, 'account is disabled');
+    const csrfToken = csrfFor(id);
     if (csrf) {
       const given = Array.isArray(csrf.header) ? csrf.header[0] : csrf.header;
-      if (typeof given !== 'string' || !sameText(given, body.c)) throw unauthenticated(`missing or wrong ${CSRF_HEADER} header`);
+      if (typeof given !== 'string' || !sameText(given, csrfToken)) throw unauthenticated(`missing or wrong ${CSRF_HEADER} header`);
     }
-    return { account, csrfToken: body.c, expiresAt: body.e };
-  }
-
-  isSecure(isHttps: boolean): boolean {
-    return isHttps || this.settings.isPublicHttps();
+    return { account, csrfToken, expiresAt: stored.expiresAt, idHash };
   }
 
   private cookie(value: string, maxAgeSeconds: number, isHttps: boolean): string {
     // Path=/console: the cookie is never even sent to the Picky API paths.
     const parts = [`${SESSION_COOKIE}=${value}`, 'Path=/console', `Max-Age=${maxAgeSeconds}`, 'HttpOnly', 'SameSite=Strict'];
-    if (this.isSecure(isHttps)) parts.push('Secure');
+    if (isHttps || this.settings.isPublicHttps()) parts.push('Secure');
     return parts.join('; ');
   }
 }
