@@ -34,6 +34,9 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   baileys: ['channels/whatsapp-web/baileys-client.ts'],
   'file-type': ['media/media-type-detector.ts'],
   'prom-client': ['metrics/prometheus.ts'],
+  // The browser console's view library, bundled into dist/console at build time.
+  preact: ['console/'],
+  htm: ['console/'],
 };
 
 function packageName(specifier: string): string {

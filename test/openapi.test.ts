@@ -64,7 +64,7 @@ describe('/openapi.json', () => {
 
   it('documents every registered route, and only those', () => {
     const toPath = (url: string) => url.replace(/^\/app\/api\/v2\//, '/api/v2/').replace(/:(\w+)/g, '{$1}');
-    const isLeftOut = (url: string) => Object.keys(UNDOCUMENTED_PREFIXES).some((prefix) => url.startsWith(prefix));
+    const isLeftOut = (url: string) => Object.keys(UNDOCUMENTED_PREFIXES).some((prefix) => url === prefix || url.startsWith(`${prefix}/`));
     const routes = new Set(registeredRoutes(t.gateway.http).filter(({ url }) => !isLeftOut(url)).map(({ method, url }) => `${method} ${toPath(url)}`));
     const documented = new Set(Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`)));
     expect([...routes].filter((route) => !documented.has(route))).toEqual([]);

@@ -45,6 +45,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   registerPickyEndpoint(app, deps, {
     name: 'device-status',
     auth: 'project',
+    console: 'also',
     schema: Type.Object({ token: Type.String(), application: Type.Optional(SmallIntegerField) }),
     doc: {
       tag: 'Devices',
@@ -74,6 +75,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   registerPickyEndpoint(app, deps, {
     name: 'device-action',
     auth: 'project',
+    console: 'also',
     schema: Type.Object({ token: Type.String(), command: Type.String(), application: Type.Optional(SmallIntegerField), device_id: Type.Optional(Type.String()) }),
     doc: {
       tag: 'Devices',

@@ -18,6 +18,9 @@ import { registerTemplateRoutes, type TemplateRouteDeps } from './template-route
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
 import { registerOpenApiRoutes, type OpenApiRouteDeps } from './openapi-routes.js';
 import { trackRoutes } from './endpoint-doc.js';
+import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.js';
+import { registerConsoleLive } from './console-live.js';
+import { registerConsoleStatic } from './console-static.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
@@ -33,7 +36,8 @@ export interface HttpServerDeps
     MetaWebhookRouteDeps,
     TemplateRouteDeps,
     MetricsRouteDeps,
-    OpenApiRouteDeps {
+    OpenApiRouteDeps,
+    ConsoleRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -41,6 +45,10 @@ export interface HttpServerDeps
   /** Time a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
   readiness: ReadinessCheck;
+  /** Where the built console lives (dist/console); served at /console when `console` is given. */
+  consoleDir: string;
+  /** Live console streams: how often they read the database, and how long one lasts. */
+  consoleLive: { pollMs: number; maxStreamMs: number };
 }
 
 /** Never `true`, which believes every hop of X-Forwarded-For: a client could pick its own address. */
@@ -117,5 +125,10 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerWhatsAppWebRoutes(app, deps);
   registerMetaWebhookRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  if (deps.console) {
+    registerConsoleRoutes(app, deps);
+    registerConsoleLive(app, { ...deps, ...deps.consoleLive, sessions: deps.console.sessions });
+    registerConsoleStatic(app, deps.consoleDir);
+  }
   return app;
 }

@@ -9,3 +9,4 @@ export type { MetricsExposition } from './metrics-routes.js';
 export { documentedEndpoints, registeredRoutes, codesOf, COMMON_CODES, type DocumentedEndpoint, type EndpointDoc } from './endpoint-doc.js';
 export { buildOpenApiDocument, pascalName, PICKY_PATH_PREFIX } from './openapi-document.js';
 export { UNDOCUMENTED_PREFIXES } from './openapi-other-paths.js';
+export { ConsoleSessions } from './console-session.js';

@@ -46,6 +46,7 @@ export function registerPushRoutes(app: FastifyInstance, deps: PushRouteDeps): v
   registerPickyEndpoint(app, deps, {
     name: 'delivery-report',
     auth: 'project',
+    console: 'also',
     schema: Type.Object({ token: Type.String(), push_id: IdField }),
     doc: {
       tag: 'Reports',
