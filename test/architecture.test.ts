@@ -34,6 +34,10 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   baileys: ['channels/whatsapp-web/baileys-client.ts'],
   'file-type': ['media/media-type-detector.ts'],
   serialport: ['agent/modem/serial-link.ts'],
+  'prom-client': ['metrics/prometheus.ts'],
+  // The browser console's view library, bundled into dist/console at build time.
+  preact: ['console/'],
+  htm: ['console/'],
 };
 
 function packageName(specifier: string): string {

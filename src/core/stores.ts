@@ -90,6 +90,18 @@ export interface StateUpdate {
   isAttempt: boolean;
 }
 
+export interface MessageSearch {
+  projectId: number;
+  pushId?: number | undefined;
+  recipient?: string | undefined;
+  state?: MessageState | undefined;
+  /** Created at or after / before (ms since the epoch). */
+  from?: number | undefined;
+  until?: number | undefined;
+  beforeId?: number | undefined;
+  limit: number;
+}
+
 export interface MessageStore {
   findById(id: number): Promise<OutboundMessage | undefined>;
   findByIds(ids: readonly number[]): Promise<OutboundMessage[]>;
@@ -101,6 +113,8 @@ export interface MessageStore {
   /** The head of the queue across channels, reading only what choosing a device needs. */
   peekQueued(channelIds: readonly number[], limit: number): Promise<QueuedHead[]>;
   countQueued(channelId: number): Promise<number>;
+  /** Queued messages by project and application, read through the partial queue index (metrics). */
+  queueDepth(): Promise<{ projectId: number; application: number; count: number }[]>;
   /** Messages queued or handed to a device but not yet sent, across channels. */
   countPending(channelIds: readonly number[]): Promise<number>;
   /** Messages handed to a device that has not reported them sent. */
@@ -109,6 +123,8 @@ export interface MessageStore {
   updateStates(update: StateUpdate): Promise<number>;
   insertEvents(events: readonly MessageEvent[]): Promise<void>;
   timeline(messageId: number): Promise<MessageEvent[]>;
+  /** A project's messages, newest first, narrowed by what the console's search form gives. */
+  search(filter: MessageSearch): Promise<OutboundMessage[]>;
 }
 
 export interface DeviceStore {
@@ -153,6 +169,8 @@ export interface WebhookStore {
   addEventItems(items: { projectId: number; item: string }[], at: number): Promise<void>;
   /** Projects with report items waiting to be batched: how many, and since when. */
   eventBacklog(): Promise<{ projectId: number; count: number; oldestAt: number }[]>;
+  /** When the longest-waiting pending delivery due by `now` fell due (metrics: the backlog's age). */
+  oldestDueAt(now: number): Promise<number | undefined>;
   /** Removes and answers up to `limit` items of a project, oldest first; concurrent takers never share one. */
   takeEventItems(projectId: number, limit: number): Promise<string[]>;
   /**
@@ -210,6 +228,24 @@ export interface CallStore {
   countPending(projectId: number): Promise<number>;
 }
 
+/** A console sign-in; the cookie carries the random id whose hash is `idHash`. */
+export interface ConsoleSessionRecord {
+  idHash: string;
+  accountId: number;
+  /** The master token's hash when the session began: a changed token ends it. */
+  masterTokenHash: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface ConsoleSessionStore {
+  create(session: ConsoleSessionRecord): Promise<void>;
+  find(idHash: string): Promise<ConsoleSessionRecord | undefined>;
+  delete(idHash: string): Promise<void>;
+  /** Removes sessions expired before `at`; answers how many. */
+  deleteExpired(at: number): Promise<number>;
+}
+
 export interface Stores {
   accounts: AccountStore;
   wallet: WalletStore;
@@ -224,6 +260,7 @@ export interface Stores {
   calls: CallStore;
   whatsappWeb: WhatsAppWebStore;
   meta: MetaStore;
+  consoleSessions: ConsoleSessionStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -15,12 +15,29 @@ import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.j
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
+import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
+import { registerOpenApiRoutes, type OpenApiRouteDeps } from './openapi-routes.js';
+import { trackRoutes } from './endpoint-doc.js';
+import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.js';
+import { registerConsoleLive } from './console-live.js';
+import { registerConsoleStatic } from './console-static.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
 export interface HttpServerDeps
-  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps {
+  extends PmRouteDeps,
+    PushRouteDeps,
+    DeviceRouteDeps,
+    WebhookRouteDeps,
+    ConferenceRouteDeps,
+    ChannelRouteDeps,
+    WhatsAppWebRouteDeps,
+    MetaWebhookRouteDeps,
+    TemplateRouteDeps,
+    MetricsRouteDeps,
+    OpenApiRouteDeps,
+    ConsoleRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -28,6 +45,10 @@ export interface HttpServerDeps
   /** Time a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
   readiness: ReadinessCheck;
+  /** Where the built console lives (dist/console); served at /console when `console` is given. */
+  consoleDir: string;
+  /** Live console streams: how often they read the database, and how long one lasts. */
+  consoleLive: { pollMs: number; maxStreamMs: number };
 }
 
 /** Never `true`, which believes every hop of X-Forwarded-For: a client could pick its own address. */
@@ -65,6 +86,8 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     return503OnClosing: false,
   });
 
+  trackRoutes(app);
+
   // Every body is read as bytes and interpreted by the endpoint: Picky clients send JSON, JSON inside a
   // `data` form field, or JSON with no content type at all, and all of them must work.
   app.removeAllContentTypeParsers();
@@ -89,7 +112,10 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     return reply.code(404).send(failure(new PickyError(Status.invalidRequest, `no endpoint ${request.method} ${path}`)));
   });
 
+  // First: its hook counts the answers of every route registered after it.
+  registerMetricsRoutes(app, deps);
   registerHealthRoutes(app, deps.readiness);
+  registerOpenApiRoutes(app, deps);
   registerPmRoutes(app, deps);
   registerPushRoutes(app, deps);
   registerDeviceRoutes(app, deps);
@@ -99,5 +125,10 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerWhatsAppWebRoutes(app, deps);
   registerMetaWebhookRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  if (deps.console) {
+    registerConsoleRoutes(app, deps);
+    registerConsoleLive(app, { ...deps, ...deps.consoleLive, sessions: deps.console.sessions });
+    registerConsoleStatic(app, deps.consoleDir);
+  }
   return app;
 }

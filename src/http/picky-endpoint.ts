@@ -6,8 +6,10 @@ import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PickyError, Status, invalidRequest, type Account, type Authenticator, type ProjectCaller } from '../core/index.js';
 import type { AuthThrottle } from './auth-throttle.js';
+import { consoleCaller, type ConsoleAccess } from './console-access.js';
 import { readPickyInput, type PickyInput } from './picky-input.js';
 import { failure, httpStatusFor, type PickyAnswer } from './picky-response.js';
+import { recordEndpoint, type EndpointDoc } from './endpoint-doc.js';
 
 export const PICKY_PREFIXES = ['/app/api/v2/', '/api/v2/'] as const;
 
@@ -28,7 +30,7 @@ export interface RequestContext {
   headers: FastifyRequest['headers'];
 }
 
-export interface PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind> {
+interface EndpointBase<S extends TObject | typeof RAW_INPUT, A extends AuthKind> {
   /** Path after the prefix: `push`, `pm/create-project`. */
   name: string;
   auth: A;
@@ -36,9 +38,32 @@ export interface PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends A
   handle(input: Static<S>, caller: CallerOf<A>, context: RequestContext): Promise<unknown>;
 }
 
+/**
+ * An endpoint on the Picky paths needs its `doc` (what /openapi.json, /docs and the typed client say of
+ * it): a new endpoint is documented here, next to its schema. Console-only endpoints have none.
+ */
+export type PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind> = EndpointBase<S, A> &
+  (
+    | {
+        doc: EndpointDoc;
+        /**
+         * Whether the console reaches it too, at `/console/api/<name>` with its session cookie instead of a
+         * token. Master endpoints default to 'also', project ones to 'never'.
+         */
+        console?: 'also' | 'never';
+      }
+    | {
+        /** Console-only: no Picky path, so no place in the public API description. */
+        console: 'only';
+        doc?: undefined;
+      }
+  );
+
 export interface EndpointDeps {
   authenticator: Authenticator;
   throttle: AuthThrottle;
+  /** The console's sessions; without them no `/console/api/` route is registered. */
+  console?: ConsoleAccess;
 }
 
 /** `/data/2/number` → `data[2].number`: how a client would name the field. */
@@ -96,10 +121,10 @@ export function sendAnswer(reply: FastifyReply, answer: PickyAnswer): FastifyRep
 }
 
 export function registerPickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind>(app: FastifyInstance, deps: EndpointDeps, endpoint: PickyEndpoint<S, A>): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, identify: (raw: PickyInput) => Promise<CallerOf<A>>) => {
     try {
       const raw = await readPickyInput(request.headers['content-type'], request.body as Buffer | undefined, request.query as Record<string, unknown>);
-      const caller = await authenticate(deps, endpoint.auth, raw, request.ip);
+      const caller = await identify(raw);
       const input = checkInput(endpoint.schema, raw);
       const result = await endpoint.handle(input, caller, { ip: request.ip, requestId: request.id, headers: request.headers });
       // A string is an answer already serialised (a stored idempotent response, or push's own).
@@ -110,5 +135,16 @@ export function registerPickyEndpoint<S extends TObject | typeof RAW_INPUT, A ex
       throw error;
     }
   };
-  for (const prefix of PICKY_PREFIXES) app.post(`${prefix}${endpoint.name}`, handler);
+  const reach = endpoint.console ?? (endpoint.auth === 'master' ? 'also' : 'never');
+  if (reach !== 'only') {
+    // The Picky paths know only the body's token: a console cookie never grants them anything.
+    const handler = (request: FastifyRequest, reply: FastifyReply) => answer(request, reply, (raw) => authenticate(deps, endpoint.auth, raw, request.ip));
+    for (const prefix of PICKY_PREFIXES) app.post(`${prefix}${endpoint.name}`, handler);
+  }
+  // Console-only endpoints are not part of the public API: neither in /openapi.json nor in the client.
+  if (reach !== 'only') recordEndpoint(app, { name: endpoint.name, auth: endpoint.auth, schema: endpoint.schema === RAW_INPUT ? undefined : (endpoint.schema as TObject), doc: endpoint.doc! });
+  const access = deps.console;
+  if (reach !== 'never' && access) {
+    app.post(`/console/api/${endpoint.name}`, (request, reply) => answer(request, reply, (raw) => consoleCaller(access, endpoint.auth, raw, request) as Promise<CallerOf<A>>));
+  }
 }
