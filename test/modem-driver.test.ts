@@ -174,20 +174,21 @@ describe.skipIf(!HAS_SOCAT)('modem driver on a simulated modem', () => {
   });
 
   it('survives the modem being unplugged and plugged back, and sends what waited meanwhile', async () => {
-    await start();
+    // Frequent readings: a hang-up the port's poller misses is then seen by the next write, as in production.
+    await start({}, { readingsMs: 200 });
     await sim.close();
     await pty.stop(); // unplugged
-    await waitUntil(() => host.modemEvents('disconnected') === 1);
+    await waitUntil(() => host.modemEvents('disconnected') === 1, 30_000);
     driver!.send(sms('dropped', 'deleted from the queue while unplugged'));
     expect(driver!.dropQueued!().map((message) => message.msgId)).toEqual(['dropped']);
     driver!.send(sms('later', 'sent once the modem is back'));
     expect(host.reports).toEqual([]);
     pty = await startPtyPair(dir); // plugged back
     sim = await SimModem.open(pty.simPath);
-    await waitUntil(() => host.modemEvents('ready') === 2, 15_000);
+    await waitUntil(() => host.modemEvents('ready') === 2, 30_000);
     await waitUntil(() => host.reports.some((report) => report.report === 'delivered'));
     expect(sim.submitted.map((part) => part.text)).toEqual(['sent once the modem is back']);
-  });
+  }, 90_000);
 
   it('places a conference: dials each member, holds and joins them, and reports each outcome', async () => {
     await start({ callOutcome: (number) => (number === '15550000002' ? 'busy' : 'answer') });
