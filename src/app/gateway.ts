@@ -39,6 +39,7 @@ import { randomBytes } from 'node:crypto';
 import { createLogger, type Logger } from './logger.js';
 import { detectMediaType } from '../media/index.js';
 import { loadSecretBox } from './secret-key-file.js';
+import { createGroupService } from './group-channels.js';
 import { wireMetaChannels, type MetaChannels } from './meta-channels.js';
 
 export interface GatewayOptions {
@@ -198,7 +199,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     storage,
     channels: services.channels,
     messages: services.messages,
-    events: new SessionEvents({ storage, inbound: services.inbound, messages: services.messages, clock, publicUrl: currentPublicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, mediaTimeoutMs: config.whatsappWebMediaTimeoutMs, logError }),
+    events: new SessionEvents({ storage, inbound: services.inbound, messages: services.messages, clock, publicUrl: currentPublicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, mediaTimeoutMs: config.whatsappWebMediaTimeoutMs, logError, groupEvent: (event) => services.webhooks.groupEvent(event) }),
     factory: options.whatsappClients ?? createBaileysClientFactory(),
     clock,
     nodeId: services.nodeId,
@@ -262,6 +263,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metaWebhooks: meta.intake,
     metaMedia: meta.media,
     templates: meta.templates,
+    groups: createGroupService({
+      storage,
+      channels: services.channels,
+      hub: webHub,
+      media,
+      accounts: meta.accounts,
+      graph: meta.graph,
+      clock,
+      nodeId: services.nodeId,
+      limits: { actionsPerHour: config.groupActionsPerHour, createsPerDay: config.groupCreatesPerDay },
+    }),
   });
   const httpCloser = new HttpCloser(http);
 

@@ -329,6 +329,19 @@ export const CONFIG_KEYS = {
     default: 30_000,
     description: 'Time limit for fetching one media URL of a push, and for downloading one received media item.',
   }),
+  // Group APIs: WhatsApp bans numbers that create groups or change members too quickly.
+  groupActionsPerHour: key({
+    env: 'SWITCHBOARD_GROUP_ACTIONS_PER_HOUR',
+    schema: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    default: 60,
+    description: 'Group changes (create, add or remove members and admins, subject, description, icon, invite link revoke, leave) one channel may make per hour, on the node that runs it; beyond it HTTP 429 (0 = no limit).',
+  }),
+  groupCreatesPerDay: key({
+    env: 'SWITCHBOARD_GROUP_CREATES_PER_DAY',
+    schema: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    default: 10,
+    description: 'Groups one channel may create per day (create-whatsapp-group), on the node that runs it; beyond it HTTP 429 (0 = no limit).',
+  }),
   // Meta channels: WhatsApp Cloud API (applications 8, 101, 121) and Messenger (5).
   metaGraphUrl: key({
     env: 'SWITCHBOARD_META_GRAPH_URL',

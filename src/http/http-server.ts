@@ -15,12 +15,13 @@ import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.j
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
+import { registerGroupRoutes, type GroupRouteDeps } from './group-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
 export interface HttpServerDeps
-  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps {
+  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps, GroupRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -99,5 +100,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerWhatsAppWebRoutes(app, deps);
   registerMetaWebhookRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  registerGroupRoutes(app, deps);
   return app;
 }
