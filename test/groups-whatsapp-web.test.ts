@@ -89,6 +89,22 @@ describe('create-whatsapp-group and group-details', () => {
     expect(s.whatsapp.groups.size).toBe(0);
   });
 
+  it('fetches the icon under the media rules before creating: a refused URL creates no group', async () => {
+    await pairedSuite();
+    expect(await s.post('create-whatsapp-group', { application: '10', group_subject: 'Team', number: ALICE, group_icon: `${s.hooks.url}/img/page.html` })).toMatchObject({
+      status: 410,
+      detail: 'group_icon: a JPEG or PNG image is needed (the URL served text/html)',
+    });
+    expect(s.whatsapp.groups.size).toBe(0);
+    await s.close();
+    // Private addresses are refused unless the operator allows them (test gateways do, by default).
+    s = await startWebSuite({ env: { SWITCHBOARD_ALLOW_PRIVATE_URLS: 'false' } });
+    await s.pair(OWN);
+    const refused = await s.post('create-whatsapp-group', { group_subject: 'Team', number: ALICE, group_icon: 'http://127.0.0.1:9/icon.png' });
+    expect(refused).toMatchObject({ status: 410, detail: expect.stringMatching(/^group_icon: media URL .*private or reserved address/) });
+    expect(s.whatsapp.groups.size).toBe(0);
+  });
+
   it('answers 835 when WhatsApp refuses the group, and 836 for a group it does not know', async () => {
     await pairedSuite();
     s.whatsapp.refuseGroupCreate = true;

@@ -203,8 +203,15 @@ export function createBaileysClientFactory(options: BaileysClientOptions = {}): 
         if (update.action === 'modify') return;
         events.onGroupParticipants({ groupJid: update.id, participants: update.participants.map((each) => participantJid(each as BaileysParticipant | string)), action: update.action });
       });
+      // Baileys emits groups.update for a change WhatsApp notified, and also with the whole metadata of
+      // every group whenever it refetches them (a "dirty" notice): only the first kind is a change, and
+      // only it comes without the participant list.
       socket.ev.on('groups.update', (updates) =>
-        events.onGroupsUpdate(updates.filter((each) => typeof each.id === 'string').map((each) => ({ groupJid: each.id!, ...(typeof each.subject === 'string' && { subject: each.subject }) }))),
+        events.onGroupsUpdate(
+          updates
+            .filter((each) => typeof each.id === 'string' && !Array.isArray(each.participants))
+            .map((each) => ({ groupJid: each.id!, ...(typeof each.subject === 'string' && { subject: each.subject }) })),
+        ),
       );
       return {
         version: version.join('.'),

@@ -64,8 +64,17 @@ export class WebGroupBackend implements GroupBackend {
     return fetched.data;
   }
 
-  async create(subject: string, numbers: string[]): Promise<GroupInfo> {
-    return infoOf(await this.ask('the new group', Status.cannotCreateGroup, () => this.client.groupCreate(subject, numbers.map(jidOf))));
+  async create(subject: string, numbers: string[], iconUrl: string | undefined): Promise<GroupInfo & { iconProblem?: string }> {
+    const icon = iconUrl ? await this.picture(iconUrl, 'group_icon') : undefined;
+    const info = infoOf(await this.ask('the new group', Status.cannotCreateGroup, () => this.client.groupCreate(subject, numbers.map(jidOf))));
+    if (!icon) return info;
+    try {
+      await this.ask('the icon', Status.cannotProcess, () => this.client.setPicture(info.groupId, icon), info.groupId);
+      return info;
+    } catch (error) {
+      if (!(error instanceof PickyError)) throw error;
+      return { ...info, iconProblem: error.detail ?? error.message };
+    }
   }
 
   async details(groupId: string): Promise<GroupInfo> {

@@ -45,7 +45,11 @@ export interface ProfileUpdate {
 export interface GroupBackend {
   /** For `detail` texts: "WhatsApp Web channel 12". */
   readonly label: string;
-  create(subject: string, numbers: string[]): Promise<GroupInfo>;
+  /**
+   * Creates the group; `iconUrl`'s image is fetched first (a refused URL creates nothing) and set once
+   * the group exists; a failure to set it is answered in `iconProblem`, not thrown: the group exists.
+   */
+  create(subject: string, numbers: string[], iconUrl: string | undefined): Promise<GroupInfo & { iconProblem?: string }>;
   details(groupId: string): Promise<GroupInfo>;
   participants(groupId: string, numbers: string[], action: ParticipantAction): Promise<ParticipantOutcome[]>;
   setSubject(groupId: string, subject: string): Promise<void>;

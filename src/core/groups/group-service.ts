@@ -41,10 +41,9 @@ export class GroupService {
     const icon = readImageUrl(raw.group_icon, 'group_icon');
     const { channelId, backend } = await this.groups(project, raw);
     this.deps.limits.take(channelId, true);
-    const info = await backend.create(subject, numbers);
+    const info = await backend.create(subject, numbers, icon);
     // The group exists from here on: a failed icon or invite code is said in `detail`, not as a failure.
-    const problems: string[] = [];
-    if (icon) await backend.setIcon(info.groupId, icon).catch((error: unknown) => problems.push(`group_icon not set: ${describe(error)}`));
+    const problems = info.iconProblem ? [`group_icon not set: ${info.iconProblem}`] : [];
     const link = await backend.inviteLink(info.groupId).catch((error: unknown) => (problems.push(`no invite link: ${describe(error)}`), ''));
     const added = new Set(info.participants.map((each) => each.number));
     const missing = numbers.filter((number) => !added.has(number));
