@@ -233,7 +233,7 @@ describe('group change limits', () => {
     const { group_id } = await createGroup([ALICE]);
     const second = await s.g.t.inject({ method: 'POST', url: '/api/v2/create-whatsapp-group', payload: { token: s.g.t.apiToken, group_subject: 'Two', number: ALICE } });
     expect(second.statusCode).toBe(429);
-    expect(second.json()).toMatchObject({ status: 429, message: 'Too Many Requests', detail: expect.stringMatching(/^the limit of 1 groups created a day on channel \d+ reached; retry in 86400 s/) });
+    expect(second.json()).toMatchObject({ status: 429, message: 'Too Many Requests', detail: expect.stringMatching(/^the limit of 1 groups created a day on channel \d+ reached; retry in \d+ s/) });
     expect((await s.post('update-group-info', { group_id, group_subject: 'A' })).status).toBe(100);
     expect((await s.post('add-group-members', { group_id, number: BOB })).status).toBe(100);
     const limited = await s.post('update-group-info', { group_id, group_subject: 'B' });
