@@ -105,6 +105,28 @@ describe('create-whatsapp-group and group-details', () => {
     expect(s.whatsapp.groups.size).toBe(0);
   });
 
+  it('answers odd types on every endpoint with a documented code, never a fault', async () => {
+    await pairedSuite();
+    const { group_id } = await createGroup();
+    const endpoints = ['create-whatsapp-group', 'add-group-admin', 'add-group-members', 'group-details', 'update-group-info', 'remove-group-members', 'generate-invite-link', 'delete-group-action', 'update-profile', 'two-step-verification'];
+    const odd: Record<string, unknown>[] = [
+      { number: null, data: [null] },
+      { group_id: {}, number: [[ALICE]] },
+      { group_id, number: [true], type: [], action: {} },
+      { group_id, group_subject: ['x'], group_icon: 5, application: 'ten' },
+      { about: 5, websites: [1], industry: '1.5', email: ['a'], profile_pic: 'javascript:alert(1)' },
+      { group_id: 'x'.repeat(300), pin: 123456.5, action: '0x1' },
+      { application: 99_999, group_id, number: ALICE },
+    ];
+    for (const endpoint of endpoints) {
+      for (const body of odd) {
+        const response = await s.g.t.inject({ method: 'POST', url: `/api/v2/${endpoint}`, payload: { token: s.g.t.apiToken, ...body } });
+        expect({ endpoint, body, http: response.statusCode }).toEqual({ endpoint, body, http: 200 });
+        expect(response.json().status, `${endpoint} ${JSON.stringify(body)}`).toBeOneOf([100, 404, 410, 833, 836, 838, 839, 840, 841, 842]);
+      }
+    }
+  });
+
   it('answers 835 when WhatsApp refuses the group, and 836 for a group it does not know', async () => {
     await pairedSuite();
     s.whatsapp.refuseGroupCreate = true;
