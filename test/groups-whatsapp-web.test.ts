@@ -167,6 +167,18 @@ describe('members and admins', () => {
     expect(s.whatsapp.groups.get(group_id)!.participants.has(jid(BOB))).toBe(false);
     expect(await s.post('remove-group-members', { group_id, number: [CAROL, BOB] })).toMatchObject({ status: 841, detail: `${CAROL}, ${BOB} are not a member of the group` });
   });
+
+  it('reads the outcome from the group itself when WhatsApp answers with LIDs', async () => {
+    await pairedSuite();
+    const { group_id } = await createGroup([ALICE]);
+    s.whatsapp.answersWithLids = true;
+    s.whatsapp.privateNumbers.add(CAROL);
+    expect((await s.post('add-group-members', { group_id, number: [BOB, CAROL] })).data).toEqual([{ number: BOB, status: 0 }, { number: CAROL, status: 1 }]);
+    expect((await s.post('add-group-admin', { group_id, number: BOB })).data).toEqual([{ number: BOB, status: 0 }]);
+    expect((await s.post('remove-group-members', { group_id, type: 1, number: BOB })).data).toEqual([{ number: BOB, status: 0 }]);
+    expect((await s.post('remove-group-members', { group_id, number: [ALICE, BOB] })).data).toEqual([{ number: ALICE, status: 0 }, { number: BOB, status: 0 }]);
+    expect([...s.whatsapp.groups.get(group_id)!.participants.keys()]).toEqual([jid(OWN)]);
+  });
 });
 
 describe('group info, invite link and delete actions', () => {

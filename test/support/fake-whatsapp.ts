@@ -96,17 +96,19 @@ export class FakeSocket implements WaClient {
 
   async groupParticipants(groupJid: string, participants: string[], action: WaParticipantAction): Promise<{ jid: string; status: string }[]> {
     const group = this.adminGroup(groupJid);
+    const answered = (jid: string) => (this.whatsapp.answersWithLids ? `${jid.split('@')[0]!.split('').reverse().join('')}@lid` : jid);
     return participants.map((jid) => {
+      const result = (status: string) => ({ jid: answered(jid), status });
       const isMember = group.participants.has(jid);
       if (action === 'add') {
-        if (this.whatsapp.privateNumbers.has(jid.split('@')[0]!)) return { jid, status: '403' };
+        if (this.whatsapp.privateNumbers.has(jid.split('@')[0]!)) return result('403');
         if (!isMember) group.participants.set(jid, false);
-        return { jid, status: isMember ? '409' : '200' };
+        return result(isMember ? '409' : '200');
       }
-      if (!isMember) return { jid, status: '404' };
+      if (!isMember) return result('404');
       if (action === 'remove') group.participants.delete(jid);
       else group.participants.set(jid, action === 'promote');
-      return { jid, status: '200' };
+      return result('200');
     });
   }
 
@@ -239,6 +241,8 @@ export class FakeWhatsApp implements WaClientFactory {
   /** Numbers whose privacy settings keep others from adding them to groups. */
   readonly privateNumbers = new Set<string>();
   refuseGroupCreate = false;
+  /** Participant changes are answered with LIDs (as groups that address members by LID do). */
+  answersWithLids = false;
   /** The linked account is a WhatsApp Business one (business profile fields can be set). */
   isBusinessAccount = true;
   readonly profile: { about?: string; address?: string; description?: string; email?: string; websites?: string[]; picture?: Buffer } = {};

@@ -84,8 +84,15 @@ export class WebGroupBackend implements GroupBackend {
   async participants(groupId: string, numbers: string[], action: ParticipantAction): Promise<ParticipantOutcome[]> {
     const code = action === 'promote' ? Status.cannotCreateAdmin : Status.cannotProcess;
     const results = await this.ask(`to ${action} members`, code, () => this.client.groupParticipants(groupJidOf(groupId), numbers.map(jidOf), action), groupId);
-    const done = new Set(results.filter((each) => each.status === '200').map((each) => numberOf(each.jid)));
-    return numbers.map((number) => ({ number, isDone: done.has(number) }));
+    if (results.every((each) => each.jid.endsWith('@s.whatsapp.net'))) {
+      const done = new Set(results.filter((each) => each.status === '200').map((each) => numberOf(each.jid)));
+      return numbers.map((number) => ({ number, isDone: done.has(number) }));
+    }
+    // A group that addresses members by LID may answer with LIDs, which name no number: the group as it
+    // is now (its metadata gives members' phone numbers) says what became of each.
+    const now = new Map((await this.details(groupId)).participants.map((each) => [each.number, each.isAdmin]));
+    const isDone = (number: string) => (action === 'add' ? now.has(number) : action === 'remove' ? !now.has(number) : now.get(number) === (action === 'promote'));
+    return numbers.map((number) => ({ number, isDone: isDone(number) }));
   }
 
   setSubject(groupId: string, subject: string): Promise<void> {
