@@ -242,6 +242,9 @@ describe('update-profile and two-step-verification on WhatsApp Web', () => {
 describe('a session that is not connected', () => {
   it('answers 404 at once and does nothing, for an unpaired session and for a dropped one', async () => {
     s = await startWebSuite();
+    // Settings without `application` go to a WhatsApp Official number, else to a WhatsApp Web channel: neither yet.
+    expect(await s.post('update-profile', { about: 'x' })).toMatchObject({ status: 801, message: 'Official WhatsApp Account Not Active' });
+    expect(await s.post('two-step-verification', { action: 0, pin: '123456' })).toMatchObject({ status: 801 });
     const unpaired = await s.post('create-whatsapp-group', { group_subject: 'Team', number: ALICE });
     expect(unpaired).toMatchObject({ status: 404, message: 'Unable to Communicate with Your Phone !', detail: expect.stringMatching(/^WhatsApp Web channel \d+ is not connected \(UNPAIRED\); nothing was done or queued/) });
     // A group call does not open a session for a project that never paired one.
@@ -258,6 +261,19 @@ describe('a session that is not connected', () => {
     expect(await s.post('group-details', { group_id })).toMatchObject({ status: 404 });
     expect(s.whatsapp.groupCalls.length).toBe(calls);
     expect(await s.g.t.gateway.storage.stores.messages.countPending([Number((await s.status()).channel_id)])).toBe(0);
+  });
+});
+
+describe('a plan without WhatsApp Web', () => {
+  it('answers 405 on the group endpoints, before any session', async () => {
+    s = await startWebSuite();
+    const official = await s.g.t.post('pm/create-project', { token: s.g.t.masterToken, project_name: 'Official', service: 2, billing_plan: 7, generate_api_token: true });
+    expect(official.status).toBe(100);
+    const token = official.api_tokens[0].token;
+    for (const endpoint of ['create-whatsapp-group', 'group-details', 'generate-invite-link']) {
+      expect(await s.g.t.post(endpoint, { token, application: 10, group_subject: 'Team', number: ALICE, group_id: '120363000000000001@g.us' })).toMatchObject({ status: 405, message: 'API Is Not Active For This Plan' });
+    }
+    expect(s.whatsapp.sockets).toHaveLength(0);
   });
 });
 
