@@ -1,7 +1,8 @@
 // A fake of the WhatsApp Web socket (the wrapped client interface): it shows QR codes, pairs when the test
 // "scans" one (storing keys, then credentials in the background while asking for a restart, as Baileys
 // does), opens with stored credentials, records what is sent, and lets the test deliver messages, acks,
-// drops and log-outs. It stands in for WhatsApp, which no test may reach.
+// drops and log-outs; it keeps groups and the linked account's profile as WhatsApp would, and lets the
+// test send group notifications. It stands in for WhatsApp, which no test may reach.
 import { randomBytes } from 'node:crypto';
 import { WaServerError } from '../../src/channels/whatsapp-web/index.js';
 import type { DownloadLimits, WaAuthStore, WaClient, WaClientEvents, WaClientFactory, WaContent, WaGroupMetadata, WaKey, WaMessage, WaParticipantAction, WaSendOptions } from '../../src/channels/whatsapp-web/index.js';
