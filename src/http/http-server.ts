@@ -16,12 +16,15 @@ import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
 import { registerGroupRoutes, type GroupRouteDeps } from './group-routes.js';
+import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.js';
+import { registerConsoleLive } from './console-live.js';
+import { registerConsoleStatic } from './console-static.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
 export interface HttpServerDeps
-  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps, GroupRouteDeps {
+  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps, GroupRouteDeps, ConsoleRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -29,6 +32,10 @@ export interface HttpServerDeps
   /** Time a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
   readiness: ReadinessCheck;
+  /** Where the built console lives (dist/console); served at /console when `console` is given. */
+  consoleDir: string;
+  /** Live console streams: how often they read the database, and how long one lasts. */
+  consoleLive: { pollMs: number; maxStreamMs: number };
 }
 
 /** Never `true`, which believes every hop of X-Forwarded-For: a client could pick its own address. */
@@ -101,5 +108,10 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerMetaWebhookRoutes(app, deps);
   registerTemplateRoutes(app, deps);
   registerGroupRoutes(app, deps);
+  if (deps.console) {
+    registerConsoleRoutes(app, deps);
+    registerConsoleLive(app, { ...deps, ...deps.consoleLive, sessions: deps.console.sessions });
+    registerConsoleStatic(app, deps.consoleDir);
+  }
   return app;
 }
