@@ -80,6 +80,8 @@ describe('groups on the Cloud API', () => {
     expect(await post('group-details', { group_id: 'NOSUCHGROUP' })).toMatchObject({ status: 836, message: 'Empty/Invalid Group ID', detail: expect.stringContaining('Meta knows no group NOSUCHGROUP') });
     graph.failNext(`/${GROUP}/invite_link`, { httpStatus: 400, code: 131009, message: 'Parameter value is not valid', details: 'invite link reset too often' });
     expect(await post('delete-group-action', { group_id: GROUP, action: 2 })).toMatchObject({ status: 838, detail: 'resetting the invite link failed (Meta 131009: invite link reset too often)' });
+    graph.failNext(`/${GROUP}/invite_link`, { httpStatus: 500, code: 1, message: 'An unknown error occurred' });
+    expect(await post('generate-invite-link', { group_id: GROUP })).toMatchObject({ status: 838, detail: 'reading the invite link failed (Meta 1: An unknown error occurred)' });
   });
 
   it('refuses what Meta does not offer with documented codes, before any Graph request', async () => {
@@ -122,6 +124,7 @@ describe('settings on the Cloud API', () => {
   it('answers 801 for a project with no WhatsApp Official or WhatsApp Web channel, and 404 for an application that is neither', async () => {
     await t.post('pm/delete-channel', { token: t.masterToken, project_id: t.projectId, channel_id: channelId });
     expect(await t.post('update-profile', { token: t.apiToken, about: 'x' })).toMatchObject({ status: 801, message: 'Official WhatsApp Account Not Active' });
+    expect(await t.post('two-step-verification', { token: t.apiToken, action: 0, pin: '123456' })).toMatchObject({ status: 801 });
     expect(await t.post('group-details', { token: t.apiToken, application: 3, group_id: GROUP })).toMatchObject({ status: 404 });
     expect(calls()).toEqual([]);
   });

@@ -166,6 +166,10 @@ describe('members and admins', () => {
     expect(await s.post('remove-group-members', { group_id, type: 0, number: [BOB, CAROL] })).toEqual({ status: 100, message: 'Success', group_id, data: [{ number: BOB, status: 0 }, { number: CAROL, status: 1 }] });
     expect(s.whatsapp.groups.get(group_id)!.participants.has(jid(BOB))).toBe(false);
     expect(await s.post('remove-group-members', { group_id, number: [CAROL, BOB] })).toMatchObject({ status: 841, detail: `${CAROL}, ${BOB} are not a member of the group` });
+    // The linked number no longer an admin: WhatsApp refuses.
+    await s.post('add-group-members', { group_id, number: BOB });
+    s.whatsapp.groups.get(group_id)!.participants.set(jid(OWN), false);
+    expect(await s.post('remove-group-members', { group_id, number: BOB })).toMatchObject({ status: 838, detail: expect.stringContaining('not an admin of the group') });
   });
 
   it('reads the outcome from the group itself when WhatsApp answers with LIDs', async () => {
