@@ -15,6 +15,7 @@ import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.j
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
+import { registerAppPhoneRoutes, type AppPhoneRouteDeps } from './app-phone-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
@@ -28,6 +29,8 @@ export interface HttpServerDeps
   /** Time a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
   readiness: ReadinessCheck;
+  /** The mobile API of the SMS Gateway for Android app; absent, its paths answer 404. */
+  appPhones?: Omit<AppPhoneRouteDeps, 'throttle'>;
 }
 
 /** Never `true`, which believes every hop of X-Forwarded-For: a client could pick its own address. */
@@ -99,5 +102,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerWhatsAppWebRoutes(app, deps);
   registerMetaWebhookRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  if (deps.appPhones) registerAppPhoneRoutes(app, { ...deps.appPhones, throttle: deps.throttle });
   return app;
 }

@@ -11,6 +11,7 @@ import { whatsappWebMigration } from './0006-whatsapp-web.js';
 import { sealedSecretsMigration } from './0007-sealed-secrets.js';
 import { webhookLanesMigration } from './0008-webhook-lanes.js';
 import { metaChannelsMigration } from './0009-meta-channels.js';
+import { androidDevicesMigration } from './0010-android-devices.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ export function migrationProvider(capabilities: DialectCapabilities): MigrationP
     '0007_sealed_secrets': sealedSecretsMigration(capabilities),
     '0008_webhook_lanes': webhookLanesMigration(capabilities),
     '0009_meta_channels': metaChannelsMigration(capabilities),
+    '0010_android_devices': androidDevicesMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
