@@ -218,7 +218,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     isProjectDeleted: (projectId) => services.projects.isDeleted(projectId),
     frameFor: (message) => bridgeChannel.frameFor(message),
     clock,
-    settings: { maxInFlight: config.deviceMaxInFlight, presenceMs: config.appPhonePresenceMs, keepAliveMs: Math.min(config.deviceHeartbeatMs, 25_000) },
+    settings: { maxInFlight: config.deviceMaxInFlight, presenceMs: config.appPhonePresenceMs, delayMs: config.appPhoneDelayMs, keepAliveMs: Math.min(config.deviceHeartbeatMs, 25_000) },
     onWork: (projectId) => dispatcher?.wake(projectId),
     onRoomFreed: (projectId) => dispatcher?.roomFreed(projectId),
     logError,

@@ -12,6 +12,8 @@ import type { SendFrame } from './frames.js';
 export interface AppPhoneHubSettings {
   maxInFlight: number;
   presenceMs: number;
+  /** The pacing of a newly registered phone. */
+  delayMs: number;
   /** How often open event streams get a keepalive comment (and the phone's last-seen time a refresh). */
   keepAliveMs: number;
 }
@@ -63,7 +65,7 @@ export class AppPhoneHub {
   /** `POST /device` with the license key as the private token: a new device of the project. */
   async register(licenseKey: string, phoneName: string, appVersion: string): Promise<AppRegistration | RegistrationRefusal> {
     try {
-      const pairing = await this.deps.devices.registerAppPhone(licenseKey, phoneName.slice(0, 128), appVersion.slice(0, 64));
+      const pairing = await this.deps.devices.registerAppPhone(licenseKey, phoneName.slice(0, 128), appVersion.slice(0, 64), this.deps.settings.delayMs);
       this.deps.logInfo?.({ projectId: pairing.project.id, deviceId: pairing.device.id, device: pairing.device.deviceKey, phoneName: pairing.device.phoneName }, 'app phone registered');
       this.session(pairing.device, pairing.project);
       // The app shows login and password as credentials of the server's own sending API; Switchboard has

@@ -112,7 +112,7 @@ export class DeviceService {
    * private token: it becomes a new device of the project carrying SMS (application 3), under an id and
    * a token of its own (the app keeps both and re-registers when the token stops working).
    */
-  registerAppPhone(licenseKey: string, phoneName: string, appVersion: string): Promise<Pairing> {
+  registerAppPhone(licenseKey: string, phoneName: string, appVersion: string, delayMs: number): Promise<Pairing> {
     return this.pair({
       licenseKey,
       // 21 URL-safe characters, the length of the ids the app is used to.
@@ -120,7 +120,7 @@ export class DeviceService {
       phoneName,
       appVersion,
       applications: [3],
-      delayMs: DEFAULT_DEVICE_DELAY_MS,
+      delayMs,
       maxCallMembers: 0,
       transport: 'android',
       hookSecret: newMasterToken(),
