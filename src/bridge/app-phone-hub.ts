@@ -77,9 +77,13 @@ export class AppPhoneHub {
     }
   }
 
-  /** The phone a device token belongs to, refreshed as present; undefined for any other token. */
-  async authenticate(token: string): Promise<AppPhone | undefined> {
-    if (token === '' || this.isClosed) return undefined;
+  /**
+   * The phone a device token belongs to, refreshed as present; undefined for any other token, and
+   * 'closing' while the gateway stops (not a refusal: the app registers anew when told 401).
+   */
+  async authenticate(token: string): Promise<AppPhone | 'closing' | undefined> {
+    if (this.isClosed) return 'closing';
+    if (token === '') return undefined;
     const device = await this.deps.devices.authenticate(token);
     if (!device || device.transport !== 'android') return undefined;
     const now = this.deps.clock.now();
@@ -155,10 +159,12 @@ export class AppPhoneHub {
       if (!message || message.deviceId !== phone.device.id) continue;
       const effect = stateEffect(report);
       if (effect.kind === 'none') continue;
-      phone.markTaken(messageId);
-      if (effect.kind === 'taken') continue;
-      if (effect.to !== 'submitted') phone.settle(messageId);
-      else phone.release(messageId);
+      if (effect.kind === 'taken') {
+        phone.markTaken(messageId);
+        continue;
+      }
+      // Sent (or done): room in the phone's window, and no longer in `sending`, so never listed again.
+      phone.settle(messageId);
       moves.push(
         this.deps.messages.request({ messageId, to: effect.to, error: effect.error, ...(effect.to === 'delivered' && { via: 'submitted' as const }) }).then(
           () => true,

@@ -57,6 +57,10 @@ export function registerAppPhoneRoutes(app: FastifyInstance, deps: AppPhoneRoute
       return undefined;
     }
     const phone = await hub.authenticate(bearer(request));
+    if (phone === 'closing') {
+      fail(reply, 503, 'the gateway is stopping; try again');
+      return undefined;
+    }
     if (phone) return phone;
     deps.throttle.recordFailure(request.ip);
     fail(reply, 401, 'unknown device token');
