@@ -7,6 +7,7 @@ import { AndroidAppReplay, type AppMessage } from './support/android-app.js';
 import { waitUntil } from './support/agents.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { answer, startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver.js';
+import { ManualClock } from './support/test-gateway.js';
 
 let g: ListeningGateway;
 let receiver: WebhookReceiver;
@@ -152,6 +153,12 @@ describe('sending', () => {
     expect((await app.call('PATCH', '/message', [{ id: '1', state: 'Sent', recipients: [] }])).status).toBe(400);
     expect((await app.call('PATCH', '/message', [{ id: '999999', state: 'Sent', recipients: [{ phoneNumber: '+1', state: 'Sent' }] }])).status).toBe(204);
     expect((await app.call('GET', '/message?order=random')).status).toBe(400);
+    expect((await app.call('GET', '/message?order=fifo')).status).toBe(200);
+    const tooMany = Array.from({ length: 1001 }, () => ({ id: '1', state: 'Sent', recipients: [{ phoneNumber: '+1', state: 'Sent' }] }));
+    expect((await app.call('PATCH', '/message', tooMany)).status).toBe(400);
+    const notJson = await fetch(`${mobileUrl}/message`, { method: 'PATCH', headers: { authorization: `Bearer ${app.registration!.token}`, 'content-type': 'application/json' }, body: '{"id":' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ message: 'the body is not JSON' });
   });
 });
 
@@ -181,6 +188,34 @@ describe('receiving', () => {
 });
 
 describe('presence, commands and several phones', () => {
+  it('keeps an open event stream alive with comments', async () => {
+    await g.close();
+    g = await startListeningGateway({ SWITCHBOARD_APP_PHONE_DELAY_MS: '0', SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000' });
+    mobileUrl = `${g.url}/api/mobile/v1`;
+    const app = await registeredPhone();
+    const events = app.openEvents();
+    g.track(async () => events.close());
+    await events.opened;
+    await waitUntil(() => events.comments.includes(':keepalive'));
+    expect(events.comments[0]).toBe(':connected');
+    expect(events.events).toEqual([]);
+  });
+
+  it('gives a phone that only polls nothing once it has been silent too long, and its work as soon as it polls again', async () => {
+    await g.close();
+    const clock = new ManualClock(Date.now());
+    g = await startListeningGateway({ SWITCHBOARD_APP_PHONE_DELAY_MS: '0', SWITCHBOARD_APP_PHONE_PRESENCE_MS: '60000' }, { clock });
+    mobileUrl = `${g.url}/api/mobile/v1`;
+    const app = await registeredPhone();
+    clock.advance(60_001);
+    const pushed = await push({ globalmessage: 'waits for the next poll', data: [{ number: '15550007777' }] });
+    expect(await statesOf(pushed.push_id)).toEqual(['queued']);
+    expect(await g.t.gateway.services.devices.requeueFromSilentDevices(clock.now(), new Set())).toEqual([]);
+    const [message] = await pullUntil(app, 1);
+    expect(message!.id).toBe(pushed.data[0].msg_id);
+    expect(await statesOf(pushed.push_id)).toEqual(['sending']);
+  });
+
   it('resends a message the phone had not taken when it comes back, and never gives it to another phone', async () => {
     const first = await registeredPhone('Phone/one');
     const events = first.openEvents();

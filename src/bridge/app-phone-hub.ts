@@ -214,7 +214,7 @@ export class AppPhoneHub {
     phone.addSink(sink);
     this.deps.onWork(phone.project.id);
     // Work handed over while the phone was away is fetched as soon as it listens.
-    phone.notify();
+    if (phone.isHolding) phone.notify();
     return () => phone.removeSink(sink);
   }
 

@@ -85,6 +85,11 @@ export class AppPhone implements ConnectedDevice {
     throw new Error('a phone running the SMS Gateway for Android app cannot place calls');
   }
 
+  /** Handed messages not yet reported sent or failed. */
+  get isHolding(): boolean {
+    return this.inFlight.size > 0;
+  }
+
   wasTaken(messageId: number): boolean {
     return this.taken.has(messageId);
   }
