@@ -268,6 +268,11 @@ describe('presence, commands and several phones', () => {
     const action = (command: string) => g.t.post('device-action', { token: g.t.apiToken, command });
     expect(await action('restart')).toMatchObject({ status: 502 });
     expect(await action('reset')).toMatchObject({ status: 502 });
+    // A phone that is gone is forgotten by naming it: what it held is cancelled and refunded.
+    const held = await push({ globalmessage: 'held by a lost phone', data: [{ number: '15550008888' }] });
+    await waitUntil(async () => (await statesOf(held.push_id))[0] === 'sending');
+    expect(await g.t.post('device-action', { token: g.t.apiToken, command: 'reset', device_id: app.registration!.id })).toMatchObject({ status: 100, messages_cancelled: 1 });
+    expect(await statesOf(held.push_id)).toEqual(['refunded']);
     expect(await action('stop-call-queue')).toMatchObject({ status: 502 });
     expect(await action('stop-message-queue')).toMatchObject({ status: 100, devices_reached: 1 });
     expect((await g.t.gateway.services.devices.list(g.t.projectId))[0]).toMatchObject({ isMessageQueuePaused: true });

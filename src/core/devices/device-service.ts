@@ -210,13 +210,17 @@ export class DeviceService {
   }
 
   /** The gateway's side of a command, then the command itself to every connected device of the project. */
-  async execute(project: Project, devices: Device[], command: DeviceCommand): Promise<{ delivered: number; cancelled: number; callsCancelled: number }> {
+  /**
+   * `forgetAppPhones`: `reset` also cancels (and refunds) what app phones hold. Only for a phone named by
+   * its id, which the operator knows to be gone (uninstalled, lost): a running app sends what it fetched.
+   */
+  async execute(project: Project, devices: Device[], command: DeviceCommand, forgetAppPhones = false): Promise<{ delivered: number; cancelled: number; callsCancelled: number }> {
     let cancelled = 0;
     let callsCancelled = 0;
     if (command === 'delete-message-queue' || command === 'reset') cancelled += await this.cancelQueued(project.id);
     // An app phone sends what it fetched whatever the gateway says; cancelling (and refunding) that would
     // give away messages that still go out. Only bridge devices drop what they hold.
-    if (command === 'reset') cancelled += await this.cancelHeldBy(devices.filter((device) => device.transport === 'bridge'));
+    if (command === 'reset') cancelled += await this.cancelHeldBy(devices.filter((device) => device.transport === 'bridge' || forgetAppPhones));
     const why = command === 'reset' ? 'device reset' : 'call queue deleted';
     if (command === 'delete-call-queue' || command === 'reset') callsCancelled += (await this.calls?.cancelQueued(project.id, why)) ?? 0;
     if (command === 'reset') callsCancelled += (await this.calls?.cancelHeldBy(devices, why)) ?? 0;
