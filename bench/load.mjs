@@ -10,9 +10,10 @@
 // load is split between them and the phones are spread over them.
 // Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8 s), BENCH_WARMUP (2 s), BENCH_CONNECTIONS (50),
 // BENCH_PHONES ("0,1,10"), BENCH_DRAIN (30 s), BENCH_PROFILE=<dir> (the gateways' --cpu-prof output),
-// BENCH_RATE=<requests/s> (a fixed rate instead of as fast as answered: the CPU per message then compares
+// BENCH_GENERATOR=autocannon (wrk -t1 is used when installed), BENCH_RATE=<requests/s> (a fixed rate instead of as fast as answered: the CPU per message then compares
 // changes on a busy machine), BENCH_SQLPROF=<module> (loaded into each gateway first with --import, e.g. a timer around better-sqlite3).
 import Database from 'better-sqlite3';
+import { hasWrk } from './wrk-run.mjs';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -73,7 +74,7 @@ const totalCpu = (pids) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
 /** Runs the load generator against `urls`; `onStart` runs when the measured part begins. */
 async function generate(urls, body, onStart) {
-  const child = spawnNode([new URL('./load-generator.mjs', import.meta.url).pathname, JSON.stringify({ urls, body, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, rate: RATE })]);
+  const child = spawnNode([new URL('./load-generator.mjs', import.meta.url).pathname, JSON.stringify({ urls, body, connections: CONNECTIONS, durationS: DURATION_S, warmupS: WARMUP_S, rate: RATE, generator: process.env.BENCH_GENERATOR })]);
   const lines = createInterface({ input: child.stdout });
   let result;
   let startedAt = 0;
@@ -244,7 +245,7 @@ process.on('SIGINT', () => {
 });
 
 const loadavg = readFileSync('/proc/loadavg', 'utf8').trim();
-console.log(`bench:load — ${DATABASE_URL ? `PostgreSQL, ${NODES} gateway processes` : 'SQLite'}; ${ROUNDS} rounds of ${DURATION_S} s (+${WARMUP_S} s warm-up), ${CONNECTIONS} connections (autocannon in its own process); load average at start: ${loadavg}`);
+console.log(`bench:load — ${DATABASE_URL ? `PostgreSQL, ${NODES} gateway processes` : 'SQLite'}; ${ROUNDS} rounds of ${DURATION_S} s (+${WARMUP_S} s warm-up), ${CONNECTIONS} connections (${RATE === 0 && process.env.BENCH_GENERATOR !== 'autocannon' && hasWrk() ? 'wrk -t1' : 'autocannon'} in its own process); load average at start: ${loadavg}`);
 const rounds = [];
 try {
   for (let round = 1; round <= ROUNDS; round += 1) {
