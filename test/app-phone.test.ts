@@ -67,6 +67,7 @@ describe('registration', () => {
     expect(await wrong.register()).toEqual({ status: 401, body: { message: 'unknown private token' } });
     expect((await wrong.call('POST', '/device', { name: 'x' }, undefined)).status).toBe(401);
     expect((await wrong.call('POST', '/device', '[1,2]', g.licenseKey)).status).toBe(400);
+    expect(await wrong.call('GET', '/device', undefined, undefined)).toEqual({ status: 200, body: { externalIp: '127.0.0.1' } });
     for (const path of ['/message', '/webhooks', '/settings', '/device']) {
       expect((await wrong.call('GET', path, undefined, 'bogus')).status).toBe(401);
     }

@@ -84,7 +84,9 @@ export function registerAppPhoneRoutes(app: FastifyInstance, deps: AppPhoneRoute
     return reply.code(201).send(registration);
   });
 
+  // Also asked without a token: the app learns its external address this way (no device then).
   app.get(`${MOBILE_API_PATH}/device`, async (request, reply) => {
+    if (bearer(request) === '') return reply.send({ externalIp: request.ip });
     const phone = await phoneOf(request, reply);
     if (!phone) return reply;
     return reply.send({ device: hub.describe(phone), externalIp: request.ip });
