@@ -190,16 +190,21 @@ describe('receiving', () => {
 
 describe('presence, commands and several phones', () => {
   it('keeps an open event stream alive with comments', async () => {
-    await g.close();
-    g = await startListeningGateway({ SWITCHBOARD_APP_PHONE_DELAY_MS: '0', SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000' });
-    mobileUrl = `${g.url}/api/mobile/v1`;
-    const app = await registeredPhone();
+    const own = await startListeningGateway({ SWITCHBOARD_APP_PHONE_DELAY_MS: '0', SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000' });
+    const app = new AndroidAppReplay(`${own.url}/api/mobile/v1`, own.licenseKey);
+    expect((await app.register()).status).toBe(201);
     const events = app.openEvents();
-    g.track(async () => events.close());
+    g.track(async () => {
+      events.close();
+      await own.t.test.close().catch(() => undefined);
+    });
     await events.opened;
     await waitUntil(() => events.comments.includes(':keepalive'));
     expect(events.comments[0]).toBe(':connected');
     expect(events.events).toEqual([]);
+    // A stopping gateway ends the stream itself (the app reconnects), rather than holding its stop.
+    await own.t.gateway.close();
+    await waitUntil(() => events.ended);
   });
 
   it('gives a phone that only polls nothing once it has been silent too long, and its work as soon as it polls again', async () => {

@@ -31,6 +31,8 @@ export interface AppEvents {
   /** Comment lines received (`:keepalive`, `:connected`). */
   comments: string[];
   status: number;
+  /** Whether the server ended the stream. */
+  ended: boolean;
   opened: Promise<void>;
   close(): void;
 }
@@ -165,6 +167,7 @@ export class AndroidAppReplay {
       events,
       comments,
       status: 0,
+      ended: false,
       opened: new Promise((resolve, reject) => {
         request = httpRequest(`${this.serverUrl}/events`, { headers: { ...this.headers(token, false), accept: 'text/event-stream' } }, (incoming) => {
           response = incoming;
@@ -187,6 +190,7 @@ export class AndroidAppReplay {
             }
           });
           incoming.on('error', () => undefined);
+          incoming.on('end', () => (handle.ended = true));
           resolve();
         });
         request.on('error', reject);
