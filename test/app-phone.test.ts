@@ -82,6 +82,20 @@ describe('registration', () => {
   });
 });
 
+describe('guessing', () => {
+  it('throttles an address that keeps trying private tokens, but not a phone polling with a forgotten token', async () => {
+    const app = await registeredPhone();
+    const stale = new AndroidAppReplay(mobileUrl, g.licenseKey);
+    for (let attempt = 0; attempt < 30; attempt += 1) expect((await stale.call('GET', '/message', undefined, `forgotten-${attempt}`)).status).toBe(401);
+    expect((await app.call('GET', '/message')).status).toBe(200);
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 21; attempt += 1) statuses.push((await new AndroidAppReplay(mobileUrl, `guess-${attempt}`).register()).status);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    expect(statuses[20]).toBe(429);
+    expect((await app.call('GET', '/message')).status).toBe(429);
+  });
+});
+
 describe('sending', () => {
   it('hands pushed SMS to a polling phone and carries its reports to delivery-report and the event webhook', async () => {
     await setWebhooks({ event_webhook: `${receiver.url}/events` });

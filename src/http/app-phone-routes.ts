@@ -62,7 +62,10 @@ export function registerAppPhoneRoutes(app: FastifyInstance, deps: AppPhoneRoute
       return undefined;
     }
     if (phone) return phone;
-    deps.throttle.recordFailure(request.ip);
+    // Not counted as an authentication failure: a phone whose device was forgotten keeps polling with its
+    // old token (every few seconds while its event stream reconnects), and would get its whole address,
+    // often shared behind NAT with the project's own API clients, throttled. Device tokens are 256
+    // random bits: guessing them is not what the throttle guards against.
     fail(reply, 401, 'unknown device token');
     return undefined;
   }
