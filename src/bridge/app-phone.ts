@@ -20,6 +20,8 @@ export interface AppPhoneSettings {
 
 /** The event the app answers by fetching its pending messages (`GET /message`). */
 export const MESSAGE_ENQUEUED_EVENT = 'event: MessageEnqueued\ndata: {}\n\n';
+/** The event the app answers by fetching its webhook list again (`GET /webhooks`). */
+export const WEBHOOKS_UPDATED_EVENT = 'event: WebhooksUpdated\ndata: {}\n\n';
 /** An SSE comment line: keeps proxies and the app's read timeout (30 s) from closing an idle stream. */
 export const KEEPALIVE_EVENT = ':keepalive\n\n';
 
@@ -107,6 +109,9 @@ export class AppPhone implements ConnectedDevice {
 
   addSink(sink: EventSink): void {
     this.sinks.add(sink);
+    // The app otherwise syncs its webhooks at start and then daily: a gateway whose address changed (or a
+    // phone that lost its list) has the received-SMS webhook right again at each connection.
+    sink.write(WEBHOOKS_UPDATED_EVENT);
   }
 
   removeSink(sink: EventSink): void {

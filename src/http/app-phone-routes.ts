@@ -145,6 +145,7 @@ export function registerAppPhoneRoutes(app: FastifyInstance, deps: AppPhoneRoute
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     const isOpen = () => !raw.destroyed && !raw.writableEnded;
+    raw.write(':connected\n\n');
     const detach = hub.openStream(phone, {
       write: (text) => isOpen() && (raw.write(text), true),
       end: () => {
@@ -154,7 +155,6 @@ export function registerAppPhoneRoutes(app: FastifyInstance, deps: AppPhoneRoute
     raw.on('close', detach);
     // A reset connection: the close above follows; nothing else to do, but it must not be unhandled.
     raw.on('error', () => undefined);
-    raw.write(':connected\n\n');
     return reply;
   });
 
