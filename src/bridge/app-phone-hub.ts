@@ -63,10 +63,11 @@ export class AppPhoneHub {
   }
 
   /** `POST /device` with the license key as the private token: a new device of the project. */
-  async register(licenseKey: string, phoneName: string, appVersion: string): Promise<AppRegistration | RegistrationRefusal> {
+  async register(licenseKey: string, phoneName: string, appVersion: string, hasPushToken: boolean): Promise<AppRegistration | RegistrationRefusal> {
     try {
       const pairing = await this.deps.devices.registerAppPhone(licenseKey, phoneName.slice(0, 128), appVersion.slice(0, 64), this.deps.settings.delayMs);
       this.deps.logInfo?.({ projectId: pairing.project.id, deviceId: pairing.device.id, device: pairing.device.deviceKey, phoneName: pairing.device.phoneName }, 'app phone registered');
+      if (hasPushToken) this.pushTokenNotice(pairing.device);
       this.session(pairing.device, pairing.project);
       // The app shows login and password as credentials of the server's own sending API; Switchboard has
       // none (clients use the project's API token), so they name the project and open nothing.
@@ -138,6 +139,17 @@ export class AppPhoneHub {
     if ('problem' in parsed) return parsed;
     await this.applyStates(phone, parsed.reports);
     return undefined;
+  }
+
+  /**
+   * The app opens its event stream only when it has no Firebase push token: a phone with Google services
+   * waits for pushes Switchboard never sends and polls every 15 minutes. The operator is told how to fix it.
+   */
+  pushTokenNotice(device: Device): void {
+    this.deps.logInfo?.(
+      { projectId: device.projectId, deviceId: device.id, device: device.deviceKey },
+      'app phone uses Firebase push, which Switchboard does not send: choose the SSE notification channel (or a short ping interval) in the app, see docs/devices.md',
+    );
   }
 
   /** What `GET /device` tells the app of itself. */

@@ -78,7 +78,7 @@ export function registerAppPhoneRoutes(app: FastifyInstance, deps: AppPhoneRoute
     if (typeof name !== 'string' || name.length > 128) return fail(reply, 400, 'name must be a string of at most 128 characters');
     const token = bearer(request);
     if (token === '') return fail(reply, 401, 'the private token (the project license key) is required as a Bearer token');
-    const registration = await hub.register(token, name, appVersionOf(request));
+    const registration = await hub.register(token, name, appVersionOf(request), typeof body?.pushToken === 'string' && body.pushToken !== '');
     if (registration === 'bad_token') {
       deps.throttle.recordFailure(request.ip);
       return fail(reply, 401, 'unknown private token');
@@ -102,6 +102,7 @@ export function registerAppPhoneRoutes(app: FastifyInstance, deps: AppPhoneRoute
     const body = jsonBody(request);
     if (!isRecord(body) || typeof body.id !== 'string') return fail(reply, 400, 'the body must be a JSON object with id');
     if (body.id !== phone.device.deviceKey) return fail(reply, 403, 'id is not the id of this device');
+    if (typeof body.pushToken === 'string' && body.pushToken !== '') hub.pushTokenNotice(phone.device);
     return reply.code(204).send();
   });
 
