@@ -41,6 +41,7 @@ export function firstStartBlock(report: FirstStartReport, url: string): string {
     lines.push(`  Demo license key:         ${report.demo.licenseKey}`);
   }
   lines.push(`  Wallet balance:           ${formatCredits(report.balance)} credits`);
+  lines.push(`  Web console:              ${url}/console (sign in with the master token)`);
   // True to what is stored: tokens as hashes only; the license key sealed, since pm/get-projects shows it again.
   lines.push('', '  The tokens are shown only now: the database keeps only their hashes.');
   if (report.demo) lines.push('  The license key is stored encrypted; pm/get-projects shows it again.');

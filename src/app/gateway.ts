@@ -29,13 +29,14 @@ import {
   type SecretBox,
   type Stores,
 } from '../core/index.js';
-import { AuthThrottle, HttpCloser, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
+import { AuthThrottle, ConsoleSessions, HttpCloser, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
 import { openStorage, type SqlStorage } from '../storage/index.js';
 import { AppPhoneHub, BridgeHub, DeviceDirectories } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
 import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, createMediaGetter, createWebhookPoster, isReservedAddress } from '../dispatch/index.js';
 import { MediaFetcher, SessionEvents, SessionHub, WhatsAppWebChannel, createBaileysClientFactory, type WaClientFactory } from '../channels/whatsapp-web/index.js';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from './logger.js';
 import { detectMediaType } from '../media/index.js';
 import { loadSecretBox } from './secret-key-file.js';
@@ -99,6 +100,9 @@ export interface Gateway {
   startBackgroundWork(): void;
   close(): Promise<void>;
 }
+
+/** A console sign-in lasts a working day; then the master token is asked for again. */
+const CONSOLE_SESSION_MS = 8 * 60 * 60_000;
 
 /** How long a stopping gateway lets requests in progress finish before it cuts their connections. */
 const REQUEST_DRAIN_MS = 1000;
@@ -278,6 +282,19 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metaWebhooks: meta.intake,
     metaMedia: meta.media,
     templates: meta.templates,
+    console: {
+      sessions: new ConsoleSessions({
+        store: () => storage.stores.consoleSessions,
+        clock,
+        authenticator: services.authenticator,
+        lifetimeMs: CONSOLE_SESSION_MS,
+        isPublicHttps: () => currentPublicUrl().startsWith('https:'),
+      }),
+      project: (accountId, projectId) => services.projects.get(accountId, projectId),
+    },
+    // The build writes the console beside the compiled server; from src/ (tests) the same folder is two up.
+    consoleDir: fileURLToPath(new URL('../../dist/console/', import.meta.url)),
+    consoleLive: { pollMs: 1000, maxStreamMs: 5 * 60_000 },
     appPhones: { appPhones, configuredPublicUrl: config.publicUrl },
   });
   const httpCloser = new HttpCloser(http);

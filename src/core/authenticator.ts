@@ -73,6 +73,11 @@ export class Authenticator {
     return account;
   }
 
+  /** The account, for callers that proved who they are another way (a console session). */
+  async account(): Promise<Account | undefined> {
+    return (await this.lookupAccount()) ?? undefined;
+  }
+
   forgetToken(tokenHash: string): void {
     const key = this.keysByHash.get(tokenHash);
     if (key !== undefined) this.tokens.delete(key);

@@ -90,6 +90,18 @@ export interface StateUpdate {
   isAttempt: boolean;
 }
 
+export interface MessageSearch {
+  projectId: number;
+  pushId?: number | undefined;
+  recipient?: string | undefined;
+  state?: MessageState | undefined;
+  /** Created at or after / before (ms since the epoch). */
+  from?: number | undefined;
+  until?: number | undefined;
+  beforeId?: number | undefined;
+  limit: number;
+}
+
 export interface MessageStore {
   findById(id: number): Promise<OutboundMessage | undefined>;
   findByIds(ids: readonly number[]): Promise<OutboundMessage[]>;
@@ -109,6 +121,8 @@ export interface MessageStore {
   updateStates(update: StateUpdate): Promise<number>;
   insertEvents(events: readonly MessageEvent[]): Promise<void>;
   timeline(messageId: number): Promise<MessageEvent[]>;
+  /** A project's messages, newest first, narrowed by what the console's search form gives. */
+  search(filter: MessageSearch): Promise<OutboundMessage[]>;
 }
 
 export interface DeviceStore {
@@ -210,6 +224,24 @@ export interface CallStore {
   countPending(projectId: number): Promise<number>;
 }
 
+/** A console sign-in; the cookie carries the random id whose hash is `idHash`. */
+export interface ConsoleSessionRecord {
+  idHash: string;
+  accountId: number;
+  /** The master token's hash when the session began: a changed token ends it. */
+  masterTokenHash: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface ConsoleSessionStore {
+  create(session: ConsoleSessionRecord): Promise<void>;
+  find(idHash: string): Promise<ConsoleSessionRecord | undefined>;
+  delete(idHash: string): Promise<void>;
+  /** Removes sessions expired before `at`; answers how many. */
+  deleteExpired(at: number): Promise<number>;
+}
+
 export interface Stores {
   accounts: AccountStore;
   wallet: WalletStore;
@@ -224,6 +256,7 @@ export interface Stores {
   calls: CallStore;
   whatsappWeb: WhatsAppWebStore;
   meta: MetaStore;
+  consoleSessions: ConsoleSessionStore;
 }
 
 /** Stores plus transactions: work given to `transaction` commits all of its writes or none. */

@@ -46,6 +46,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   registerPickyEndpoint(app, deps, {
     name: 'device-status',
     auth: 'project',
+    console: 'also',
     schema: Type.Object({ token: Type.String(), application: Type.Optional(SmallIntegerField) }),
     async handle(input, { project }) {
       if (input.application !== undefined && (await deps.whatsappWeb.isWebApplication(project, input.application))) return deps.whatsappWeb.status(project, input.application);
@@ -66,6 +67,7 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
   registerPickyEndpoint(app, deps, {
     name: 'device-action',
     auth: 'project',
+    console: 'also',
     schema: Type.Object({ token: Type.String(), command: Type.String(), application: Type.Optional(SmallIntegerField), device_id: Type.Optional(Type.String()) }),
     async handle(input, { project }) {
       if (input.application !== undefined && (await deps.whatsappWeb.isWebApplication(project, input.application))) {

@@ -15,13 +15,16 @@ import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.j
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
+import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.js';
+import { registerConsoleLive } from './console-live.js';
+import { registerConsoleStatic } from './console-static.js';
 import { registerAppPhoneRoutes, type AppPhoneRouteDeps } from './app-phone-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
 
 export interface HttpServerDeps
-  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps {
+  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps, ConsoleRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -29,6 +32,10 @@ export interface HttpServerDeps
   /** Time a client has to send a whole request (headers and body). */
   requestTimeoutMs: number;
   readiness: ReadinessCheck;
+  /** Where the built console lives (dist/console); served at /console when `console` is given. */
+  consoleDir: string;
+  /** Live console streams: how often they read the database, and how long one lasts. */
+  consoleLive: { pollMs: number; maxStreamMs: number };
   /** The mobile API of the SMS Gateway for Android app; absent, its paths answer 404. */
   appPhones?: Omit<AppPhoneRouteDeps, 'throttle'>;
 }
@@ -102,6 +109,11 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerWhatsAppWebRoutes(app, deps);
   registerMetaWebhookRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  if (deps.console) {
+    registerConsoleRoutes(app, deps);
+    registerConsoleLive(app, { ...deps, ...deps.consoleLive, sessions: deps.console.sessions });
+    registerConsoleStatic(app, deps.consoleDir);
+  }
   if (deps.appPhones) registerAppPhoneRoutes(app, { ...deps.appPhones, throttle: deps.throttle });
   return app;
 }

@@ -5,3 +5,4 @@ export { HttpCloser } from './http-closer.js';
 export { PICKY_PREFIXES, registerPickyEndpoint, checkInput, type PickyEndpoint, type RequestContext } from './picky-endpoint.js';
 export { success, failure } from './picky-response.js';
 export { PushRateLimit } from './push-rate-limit.js';
+export { ConsoleSessions } from './console-session.js';

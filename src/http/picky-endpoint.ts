@@ -6,6 +6,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PickyError, Status, invalidRequest, type Account, type Authenticator, type ProjectCaller } from '../core/index.js';
 import type { AuthThrottle } from './auth-throttle.js';
+import { consoleCaller, type ConsoleAccess } from './console-access.js';
 import { readPickyInput, type PickyInput } from './picky-input.js';
 import { failure, httpStatusFor, type PickyAnswer } from './picky-response.js';
 
@@ -34,11 +35,18 @@ export interface PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends A
   auth: A;
   schema: S;
   handle(input: Static<S>, caller: CallerOf<A>, context: RequestContext): Promise<unknown>;
+  /**
+   * Whether the console reaches it too, at `/console/api/<name>` with its session cookie instead of a
+   * token ('only': console-only, no Picky path). Master endpoints default to 'also', project ones to 'never'.
+   */
+  console?: 'also' | 'only' | 'never';
 }
 
 export interface EndpointDeps {
   authenticator: Authenticator;
   throttle: AuthThrottle;
+  /** The console's sessions; without them no `/console/api/` route is registered. */
+  console?: ConsoleAccess;
 }
 
 /** `/data/2/number` → `data[2].number`: how a client would name the field. */
@@ -96,10 +104,10 @@ export function sendAnswer(reply: FastifyReply, answer: PickyAnswer): FastifyRep
 }
 
 export function registerPickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind>(app: FastifyInstance, deps: EndpointDeps, endpoint: PickyEndpoint<S, A>): void {
-  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+  const answer = async (request: FastifyRequest, reply: FastifyReply, identify: (raw: PickyInput) => Promise<CallerOf<A>>) => {
     try {
       const raw = await readPickyInput(request.headers['content-type'], request.body as Buffer | undefined, request.query as Record<string, unknown>);
-      const caller = await authenticate(deps, endpoint.auth, raw, request.ip);
+      const caller = await identify(raw);
       const input = checkInput(endpoint.schema, raw);
       const result = await endpoint.handle(input, caller, { ip: request.ip, requestId: request.id, headers: request.headers });
       // A string is an answer already serialised (a stored idempotent response, or push's own).
@@ -110,5 +118,14 @@ export function registerPickyEndpoint<S extends TObject | typeof RAW_INPUT, A ex
       throw error;
     }
   };
-  for (const prefix of PICKY_PREFIXES) app.post(`${prefix}${endpoint.name}`, handler);
+  const reach = endpoint.console ?? (endpoint.auth === 'master' ? 'also' : 'never');
+  if (reach !== 'only') {
+    // The Picky paths know only the body's token: a console cookie never grants them anything.
+    const handler = (request: FastifyRequest, reply: FastifyReply) => answer(request, reply, (raw) => authenticate(deps, endpoint.auth, raw, request.ip));
+    for (const prefix of PICKY_PREFIXES) app.post(`${prefix}${endpoint.name}`, handler);
+  }
+  const access = deps.console;
+  if (reach !== 'never' && access) {
+    app.post(`/console/api/${endpoint.name}`, (request, reply) => answer(request, reply, (raw) => consoleCaller(access, endpoint.auth, raw, request) as Promise<CallerOf<A>>));
+  }
 }

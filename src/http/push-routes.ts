@@ -33,6 +33,7 @@ export function registerPushRoutes(app: FastifyInstance, deps: PushRouteDeps): v
   registerPickyEndpoint(app, deps, {
     name: 'delivery-report',
     auth: 'project',
+    console: 'also',
     schema: Type.Object({ token: Type.String(), push_id: IdField }),
     async handle(input, caller) {
       const push = await deps.storage.stores.pushes.findById(input.push_id);

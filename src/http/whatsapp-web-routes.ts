@@ -24,6 +24,7 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
   registerPickyEndpoint(app, deps, {
     name: 'whatsapp-qr',
     auth: 'project',
+    console: 'also',
     schema: Type.Object(Target),
     async handle(input, { project }) {
       const target = targetOf(input);
@@ -49,6 +50,7 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
   registerPickyEndpoint(app, deps, {
     name: 'whatsapp-pairing-code',
     auth: 'project',
+    console: 'also',
     schema: Type.Object({ ...Target, number: Type.String() }),
     async handle(input, { project }) {
       const target = targetOf(input);

@@ -1,7 +1,7 @@
 // Outbound messages, their queue order and their timeline, in SQL.
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { MessageDetails, MessageEvent, MessageKind, MessageState, OutboundMessage } from '../core/messages/message.js';
-import type { MessageStore, QueuedHead, StateUpdate } from '../core/stores.js';
+import type { MessageSearch, MessageStore, QueuedHead, StateUpdate } from '../core/stores.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { rawStatement } from './dialect-sql.js';
 import type { MessageRow, Schema } from './schema.js';
@@ -198,5 +198,18 @@ export class SqlMessageStore implements MessageStore {
       { messageId, state: 'queued', at: message.created_at, error: '' },
       ...rows.map((row) => ({ messageId, state: row.state as MessageState, at: row.at, error: row.error })),
     ];
+  }
+
+  async search(filter: MessageSearch): Promise<OutboundMessage[]> {
+    // Walks the primary key newest first (or the push's index), so a narrow filter reads as far as it must.
+    let query = this.db.selectFrom('messages').selectAll().where('project_id', '=', filter.projectId);
+    if (filter.pushId !== undefined) query = query.where('push_id', '=', filter.pushId);
+    if (filter.recipient !== undefined) query = query.where('recipient', '=', filter.recipient);
+    if (filter.state !== undefined) query = query.where('state', '=', filter.state);
+    if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+    if (filter.until !== undefined) query = query.where('created_at', '<', filter.until);
+    if (filter.beforeId !== undefined) query = query.where('id', '<', filter.beforeId);
+    const rows = await query.orderBy('id', 'desc').limit(filter.limit).execute();
+    return rows.map(toMessage);
   }
 }

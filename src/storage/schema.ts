@@ -327,6 +327,14 @@ export interface GatewaySettingRow {
   value: string;
 }
 
+export interface ConsoleSessionRow {
+  id_hash: string;
+  account_id: number;
+  master_token_hash: string;
+  expires_at: number;
+  created_at: number;
+}
+
 export interface Schema extends MetaSchema {
   accounts: AccountRow;
   wallets: WalletRow;
@@ -350,4 +358,5 @@ export interface Schema extends MetaSchema {
   whatsapp_web_keys: WhatsAppWebKeyRow;
   whatsapp_web_sent: WhatsAppWebSentRow;
   whatsapp_web_media: WhatsAppWebMediaRow;
+  console_sessions: ConsoleSessionRow;
 }

@@ -18,6 +18,7 @@ import { SqlWalletStore } from './wallet-store.js';
 import { SqlWebhookStore } from './webhook-store.js';
 import { SqlWhatsAppWebStore } from './whatsapp-web-store.js';
 import { SqlMetaStore } from './meta-store.js';
+import { SqlConsoleSessionStore } from './console-session-store.js';
 import { sealStoredSecrets, type SealingReport } from './secret-sealing.js';
 import { StoredSecrets, type ResealingBox } from './stored-secrets.js';
 
@@ -45,6 +46,7 @@ function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities, secrets
     calls: new SqlCallStore(db),
     whatsappWeb: new SqlWhatsAppWebStore(db, secrets),
     meta: new SqlMetaStore(db),
+    consoleSessions: new SqlConsoleSessionStore(db),
   };
 }
 
