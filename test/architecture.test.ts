@@ -33,6 +33,7 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   'ipaddr.js': ['dispatch/reserved-addresses.ts'],
   baileys: ['channels/whatsapp-web/baileys-client.ts'],
   'file-type': ['media/media-type-detector.ts'],
+  'prom-client': ['metrics/prometheus.ts'],
   // The browser console's view library, bundled into dist/console at build time.
   preact: ['console/'],
   htm: ['console/'],

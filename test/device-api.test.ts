@@ -5,6 +5,7 @@ import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { ManualClock, type TestGateway } from './support/test-gateway.js';
 import { waitUntil } from './support/agents.js';
+import { PickyStatusError, type PushRequest } from '../src/client/index.js';
 
 let g: ListeningGateway;
 let t: TestGateway;
@@ -24,13 +25,16 @@ async function paired(deviceId = 'phone-1', extra: Record<string, unknown> = {})
   await phone.next('welcome');
   return phone;
 }
-const push = (body: Record<string, unknown>) => t.post('push', { token: t.apiToken, application: 1, ...body });
+// Through the typed client: a push these tests make must succeed (a refusal throws PickyStatusError).
+const push = (body: Partial<PushRequest>) => t.client.push({ application: 1, data: [], ...body });
 const action = (command: string, extra: Record<string, unknown> = {}) => t.post('device-action', { token: t.apiToken, command, ...extra });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('device-status', () => {
   it('answers 504 when no device is paired', async () => {
-    expect(await t.post('device-status', { token: t.apiToken })).toMatchObject({ status: 504, message: 'Device Details Not Found' });
+    const refusal = await t.client.deviceStatus({}).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(PickyStatusError);
+    expect(refusal).toMatchObject({ status: 504, answer: { status: 504, message: 'Device Details Not Found' } });
   });
 
   it('reports the documented fields from the last heartbeat, and the real queue count', async () => {
@@ -40,7 +44,7 @@ describe('device-status', () => {
     let report: Record<string, any> = {};
     for (let attempt = 0; attempt < 50 && report.battery_percentage !== '77'; attempt += 1) {
       await sleep(20);
-      report = await t.post('device-status', { token: t.apiToken });
+      report = await t.client.deviceStatus({});
     }
     expect(report).toMatchObject({
       status: 100,
@@ -83,7 +87,7 @@ describe('device-action', () => {
     expect(await phone.next('command')).toMatchObject({ command: 'stop-message-queue' });
     await t.gateway.storage.stores.devices.listByProject(t.projectId).then(([device]) => expect(device!.isMessageQueuePaused).toBe(true));
     const answer = await push({ globalmessage: 'wakes the queue', data: [{ number: '15550001111' }] });
-    expect((await phone.next('send')).msg_id).toBe(answer.data[0].msg_id);
+    expect((await phone.next('send')).msg_id).toBe(answer.data[0]!.msg_id);
     expect(await phone.next('command')).toMatchObject({ command: 'resume-message-queue' });
   });
 

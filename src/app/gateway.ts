@@ -41,6 +41,7 @@ import { createLogger, type Logger } from './logger.js';
 import { detectMediaType } from '../media/index.js';
 import { loadSecretBox } from './secret-key-file.js';
 import { wireMetaChannels, type MetaChannels } from './meta-channels.js';
+import { packageVersion, wireMetrics } from './metrics-wiring.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -255,6 +256,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   // WhatsApp Cloud API (8, 101, 121) and Messenger (5), through Meta's Graph API.
   const meta = wireMetaChannels({ storage, services, config, clock, publicUrl: currentPublicUrl, logError });
+  const metrics = wireMetrics({ storage, services, clock, devices: () => hub.connectedSnapshot(), whatsappWebSessions: () => webHub.sessionCounts() });
   const http = buildHttpServer({
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -282,6 +284,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metaWebhooks: meta.intake,
     metaMedia: meta.media,
     templates: meta.templates,
+    metrics,
+    metricsToken: config.metricsToken,
+    version: packageVersion(),
     console: {
       sessions: new ConsoleSessions({
         store: () => storage.stores.consoleSessions,

@@ -87,6 +87,18 @@ export class BridgeHub implements DeviceLink, DeviceDirectory {
     return [...(this.byProject.get(projectId) ?? [])].filter((session) => session.isWelcomed && !session.isClosed);
   }
 
+  /** Devices connected (welcomed) here and the messages they hold without a report yet: for the metrics. */
+  connectedSnapshot(): { devices: number; inFlight: number } {
+    let devices = 0;
+    let inFlight = 0;
+    for (const session of this.sessions.values()) {
+      if (!session.isWelcomed || session.isClosed) continue;
+      devices += 1;
+      inFlight += session.inFlightCount;
+    }
+    return { devices, inFlight };
+  }
+
   /** Projects with at least one device connected here. */
   connectedProjects(): number[] {
     return [...this.byProject].filter(([, sessions]) => sessions.size > 0).map(([projectId]) => projectId);

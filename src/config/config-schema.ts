@@ -132,6 +132,13 @@ export const CONFIG_KEYS = {
     default: 20,
     description: 'Authentication failures one client address may make per minute before its requests get HTTP 429 (0 = no limit).',
   }),
+  metricsToken: key({
+    env: 'SWITCHBOARD_METRICS_TOKEN',
+    schema: Type.String(),
+    default: '',
+    description: 'Bearer token that GET /metrics asks for (`Authorization: Bearer <token>`). Empty: /metrics answers only clients on a loopback address.',
+    isSecret: true,
+  }),
   initialCredits: key({
     env: 'SWITCHBOARD_INITIAL_CREDITS',
     schema: Micros,

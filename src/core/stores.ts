@@ -113,6 +113,8 @@ export interface MessageStore {
   /** The head of the queue across channels, reading only what choosing a device needs. */
   peekQueued(channelIds: readonly number[], limit: number): Promise<QueuedHead[]>;
   countQueued(channelId: number): Promise<number>;
+  /** Queued messages by project and application, read through the partial queue index (metrics). */
+  queueDepth(): Promise<{ projectId: number; application: number; count: number }[]>;
   /** Messages queued or handed to a device but not yet sent, across channels. */
   countPending(channelIds: readonly number[]): Promise<number>;
   /** Messages handed to a device that has not reported them sent. */
@@ -167,6 +169,8 @@ export interface WebhookStore {
   addEventItems(items: { projectId: number; item: string }[], at: number): Promise<void>;
   /** Projects with report items waiting to be batched: how many, and since when. */
   eventBacklog(): Promise<{ projectId: number; count: number; oldestAt: number }[]>;
+  /** When the longest-waiting pending delivery due by `now` fell due (metrics: the backlog's age). */
+  oldestDueAt(now: number): Promise<number | undefined>;
   /** Removes and answers up to `limit` items of a project, oldest first; concurrent takers never share one. */
   takeEventItems(projectId: number, limit: number): Promise<string[]>;
   /**

@@ -72,6 +72,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
     name: 'pm/create-channel',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField, application: Type.Optional(SmallIntegerField), ...Settings, ...MetaFields }),
+    doc: { tag: 'Channels', summary: 'Add a WhatsApp Web (10), Messenger (5) or WhatsApp Official (8, 101, 121) channel to a project', codes: [Status.notInPlan, Status.projectNotActive] },
     async handle(input, account) {
       if (input.application !== undefined && isMetaKind(input.application)) {
         const project = await deps.projects.getChangeable(account.id, input.project_id);
@@ -102,6 +103,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
     name: 'pm/list-channels',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField }),
+    doc: { tag: 'Channels', summary: "A project's channels with their status", codes: [] },
     async handle(input, account) {
       const project = await deps.projects.get(account.id, input.project_id);
       const channels = (await deps.channels.listForProject(project.id)).filter((channel) => channel.status !== 'deleted');
@@ -113,6 +115,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
     name: 'pm/update-channel',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField, channel_id: IdField, ...Settings }),
+    doc: { tag: 'Channels', summary: "Change a WhatsApp Web channel's name and settings", codes: [Status.noChannel, Status.projectNotActive] },
     async handle(input, account) {
       const project = await deps.projects.getChangeable(account.id, input.project_id);
       const channel = await webChannel(project.id, input.channel_id);
@@ -125,6 +128,7 @@ export function registerChannelRoutes(app: FastifyInstance, deps: ChannelRouteDe
     name: 'pm/delete-channel',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField, channel_id: IdField }),
+    doc: { tag: 'Channels', summary: 'Delete a channel; its queued messages are cancelled', codes: [Status.noChannel] },
     async handle(input, account) {
       const project = await deps.projects.get(account.id, input.project_id);
       const meta = await deps.metaChannels.remove(project, input.channel_id);

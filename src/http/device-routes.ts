@@ -48,6 +48,15 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     auth: 'project',
     console: 'also',
     schema: Type.Object({ token: Type.String(), application: Type.Optional(SmallIntegerField) }),
+    doc: {
+      tag: 'Devices',
+      summary: "The project's phone (or, with application 10, its WhatsApp Web session)",
+      codes: [Status.noChannel, Status.deviceNotFound],
+      example: {
+        request: { token: 'PROJECT_TOKEN' },
+        response: { status: 100, message: 'Success', project_id: '27', device_id: 'f5e17b8c81b8ecff', phone_name: 'Asus ASUS_Z010D', battery_percentage: '', charging_state: '', wifi_signal_strength: 'Not Connected', internet_status: '', message_queue_count: '2', call_queue_count: '', free_disk_space: '', cloud_message_status: 'Registered', time: '10-07-2018 11:52 AM' },
+      },
+    },
     async handle(input, { project }) {
       if (input.application !== undefined && (await deps.whatsappWeb.isWebApplication(project, input.application))) return deps.whatsappWeb.status(project, input.application);
       checkApplication(input.application);
@@ -69,6 +78,12 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     auth: 'project',
     console: 'also',
     schema: Type.Object({ token: Type.String(), command: Type.String(), application: Type.Optional(SmallIntegerField), device_id: Type.Optional(Type.String()) }),
+    doc: {
+      tag: 'Devices',
+      summary: 'Send a command to the phone (restart, reset, queue commands) or the WhatsApp Web session (application 10)',
+      codes: [Status.noChannel],
+      example: { request: { token: 'PROJECT_TOKEN', command: 'stop-message-queue' }, response: { status: 100, message: 'Success' } },
+    },
     async handle(input, { project }) {
       if (input.application !== undefined && (await deps.whatsappWeb.isWebApplication(project, input.application))) {
         if (!isWebCommand(input.command)) throw invalidRequest(`command must be one of ${WEB_COMMANDS.join(', ')}`);

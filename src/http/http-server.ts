@@ -15,6 +15,9 @@ import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.j
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
+import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
+import { registerOpenApiRoutes, type OpenApiRouteDeps } from './openapi-routes.js';
+import { trackRoutes } from './endpoint-doc.js';
 import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.js';
 import { registerConsoleLive } from './console-live.js';
 import { registerConsoleStatic } from './console-static.js';
@@ -24,7 +27,18 @@ import { registerAppPhoneRoutes, type AppPhoneRouteDeps } from './app-phone-rout
 export type HttpServer = FastifyInstance;
 
 export interface HttpServerDeps
-  extends PmRouteDeps, PushRouteDeps, DeviceRouteDeps, WebhookRouteDeps, ConferenceRouteDeps, ChannelRouteDeps, WhatsAppWebRouteDeps, MetaWebhookRouteDeps, TemplateRouteDeps, ConsoleRouteDeps {
+  extends PmRouteDeps,
+    PushRouteDeps,
+    DeviceRouteDeps,
+    WebhookRouteDeps,
+    ConferenceRouteDeps,
+    ChannelRouteDeps,
+    WhatsAppWebRouteDeps,
+    MetaWebhookRouteDeps,
+    TemplateRouteDeps,
+    MetricsRouteDeps,
+    OpenApiRouteDeps,
+    ConsoleRouteDeps {
   logger: FastifyBaseLogger;
   bodyLimitBytes: number;
   /** Proxy hops in front of the gateway, or the proxies' addresses: who may name the client in X-Forwarded-For. */
@@ -75,6 +89,8 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     return503OnClosing: false,
   });
 
+  trackRoutes(app);
+
   // Every body is read as bytes and interpreted by the endpoint: Picky clients send JSON, JSON inside a
   // `data` form field, or JSON with no content type at all, and all of them must work.
   app.removeAllContentTypeParsers();
@@ -99,7 +115,10 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     return reply.code(404).send(failure(new PickyError(Status.invalidRequest, `no endpoint ${request.method} ${path}`)));
   });
 
+  // First: its hook counts the answers of every route registered after it.
+  registerMetricsRoutes(app, deps);
   registerHealthRoutes(app, deps.readiness);
+  registerOpenApiRoutes(app, deps);
   registerPmRoutes(app, deps);
   registerPushRoutes(app, deps);
   registerDeviceRoutes(app, deps);

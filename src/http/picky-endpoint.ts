@@ -9,6 +9,7 @@ import type { AuthThrottle } from './auth-throttle.js';
 import { consoleCaller, type ConsoleAccess } from './console-access.js';
 import { readPickyInput, type PickyInput } from './picky-input.js';
 import { failure, httpStatusFor, type PickyAnswer } from './picky-response.js';
+import { recordEndpoint, type EndpointDoc } from './endpoint-doc.js';
 
 export const PICKY_PREFIXES = ['/app/api/v2/', '/api/v2/'] as const;
 
@@ -29,18 +30,34 @@ export interface RequestContext {
   headers: FastifyRequest['headers'];
 }
 
-export interface PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind> {
+interface EndpointBase<S extends TObject | typeof RAW_INPUT, A extends AuthKind> {
   /** Path after the prefix: `push`, `pm/create-project`. */
   name: string;
   auth: A;
   schema: S;
   handle(input: Static<S>, caller: CallerOf<A>, context: RequestContext): Promise<unknown>;
-  /**
-   * Whether the console reaches it too, at `/console/api/<name>` with its session cookie instead of a
-   * token ('only': console-only, no Picky path). Master endpoints default to 'also', project ones to 'never'.
-   */
-  console?: 'also' | 'only' | 'never';
 }
+
+/**
+ * An endpoint on the Picky paths needs its `doc` (what /openapi.json, /docs and the typed client say of
+ * it): a new endpoint is documented here, next to its schema. Console-only endpoints have none.
+ */
+export type PickyEndpoint<S extends TObject | typeof RAW_INPUT, A extends AuthKind> = EndpointBase<S, A> &
+  (
+    | {
+        doc: EndpointDoc;
+        /**
+         * Whether the console reaches it too, at `/console/api/<name>` with its session cookie instead of a
+         * token. Master endpoints default to 'also', project ones to 'never'.
+         */
+        console?: 'also' | 'never';
+      }
+    | {
+        /** Console-only: no Picky path, so no place in the public API description. */
+        console: 'only';
+        doc?: undefined;
+      }
+  );
 
 export interface EndpointDeps {
   authenticator: Authenticator;
@@ -124,6 +141,8 @@ export function registerPickyEndpoint<S extends TObject | typeof RAW_INPUT, A ex
     const handler = (request: FastifyRequest, reply: FastifyReply) => answer(request, reply, (raw) => authenticate(deps, endpoint.auth, raw, request.ip));
     for (const prefix of PICKY_PREFIXES) app.post(`${prefix}${endpoint.name}`, handler);
   }
+  // Console-only endpoints are not part of the public API: neither in /openapi.json nor in the client.
+  if (reach !== 'only') recordEndpoint(app, { name: endpoint.name, auth: endpoint.auth, schema: endpoint.schema === RAW_INPUT ? undefined : (endpoint.schema as TObject), doc: endpoint.doc! });
   const access = deps.console;
   if (reach !== 'never' && access) {
     app.post(`/console/api/${endpoint.name}`, (request, reply) => answer(request, reply, (raw) => consoleCaller(access, endpoint.auth, raw, request) as Promise<CallerOf<A>>));

@@ -1,9 +1,10 @@
 // The project-management API (`pm/*`, master token) and `check-balance` (project token).
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { TOKEN_ACTIONS, checkAllowList, creditsAsNumber, formatCredits, invalidRequest, type ApiTokenService, type Project, type ProjectService, type WalletService } from '../core/index.js';
+import { Status, TOKEN_ACTIONS, checkAllowList, creditsAsNumber, formatCredits, invalidRequest, type ApiTokenService, type Project, type ProjectService, type WalletService } from '../core/index.js';
 import { IdField, SmallIntegerField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
+import { BalanceAnswer } from './doc-schemas.js';
 import { nextBillingIsoTime, projectView, webhookView } from './project-view.js';
 
 export interface PmRouteDeps extends EndpointDeps {
@@ -47,6 +48,12 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/create-project',
     auth: 'master',
     schema: CreateProject,
+    doc: {
+      tag: 'Projects',
+      summary: 'Create a project (and its API token); the plan fee is debited from the wallet',
+      codes: [Status.insufficientBalance],
+      example: { request: { token: 'MASTER_TOKEN', project_name: 'Shop', country: 'IN', time_zone: 'Asia/Kolkata', billing_plan: 1, generate_api_token: true }, response: { status: 100, message: 'Success', project_id: '27', project_status: 'Active' } },
+    },
     async handle(input, account) {
       const created = await projects.create(account.id, {
         projectName: input.project_name,
@@ -74,6 +81,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/get-projects',
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })) }),
+    doc: { tag: 'Projects', summary: "The account's projects, or one (project_id; 0 = all)", codes: [], example: { request: { token: 'MASTER_TOKEN', project_id: 0 }, response: { status: 100, message: 'Success', data: [] } } },
     async handle(input, account) {
       const view = async (project: Project) =>
         projectView(project, { publicUrl: deps.publicUrl(), storedTokens: await tokens.list(project.id), amountDebited: projects.planFee(project) });
@@ -93,6 +101,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/create-api-token',
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: ProjectId, ip_whitelist: Type.Optional(Type.Array(Text)) }),
+    doc: { tag: 'Projects', summary: 'Issue API tokens for a project, one per allowed address', codes: [Status.projectNotActive], example: { request: { token: 'MASTER_TOKEN', project_id: 27, ip_whitelist: ['203.0.113.7'] }, response: { status: 100, message: 'Success', project_id: 27, api_token: [{ ip: '203.0.113.7', token: '…', token_id: '5' }] } } },
     async handle(input, account) {
       const project = await projects.getChangeable(account.id, input.project_id);
       const addresses = checkAllowList(input.ip_whitelist ?? [], 'ip_whitelist');
@@ -106,6 +115,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/manage-api-token',
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: ProjectId, api_token: Text, action: SmallIntegerField }),
+    doc: { tag: 'Projects', summary: 'Disable (1), enable (2) or delete (3) an API token', codes: [], example: { request: { token: 'MASTER_TOKEN', project_id: 27, api_token: '…', action: 1 }, response: { status: 100, message: 'Success', project_id: '27', action: 1, token_status: 'disabled' } } },
     async handle(input, account) {
       const status = TOKEN_ACTIONS[input.action];
       if (!status) throw invalidRequest('action must be 1 (disable), 2 (enable) or 3 (delete)');
@@ -120,6 +130,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/change-billing',
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: ProjectId, service: SmallIntegerField, plan_id: SmallIntegerField }),
+    doc: { tag: 'Projects', summary: "Change a project's service and billing plan (the new plan's fee is debited)", codes: [Status.insufficientBalance, Status.projectNotActive], example: { request: { token: 'MASTER_TOKEN', project_id: 27, service: 1, plan_id: 2 }, response: { status: 100, message: 'Success', project_id: '27', old_billing_plan: '1', new_billing_plan: 2, amount_debited: '5', next_billing_date: '2026-02-01T00:00:00+05:30' } } },
     async handle(input, account) {
       const change = await projects.changeBilling(account.id, input.project_id, input.service, input.plan_id);
       return success({
@@ -136,6 +147,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/set-webhook',
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: ProjectId, ...Webhooks }),
+    doc: { tag: 'Webhooks', summary: "Set a project's webhook URLs, format and retry schedule", codes: [Status.projectNotActive] },
     async handle(input, account) {
       const project = await projects.setWebhooks(account.id, input.project_id, {
         globalWebhook: input.global_webhook,
@@ -152,6 +164,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/delete-project',
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: ProjectId }),
+    doc: { tag: 'Projects', summary: 'Delete a project: its queue is cancelled, its devices and sessions disconnected', codes: [] },
     async handle(input, account) {
       const project = await projects.delete(account.id, input.project_id);
       return success({ project_id: String(project.id), project_status: project.status });
@@ -162,6 +175,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/fetch-balance',
     auth: 'master',
     schema: Type.Object({ token: Token }),
+    doc: { tag: 'Projects', summary: "The account wallet's balance (master token)", codes: [], response: BalanceAnswer, example: { request: { token: 'MASTER_TOKEN' }, response: { status: 100, message: 'Success', balance: 59.108 } } },
     async handle(_input, account) {
       return success({ balance: creditsAsNumber(await wallet.balance(account.id)) });
     },
@@ -171,6 +185,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'check-balance',
     auth: 'project',
     schema: Type.Object({ token: Token }),
+    doc: { tag: 'Projects', summary: "The account wallet's balance (project token)", codes: [], response: BalanceAnswer, example: { request: { token: 'PROJECT_TOKEN' }, response: { balance: 59.108, status: 100, message: 'Success' } } },
     async handle(_input, caller) {
       return success({ balance: creditsAsNumber(await wallet.balance(caller.account.id)) });
     },

@@ -1,7 +1,8 @@
 // `template-request` and `template-status` (WhatsApp Official templates) with the project token, as the
 // Picky contract has them; the work is done against Meta by the template service.
 import type { FastifyInstance } from 'fastify';
-import { invalidRequest, type Project } from '../core/index.js';
+import { Status, invalidRequest, type Project } from '../core/index.js';
+import { TemplateRequest, TemplateStatusRequest } from './doc-schemas.js';
 import { RAW_INPUT, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 
 export interface TemplateApi {
@@ -34,6 +35,13 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: TemplateRoute
     name: 'template-request',
     auth: 'project',
     schema: RAW_INPUT,
+    doc: {
+      tag: 'Templates',
+      summary: 'Submit a WhatsApp message template to Meta for review',
+      codes: [Status.officialNotActive],
+      request: TemplateRequest,
+      example: { request: { token: 'PROJECT_TOKEN', application: 8, name: 'order_update', message_type: 1, messages: [{ message: 'Your order {{1}} shipped', language: 'en' }] }, response: { template_id: 'XY6479', template_status: 1, status: 100, message: 'Success' } },
+    },
     async handle(input, { project }) {
       return deps.templates.request(project, input, applicationOf(input.application));
     },
@@ -43,6 +51,12 @@ export function registerTemplateRoutes(app: FastifyInstance, deps: TemplateRoute
     name: 'template-status',
     auth: 'project',
     schema: RAW_INPUT,
+    doc: {
+      tag: 'Templates',
+      summary: 'A template (or every template) with its review status: 1 pending, 2 WhatsApp review, 3 approved, 4 rejected',
+      codes: [Status.invalidTemplateId, Status.noTemplates],
+      request: TemplateStatusRequest,
+    },
     async handle(input, { project }) {
       return deps.templates.status(project, templateIdOf(input.template_id));
     },

@@ -2,7 +2,7 @@
 // configured webhook, and rotation of the signing secret.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { testWebhook, type Clock, type ProjectService, type WebhookCaller, type WebhookDelivery, type WebhookService } from '../core/index.js';
+import { Status, testWebhook, type Clock, type ProjectService, type WebhookCaller, type WebhookDelivery, type WebhookService } from '../core/index.js';
 import { IdField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 import { webhookView } from './project-view.js';
@@ -48,6 +48,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     name: 'pm/webhook-log',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_LOG_ROWS })), before_id: Type.Optional(IdField) }),
+    doc: { tag: 'Webhooks', summary: "A project's webhook deliveries, newest first, with attempts and errors", codes: [] },
     async handle(input, account) {
       const project = await projects.get(account.id, input.project_id);
       const rows = await webhooks.log(project.id, input.limit ?? 50, input.before_id);
@@ -59,6 +60,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     name: 'pm/webhook-replay',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField, delivery_id: IdField }),
+    doc: { tag: 'Webhooks', summary: 'Send a delivery again now (same event id)', codes: [] },
     async handle(input, account) {
       const project = await projects.get(account.id, input.project_id);
       const delivery = await webhooks.replay(project.id, input.delivery_id);
@@ -71,6 +73,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     name: 'pm/test-webhook',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField }),
+    doc: { tag: 'Webhooks', summary: "Call the project's global webhook with a sample message and show the answer", codes: [] },
     async handle(input, account) {
       const project = await projects.get(account.id, input.project_id);
       const result = await testWebhook(deps.webhookCaller, project, deps.clock.now());
@@ -91,6 +94,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDe
     name: 'pm/rotate-webhook-secret',
     auth: 'master',
     schema: Type.Object({ token: Type.String(), project_id: IdField }),
+    doc: { tag: 'Webhooks', summary: "Replace the project's webhook signing secret", codes: [Status.projectNotActive] },
     async handle(input, account) {
       const project = await projects.rotateWebhookSecret(account.id, input.project_id);
       return success({ project_id: String(project.id), ...webhookView(project) });

@@ -26,6 +26,7 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
     auth: 'project',
     console: 'also',
     schema: Type.Object(Target),
+    doc: { tag: 'WhatsApp Web', summary: "The QR code (text and PNG) to link a WhatsApp Web session; 404 with the reason when there is none", codes: [Status.noChannel] },
     async handle(input, { project }) {
       const target = targetOf(input);
       await checkWeb(project, target);
@@ -52,6 +53,7 @@ export function registerWhatsAppWebRoutes(app: FastifyInstance, deps: WhatsAppWe
     auth: 'project',
     console: 'also',
     schema: Type.Object({ ...Target, number: Type.String() }),
+    doc: { tag: 'WhatsApp Web', summary: 'A pairing code to link the session by phone number instead of QR', codes: [Status.noChannel, Status.invalidNumber] },
     async handle(input, { project }) {
       const target = targetOf(input);
       await checkWeb(project, target);

@@ -127,6 +127,17 @@ export class SqlMessageStore implements MessageStore {
     return Number(row?.count ?? 0);
   }
 
+  async queueDepth(): Promise<{ projectId: number; application: number; count: number }[]> {
+    // Only queued rows are in the partial `messages_queue` index: the cost follows the queue, not the table.
+    const rows = await this.db
+      .selectFrom('messages')
+      .select(['project_id', 'application', (eb) => eb.fn.countAll<number>().as('count')])
+      .where('state', '=', QUEUED)
+      .groupBy(['project_id', 'application'])
+      .execute();
+    return rows.map((row) => ({ projectId: Number(row.project_id), application: Number(row.application), count: Number(row.count) }));
+  }
+
   async findByIds(ids: readonly number[]): Promise<OutboundMessage[]> {
     const found: OutboundMessage[] = [];
     // Chunks keep the IN list under every driver's parameter limit.

@@ -6,6 +6,8 @@ import { openPostgresDialect } from './postgres-driver.js';
 import { ensurePrivateDir } from './private-files.js';
 import type { Schema } from './schema.js';
 import { SqlStorage } from './sql-storage.js';
+import { ObserverSlot } from './storage-observer.js';
+import { timedDialect } from './timed-dialect.js';
 import { openSqliteDialect } from './sqlite-driver.js';
 
 export interface StorageSettings {
@@ -58,6 +60,8 @@ export function describeDatabase(settings: Pick<StorageSettings, 'databaseUrl' |
 }
 
 export async function openStorage(settings: StorageSettings): Promise<SqlStorage> {
+  // Transaction times reach whoever the gateway attaches (metrics); the slot is empty until then.
+  const slot = new ObserverSlot();
   if (isPostgresUrl(settings.databaseUrl)) {
     let dialect;
     try {
@@ -65,15 +69,15 @@ export async function openStorage(settings: StorageSettings): Promise<SqlStorage
     } catch (error) {
       throw new DatabaseUnreachableError(`cannot reach ${describeDatabase(settings)}: ${(error as Error).message}`, { cause: error });
     }
-    const db = new Kysely<Schema>({ dialect });
+    const db = new Kysely<Schema>({ dialect: timedDialect(dialect, slot) });
     try {
       const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-      return new SqlStorage(db, POSTGRES_CAPABILITIES, rows[0]?.schema ?? 'public');
+      return new SqlStorage(db, POSTGRES_CAPABILITIES, rows[0]?.schema ?? 'public', slot);
     } catch (error) {
       await db.destroy();
       throw new DatabaseUnreachableError(`cannot reach ${describeDatabase(settings)}: ${(error as Error).message}`, { cause: error });
     }
   }
   const dialect = openSqliteDialect(sqliteFile(settings));
-  return new SqlStorage(new Kysely<Schema>({ dialect }), SQLITE_CAPABILITIES);
+  return new SqlStorage(new Kysely<Schema>({ dialect: timedDialect(dialect, slot) }), SQLITE_CAPABILITIES, undefined, slot);
 }

@@ -6,6 +6,7 @@ import type { PushStore } from '../core/stores.js';
 import type { DialectCapabilities } from './capabilities.js';
 import { insertRows, reserveBatch, type BatchReservation } from './dialect-sql.js';
 import type { Schema } from './schema.js';
+import type { ObserverSlot } from './storage-observer.js';
 
 const PUSH_COLUMNS = ['id', 'project_id', 'channel_id', 'application', 'priority', 'message_type', 'message_count', 'total_credit', 'created_at'];
 const MEDIA_COLUMNS = ['id', 'push_id', 'mime', 'kind', 'file_name', 'sha256', 'size', 'data'];
@@ -22,6 +23,7 @@ export class SqlPushStore implements PushStore {
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly capabilities: DialectCapabilities,
+    private readonly slot?: ObserverSlot,
   ) {}
 
   writeBatch(drafts: PushDraft[], idempotencyCutoff: number): Promise<PushWriteResult[]> {
@@ -150,6 +152,7 @@ export class SqlPushStore implements PushStore {
     await insertRows(db, this.capabilities, 'wallet_entries', LEDGER_COLUMNS, ledgerRows);
     if (total > 0) {
       await db.updateTable('wallets').set((eb) => ({ balance: eb('balance', '-', total), updated_at: accepted[0]!.draft.createdAt })).where('account_id', '=', accountId).execute();
+      this.slot?.walletDebited(total);
     }
     for (const decision of accepted) {
       if (!decision.claimedKey || decision.result?.outcome !== 'written') continue;

@@ -21,6 +21,7 @@ import { SqlMetaStore } from './meta-store.js';
 import { SqlConsoleSessionStore } from './console-session-store.js';
 import { sealStoredSecrets, type SealingReport } from './secret-sealing.js';
 import { StoredSecrets, type ResealingBox } from './stored-secrets.js';
+import { ObserverSlot, type StorageObserver } from './storage-observer.js';
 
 /** SQLSTATE "invalid schema name": a schema that does not exist (any more). */
 const UNDEFINED_SCHEMA = '3F000';
@@ -31,14 +32,14 @@ export interface MigrationReport {
   pending: string[];
 }
 
-function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities, secrets: StoredSecrets): Stores {
+function storesOn(db: Kysely<Schema>, capabilities: DialectCapabilities, secrets: StoredSecrets, slot: ObserverSlot): Stores {
   return {
     accounts: new SqlAccountStore(db),
-    wallet: new SqlWalletStore(db),
+    wallet: new SqlWalletStore(db, slot),
     projects: new SqlProjectStore(db, secrets),
     apiTokens: new SqlApiTokenStore(db),
     channels: new SqlChannelStore(db),
-    pushes: new SqlPushStore(db, capabilities),
+    pushes: new SqlPushStore(db, capabilities, slot),
     messages: new SqlMessageStore(db, capabilities),
     devices: new SqlDeviceStore(db),
     inbound: new SqlInboundStore(db, capabilities),
@@ -59,12 +60,19 @@ export class SqlStorage implements Storage {
     readonly capabilities: DialectCapabilities,
     /** PostgreSQL schema that holds our tables; the migrator must look only there. */
     private readonly schema?: string,
+    /** Shared with the timed driver that opened `db` (openStorage); a bare one otherwise. */
+    private readonly slot: ObserverSlot = new ObserverSlot(),
   ) {
-    this.stores = storesOn(db, capabilities, this.secrets);
+    this.stores = storesOn(db, capabilities, this.secrets, slot);
   }
 
   transaction<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(storesOn(trx, this.capabilities, this.secrets)));
+    return this.db.transaction().execute((trx) => work(storesOn(trx, this.capabilities, this.secrets, this.slot)));
+  }
+
+  /** Tells `observer` about transaction times and wallet debits from now on (the gateway's metrics). */
+  observe(observer: StorageObserver): void {
+    this.slot.attach(observer);
   }
 
   /** The box stores seal secrets with (the key comes from configuration, known after opening). */

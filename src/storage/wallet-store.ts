@@ -3,19 +3,24 @@ import type { Kysely } from 'kysely';
 import type { LedgerEntry, LedgerKind, NewLedgerEntry } from '../core/account.js';
 import type { WalletStore } from '../core/stores.js';
 import type { Schema } from './schema.js';
+import type { ObserverSlot } from './storage-observer.js';
 
 export class SqlWalletStore implements WalletStore {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly slot?: ObserverSlot,
+  ) {}
 
   async balance(accountId: number): Promise<number> {
     const row = await this.db.selectFrom('wallets').select('balance').where('account_id', '=', accountId).executeTakeFirst();
     return row?.balance ?? 0;
   }
 
-  apply(entry: NewLedgerEntry): Promise<number | undefined> {
+  async apply(entry: NewLedgerEntry): Promise<number | undefined> {
     // The balance change and its ledger entry must land together, in the caller's transaction or our own.
-    if (this.db.isTransaction) return applyIn(this.db, entry);
-    return this.db.transaction().execute((trx) => applyIn(trx, entry));
+    const balance = this.db.isTransaction ? await applyIn(this.db, entry) : await this.db.transaction().execute((trx) => applyIn(trx, entry));
+    if (balance !== undefined && entry.kind === 'debit') this.slot?.walletDebited(Math.abs(entry.amount));
+    return balance;
   }
 
   async entries(accountId: number, limit: number): Promise<LedgerEntry[]> {

@@ -94,6 +94,12 @@ export class SqlWebhookStore implements WebhookStore {
       .execute();
   }
 
+  async oldestDueAt(now: number): Promise<number | undefined> {
+    // The first entry of the partial `webhook_deliveries_due` index: one index probe, whatever the backlog.
+    const row = await this.db.selectFrom('webhook_deliveries').select('next_attempt_at').where(PENDING).where('next_attempt_at', '<=', now).orderBy('next_attempt_at').limit(1).executeTakeFirst();
+    return row === undefined ? undefined : Number(row.next_attempt_at);
+  }
+
   async eventBacklog(): Promise<{ projectId: number; count: number; oldestAt: number }[]> {
     const rows = await this.db
       .selectFrom('webhook_event_items')

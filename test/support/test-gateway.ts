@@ -6,6 +6,7 @@ import { createLogger, type Logger } from '../../src/app/logger.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Channel, Clock, HostResolver } from '../../src/core/index.js';
 import { FakeWhatsApp } from './fake-whatsapp.js';
+import { SwitchboardClient } from '../../src/client/index.js';
 import { openTestStorage, TEST_SECRET_KEY, type TestStorage } from './test-storage.js';
 import type { WaClientFactory } from '../../src/channels/whatsapp-web/index.js';
 
@@ -20,6 +21,8 @@ export interface TestGateway {
   apiToken: string;
   /** POSTs JSON to /api/v2/<endpoint> and answers the parsed body. */
   post(endpoint: string, body: unknown, options?: { remoteAddress?: string; headers?: Record<string, string> }): Promise<Record<string, any>>;
+  /** The typed client (switchboard/client) with the demo project's and the master token, answered in process. */
+  client: SwitchboardClient;
   inject: Gateway['http']['inject'];
   close(): Promise<void>;
 }
@@ -69,9 +72,19 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     });
     return response.json();
   };
+  const client = new SwitchboardClient({
+    baseUrl: 'http://gateway.test:8080',
+    token: report.demo!.apiToken,
+    masterToken: MASTER_TOKEN,
+    fetch: async (url, init) => {
+      const response = await gateway.http.inject({ method: 'POST', url: new URL(url).pathname, headers: init.headers, payload: init.body });
+      return { status: response.statusCode, text: async () => response.body };
+    },
+  });
   return {
     gateway,
     test,
+    client,
     masterToken: MASTER_TOKEN,
     projectId: report.demo!.projectId,
     apiToken: report.demo!.apiToken,

@@ -69,6 +69,13 @@ export class SessionHub implements WhatsAppWebSessions {
     return this.connection(channelId) !== undefined;
   }
 
+  /** Sessions this node runs, connected to WhatsApp or not (yet): for the metrics. */
+  sessionCounts(): { connected: number; connecting: number } {
+    let connected = 0;
+    for (const { runner } of this.running.values()) if (runner.isConnected) connected += 1;
+    return { connected, connecting: this.running.size - connected };
+  }
+
   runningChannels(): number[] {
     return [...this.running.keys()];
   }

@@ -51,9 +51,12 @@ interface Route {
   implementation: Channel;
 }
 
+/** A push committed: its project and channel, and what it queued (the metrics count messages by application). */
+export type AcceptedListener = (projectId: number, channelId: number, accepted: { application: number; messages: number }) => void;
+
 export class PushService {
   private readonly batcher: WriteBatcher<PushDraft, PushWriteResult>;
-  private readonly acceptedListeners: ((projectId: number, channelId: number) => void)[] = [];
+  private readonly acceptedListeners: AcceptedListener[] = [];
   private handOver: DirectHandOver | undefined;
 
   constructor(private readonly deps: PushServiceDeps) {
@@ -75,7 +78,7 @@ export class PushService {
   }
 
   /** Called after each push commits (the dispatcher wakes up for the project). */
-  onAccepted(listener: (projectId: number, channelId: number) => void): void {
+  onAccepted(listener: AcceptedListener): void {
     this.acceptedListeners.push(listener);
   }
 
@@ -105,7 +108,7 @@ export class PushService {
     }
     settle?.(result);
     if (result.outcome === 'insufficient') throw new PickyError(Status.insufficientBalance, `the push costs ${formatCredits(draft.totalCredit)} credits`);
-    if (result.outcome === 'written') for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId);
+    if (result.outcome === 'written') for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId, { application: draft.application, messages: draft.messages.length });
     return result.response;
   }
 

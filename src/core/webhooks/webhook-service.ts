@@ -70,6 +70,9 @@ interface Attempt {
 /** The outbox writes a worker makes: an attempt's outcome, or a claim of due deliveries. */
 type OutboxWrite = { attempt: Attempt } | { claim: { limit: number; leaseMs: number; lanes: WebhookLanes | undefined } };
 
+/** An attempt recorded: `failed` is due again later, `exhausted` was the last try; latency when answered. */
+export type AttemptListener = (delivery: WebhookDelivery, result: 'delivered' | 'failed' | 'exhausted', latencyMs: number | null) => void;
+
 export class WebhookService {
   /**
    * Outcomes and claims that arrive together share one transaction: a worker that finishes calls and
@@ -77,6 +80,7 @@ export class WebhookService {
    */
   private readonly writes: WriteBatcher<OutboxWrite, WebhookDelivery[]>;
   private readonly exhaustedListeners: ((delivery: WebhookDelivery, error: string) => void)[] = [];
+  private readonly attemptListeners: AttemptListener[] = [];
 
   constructor(
     private readonly deps: {
@@ -228,13 +232,21 @@ export class WebhookService {
     this.exhaustedListeners.push(listener);
   }
 
+  /** Hears of every recorded attempt and what became of the delivery (the gateway's metrics count them). */
+  onAttempt(listener: AttemptListener): void {
+    this.attemptListeners.push(listener);
+  }
+
   /** Records an attempt: delivered (with its instant reply, set once), retried later, or exhausted. */
   async recordOutcome(delivery: WebhookDelivery, outcome: AttemptOutcome): Promise<void> {
     await this.writes.submit({ attempt: { delivery, outcome } });
     // Told once the write is committed; the schedule decides alone whether this was the last attempt.
-    if (!outcome.isDelivered && nextAttemptAt(delivery.retrySchedule, delivery.attempts, 0) === undefined) {
+    const isExhausted = !outcome.isDelivered && nextAttemptAt(delivery.retrySchedule, delivery.attempts, 0) === undefined;
+    if (isExhausted) {
       for (const listener of this.exhaustedListeners) listener(delivery, outcome.error);
     }
+    const result = outcome.isDelivered ? 'delivered' : isExhausted ? 'exhausted' : 'failed';
+    for (const listener of this.attemptListeners) listener(delivery, result, outcome.latencyMs);
   }
 
   private async record({ delivery, outcome }: Attempt, stores: Stores): Promise<void> {

@@ -1,0 +1,68 @@
+// `GET /metrics` (Prometheus text format) behind its bearer token, and the hook that times every answer
+// and counts it by endpoint and Picky status.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { PickyError, Status } from '../core/index.js';
+import { PICKY_PREFIXES } from './picky-endpoint.js';
+import { failure } from './picky-response.js';
+
+/** What http/ needs of the metrics: the exposition, and a place to count answers. */
+export interface MetricsExposition {
+  readonly contentType: string;
+  render(): Promise<string>;
+  requestAnswered(endpoint: string, status: number, seconds: number): void;
+}
+
+export interface MetricsRouteDeps {
+  metrics: MetricsExposition;
+  /** Bearer token /metrics asks for; empty: only loopback clients are answered. */
+  metricsToken: string;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || /^(::ffff:)?127\./.test(ip);
+}
+
+/** The route's endpoint label: the Picky endpoint name (both prefixes are one endpoint), else the route pattern. */
+function endpointLabel(request: FastifyRequest): string {
+  const url = request.routeOptions.url;
+  if (url === undefined) return 'unmatched';
+  for (const prefix of PICKY_PREFIXES) if (url.startsWith(prefix)) return url.slice(prefix.length);
+  return url;
+}
+
+// Every Picky answer opens with its status (picky-response.ts keeps it first): a glance at the first bytes
+// is enough, and costs nothing next to serialising the answer.
+const LEADING_STATUS = /^\{"status":(\d{3})\b/;
+
+function statusLabel(reply: FastifyReply, payload: unknown): number {
+  if (typeof payload === 'string') {
+    const match = LEADING_STATUS.exec(payload.slice(0, 16));
+    if (match) return Number(match[1]);
+  }
+  // Arrays (conference-report), media downloads and non-Picky routes: the HTTP status says it.
+  return reply.statusCode === 200 ? 100 : reply.statusCode;
+}
+
+export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRouteDeps): void {
+  const expected = deps.metricsToken === '' ? undefined : digest(deps.metricsToken);
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const status = request.routeOptions.url?.startsWith('/api/') || request.routeOptions.url?.startsWith('/app/api/') ? statusLabel(reply, payload) : reply.statusCode;
+    deps.metrics.requestAnswered(endpointLabel(request), status, reply.elapsedTime / 1000);
+    return payload;
+  });
+
+  app.get('/metrics', async (request, reply) => {
+    const header = request.headers.authorization ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+    const isAllowed = expected ? given !== undefined && timingSafeEqual(digest(given), expected) : isLoopback(request.ip);
+    if (!isAllowed) {
+      const detail = expected ? 'GET /metrics needs Authorization: Bearer <SWITCHBOARD_METRICS_TOKEN>' : 'GET /metrics answers loopback clients only while SWITCHBOARD_METRICS_TOKEN is unset';
+      return reply.code(401).header('www-authenticate', 'Bearer').send(failure(new PickyError(Status.authenticationFailed, detail)));
+    }
+    return reply.type(deps.metrics.contentType).send(await deps.metrics.render());
+  });
+}
