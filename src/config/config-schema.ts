@@ -202,6 +202,18 @@ export const CONFIG_KEYS = {
     default: 90_000,
     description: 'A device silent this long is marked offline and disconnected; messages it held unsent go back to the queue for another device.',
   }),
+  appPhonePresenceMs: key({
+    env: 'SWITCHBOARD_APP_PHONE_PRESENCE_MS',
+    schema: Type.Integer({ minimum: 1000 }),
+    default: 1_200_000,
+    description: 'A phone running the SMS Gateway for Android app without an open event stream is given messages for this long after its last request (the app polls every 15 minutes when it has no stream).',
+  }),
+  appPhoneDelayMs: key({
+    env: 'SWITCHBOARD_APP_PHONE_DELAY_MS',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 10_000,
+    description: 'The pause between two messages handed to one phone running the SMS Gateway for Android app (the app declares none; 10 s is the pace the Picky docs advise for phones).',
+  }),
   deviceHelloTimeoutMs: key({
     env: 'SWITCHBOARD_DEVICE_HELLO_TIMEOUT_MS',
     schema: Type.Integer({ minimum: 100 }),

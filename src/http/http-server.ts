@@ -22,6 +22,7 @@ import { trackRoutes } from './endpoint-doc.js';
 import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.js';
 import { registerConsoleLive } from './console-live.js';
 import { registerConsoleStatic } from './console-static.js';
+import { registerAppPhoneRoutes, type AppPhoneRouteDeps } from './app-phone-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
@@ -51,6 +52,8 @@ export interface HttpServerDeps
   consoleDir: string;
   /** Live console streams: how often they read the database, and how long one lasts. */
   consoleLive: { pollMs: number; maxStreamMs: number };
+  /** The mobile API of the SMS Gateway for Android app; absent, its paths answer 404. */
+  appPhones?: Omit<AppPhoneRouteDeps, 'throttle'>;
 }
 
 /** Never `true`, which believes every hop of X-Forwarded-For: a client could pick its own address. */
@@ -133,5 +136,6 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     registerConsoleLive(app, { ...deps, ...deps.consoleLive, sessions: deps.console.sessions });
     registerConsoleStatic(app, deps.consoleDir);
   }
+  if (deps.appPhones) registerAppPhoneRoutes(app, { ...deps.appPhones, throttle: deps.throttle });
   return app;
 }
