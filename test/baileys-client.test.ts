@@ -48,7 +48,7 @@ describe('Baileys client (real library, local server)', () => {
     const factory = createBaileysClientFactory({ webSocketUrl: `ws://127.0.0.1:${port}/ws/chat`, version: [2, 3000, 1] });
     const client = await factory.open({
       auth,
-      events: { onQr: (qr) => qrs.push(qr), onOpen: () => undefined, onClose: (close) => closes.push(close), onMessages: () => undefined, onAcks: () => undefined },
+      events: { onQr: (qr) => qrs.push(qr), onOpen: () => undefined, onClose: (close) => closes.push(close), onMessages: () => undefined, onAcks: () => undefined, onGroupParticipants: () => undefined, onGroupsUpdate: () => undefined },
       logger: quiet,
       sentText: async () => undefined,
     });

@@ -110,6 +110,16 @@ const ELSEWHERE: Record<string, { file: string; codes: Record<number, string> }>
   'conference-report': { file: 'conference-api.test.ts', codes: { 100: "expect.objectContaining({ project_id: String(g.t.projectId), push_id: answer.push_id, number: '15550001111', duration: '12'" } },
   'template-request': { file: 'meta-cloud-api.test.ts', codes: { 100: "expect(created).toMatchObject({ status: 100, message: 'Success', template_status: 2 })" } },
   'template-status': { file: 'meta-cloud-api.test.ts', codes: { 100: "const status = await g.t.post('template-status'", 804: "g.t.post('template-status', { token: g.t.apiToken, template_id: 'NOPE' })).status).toBe(804)" } },
+  'create-whatsapp-group': { file: 'groups-whatsapp-web.test.ts', codes: { 100: "expect(created.status).toBe(100);", 835: "toMatchObject({ status: 835, message: 'Cannot Create Group'" } },
+  'add-group-admin': { file: 'groups-whatsapp-web.test.ts', codes: { 100: "expect(await s.post('add-group-admin', { group_id, number: [ALICE, CAROL] })).toEqual({ status: 100", 837: "toMatchObject({ status: 837, message: 'Cannot Create Admin'", 841: "toMatchObject({ status: 841, message: 'Numbers Not In The Group'" } },
+  'add-group-members': { file: 'groups-whatsapp-web.test.ts', codes: { 100: "expect(await s.post('add-group-members', { group_id, number: [BOB, CAROL] })).toEqual({ status: 100", 838: "expect(await s.post('add-group-members', { group_id, number: CAROL })).toMatchObject({ status: 838" } },
+  'group-details': { file: 'groups-whatsapp-web.test.ts', codes: { 100: "expect(details).toMatchObject({ status: 100, group_id: created.group_id", 838: "expect(await s.post('group-details', { group_id })).toMatchObject({ status: 838" } },
+  'update-group-info': { file: 'groups-cloud-api.test.ts', codes: { 100: "group_subject: 'Helpers', group_description: 'Ask here' })).toEqual({ status: 100", 838: "['update-group-info', { group_id: GROUP, group_icon: 'https://example.com/icon.png' }, 838]" } },
+  'remove-group-members': { file: 'groups-whatsapp-web.test.ts', codes: { 100: "expect(await s.post('remove-group-members', { group_id, type: '1', number: [ALICE, BOB] })).toEqual({ status: 100", 838: "expect(await s.post('remove-group-members', { group_id, number: BOB })).toMatchObject({ status: 838", 841: "toMatchObject({ status: 841, detail: `${BOB} is not an admin of the group` })" } },
+  'generate-invite-link': { file: 'groups-cloud-api.test.ts', codes: { 100: "expect(await post('generate-invite-link', { group_id: GROUP, application: channelId })).toEqual({ status: 100", 838: "expect(await post('generate-invite-link', { group_id: GROUP })).toMatchObject({ status: 838" } },
+  'delete-group-action': { file: 'groups-cloud-api.test.ts', codes: { 100: "expect(reset).toMatchObject({ status: 100", 838: "['delete-group-action', { group_id: GROUP, action: 1 }, 838]" } },
+  'update-profile': { file: 'groups-whatsapp-web.test.ts', codes: { 100: "expect(answer).toEqual({ status: 100, message: 'Success' });", 801: "expect(await s.post('update-profile', { about: 'x' })).toMatchObject({ status: 801", 838: "toMatchObject({ status: 838, detail: expect.stringContaining('industry cannot be set') })" } },
+  'two-step-verification': { file: 'groups-cloud-api.test.ts', codes: { 100: "action: 0, pin: '012345' })).toEqual({ status: 100", 801: "expect(await t.post('two-step-verification', { token: t.apiToken, action: 0, pin: '123456' })).toMatchObject({ status: 801", 838: "toMatchObject({ status: 838, detail: expect.stringContaining('Meta has no endpoint for it') })" } },
   'whatsapp-pairing-code': { file: 'whatsapp-web-session.test.ts', codes: { 100: "s.post('whatsapp-pairing-code', { number: '+1 555 765 4321' })).toMatchObject({ status: 100" } },
 };
 
@@ -182,6 +192,33 @@ describe('every documented status is reachable', () => {
     // A delivery to replay: the inbound webhook of a received message.
     const delivery = await t.gateway.storage.stores.webhooks.insert({ projectId: otherProjectId, kind: 'inbound', eventId: 'evt_probe', url: 'http://127.0.0.1:9/hook', format: 'json', payload: '{}', inboundId: null, retrySchedule: [60_000] }, Date.now());
     await expectStatus('pm/webhook-replay', { ...master(), project_id: otherProjectId, delivery_id: delivery! }, 100);
+
+    // Groups and settings: input refusals, a session that is not connected (404), a plan without WhatsApp Web (405).
+    const group = { ...project(), application: 10, group_id: '120363000000000001@g.us' };
+    await expectStatus('create-whatsapp-group', { ...project(), number: '15550001111' }, 833);
+    await expectStatus('create-whatsapp-group', { ...project(), group_subject: 'x'.repeat(26), number: '15550001111' }, 834);
+    await expectStatus('create-whatsapp-group', { ...project(), group_subject: 'Team' }, 840);
+    await expectStatus('create-whatsapp-group', { ...project(), group_subject: 'Team', number: '15550001111' }, 404);
+    await expectStatus('create-whatsapp-group', { token: officialToken, application: 10, group_subject: 'Team', number: '15550001111' }, 405);
+    for (const endpoint of ['add-group-admin', 'add-group-members', 'group-details', 'update-group-info', 'remove-group-members', 'generate-invite-link', 'delete-group-action']) {
+      await expectStatus(endpoint, { ...project(), number: '15550001111' }, 836);
+      await expectStatus(endpoint, { ...group, token: officialToken, number: '15550001111', group_subject: 'Team', action: 2 }, 405);
+      await expectStatus(endpoint, { ...group, number: '15550001111', group_subject: 'Team', action: 2 }, 404);
+    }
+    for (const endpoint of ['add-group-admin', 'add-group-members', 'remove-group-members']) await expectStatus(endpoint, group, 840);
+    await expectStatus('update-group-info', { ...group, group_subject: '' }, 833);
+    await expectStatus('update-group-info', { ...group, group_subject: 'x'.repeat(26) }, 834);
+    await expectStatus('remove-group-members', { ...group, number: '15550001111', type: 2 }, 839);
+    await expectStatus('delete-group-action', { ...group, action: 4 }, 842);
+    await expectStatus('update-profile', { ...project(), about: 'a'.repeat(140) }, 819);
+    await expectStatus('update-profile', { ...project(), address: 'a'.repeat(257) }, 820);
+    await expectStatus('update-profile', { ...project(), description: 'a'.repeat(257) }, 821);
+    await expectStatus('update-profile', { ...project(), email: `${'a'.repeat(245)}@x.com` }, 822);
+    await expectStatus('update-profile', { ...project(), application: 10, about: 'x' }, 404);
+    await expectStatus('update-profile', { token: officialToken, application: 10, about: 'x' }, 405);
+    await expectStatus('two-step-verification', { ...project(), action: 3 }, 842);
+    await expectStatus('two-step-verification', { ...project(), application: 10, action: 0, pin: '123456' }, 404);
+    await expectStatus('two-step-verification', { token: officialToken, application: 10, action: 1 }, 405);
 
     // The wallet cannot pay: 403 wherever something is charged.
     const balance = await t.gateway.services.wallet.balance(1);

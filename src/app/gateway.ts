@@ -31,7 +31,7 @@ import {
 } from '../core/index.js';
 import { AuthThrottle, ConsoleSessions, HttpCloser, PushRateLimit, buildHttpServer, type HttpServer } from '../http/index.js';
 import { openStorage, type SqlStorage } from '../storage/index.js';
-import { BridgeHub } from '../bridge/index.js';
+import { AppPhoneHub, BridgeHub, DeviceDirectories } from '../bridge/index.js';
 import { BridgeChannel } from '../channels/bridge/index.js';
 import { CallDispatcher, PhoneDispatcher, WebDispatcher, WebhookDispatcher, createMediaGetter, createWebhookPoster, isReservedAddress } from '../dispatch/index.js';
 import { MediaFetcher, SessionEvents, SessionHub, WhatsAppWebChannel, createBaileysClientFactory, type WaClientFactory } from '../channels/whatsapp-web/index.js';
@@ -40,6 +40,7 @@ import { fileURLToPath } from 'node:url';
 import { createLogger, type Logger } from './logger.js';
 import { detectMediaType } from '../media/index.js';
 import { loadSecretBox } from './secret-key-file.js';
+import { createGroupService } from './group-channels.js';
 import { wireMetaChannels, type MetaChannels } from './meta-channels.js';
 import { packageVersion, wireMetrics } from './metrics-wiring.js';
 
@@ -203,7 +204,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     storage,
     channels: services.channels,
     messages: services.messages,
-    events: new SessionEvents({ storage, inbound: services.inbound, messages: services.messages, clock, publicUrl: currentPublicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, mediaTimeoutMs: config.whatsappWebMediaTimeoutMs, logError }),
+    events: new SessionEvents({ storage, inbound: services.inbound, messages: services.messages, clock, publicUrl: currentPublicUrl, maxMediaBytes: config.whatsappWebMediaMaxBytes, mediaTimeoutMs: config.whatsappWebMediaTimeoutMs, logError, groupEvent: (event) => services.webhooks.groupEvent(event) }),
     factory: options.whatsappClients ?? createBaileysClientFactory(),
     clock,
     nodeId: services.nodeId,
@@ -212,6 +213,22 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logError,
     onConnected: (channelId) => webDispatcher.connected(channelId),
     isProjectDeleted: (projectId) => services.projects.isDeleted(projectId),
+  });
+  // Phones running the SMS Gateway for Android app (its mobile API); they join the bridge's devices below.
+  const appPhones: AppPhoneHub = new AppPhoneHub({
+    devices: services.devices,
+    messages: services.messages,
+    inbound: services.inbound,
+    channels: services.channels,
+    findProject: (projectId) => storage.stores.projects.findById(projectId),
+    isProjectDeleted: (projectId) => services.projects.isDeleted(projectId),
+    frameFor: (message) => bridgeChannel.frameFor(message),
+    clock,
+    settings: { maxInFlight: config.deviceMaxInFlight, presenceMs: config.appPhonePresenceMs, delayMs: config.appPhoneDelayMs, keepAliveMs: Math.min(config.deviceHeartbeatMs, 25_000) },
+    onWork: (projectId) => dispatcher?.wake(projectId),
+    onRoomFreed: (projectId) => dispatcher?.roomFreed(projectId),
+    logError,
+    logInfo: (details, message) => logger.info(details, message),
   });
   const mediaHttp = createMediaGetter({ allowPrivate: config.allowPrivateUrls, resolve: resolveHost });
   const media = new MediaFetcher({ store: () => storage.stores.whatsappWeb, urlPolicy: services.urlPolicy, http: mediaHttp, clock, maxBytes: config.whatsappWebMediaMaxBytes, timeoutMs: config.whatsappWebMediaTimeoutMs });
@@ -268,6 +285,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     metaWebhooks: meta.intake,
     metaMedia: meta.media,
     templates: meta.templates,
+    groups: createGroupService({
+      storage,
+      channels: services.channels,
+      hub: webHub,
+      media,
+      accounts: meta.accounts,
+      graph: meta.graph,
+      clock,
+      nodeId: services.nodeId,
+      limits: { actionsPerHour: config.groupActionsPerHour, createsPerDay: config.groupCreatesPerDay },
+    }),
     metrics,
     metricsToken: config.metricsToken,
     version: packageVersion(),
@@ -284,6 +312,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     // The build writes the console beside the compiled server; from src/ (tests) the same folder is two up.
     consoleDir: fileURLToPath(new URL('../../dist/console/', import.meta.url)),
     consoleLive: { pollMs: 1000, maxStreamMs: 5 * 60_000 },
+    appPhones: { appPhones, configuredPublicUrl: config.publicUrl },
   });
   const httpCloser = new HttpCloser(http);
 
@@ -311,11 +340,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logError,
     logInfo: (details, message) => logger.info(details, message),
   });
-  const bridgeChannel = new BridgeChannel({ devices: hub, storage, publicUrl: currentPublicUrl });
+  const directory = new DeviceDirectories(hub, appPhones);
+  const bridgeChannel = new BridgeChannel({ devices: directory, storage, publicUrl: currentPublicUrl });
   services.registry.register(bridgeChannel);
-  dispatcher = new PhoneDispatcher({ storage, messages: services.messages, channels: services.channels, bridge: bridgeChannel, directory: hub, clock, logError });
+  dispatcher = new PhoneDispatcher({ storage, messages: services.messages, channels: services.channels, bridge: bridgeChannel, directory, clock, logError });
   services.pushes.useDirectHandOver(dispatcher);
-  services.devices.attach(hub);
+  services.devices.attach(directory);
   callDispatcher = new CallDispatcher({ calls: services.calls, directory: hub, clock, logError });
   services.calls.onWork((projectId) => callDispatcher?.wake(projectId));
   services.pushes.onAccepted((projectId) => {
@@ -335,7 +365,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   services.webhooks.attachWorker(webhookDispatcher);
   // A deleted project's phones and WhatsApp Web sessions on this node stop before pm/delete-project answers.
   services.projects.onDeleted(async (projectId) => {
-    hub.disconnectProject(projectId);
+    directory.disconnectProject(projectId);
     await webHub.stopProject(projectId);
   });
   // Operator lines; the URL stays out (receivers put tokens in query strings).
@@ -369,7 +399,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // must not touch devices that a running gateway holds.
       await services.devices.forgetPreviousSessions();
       hub.attach(http.server);
-      dispatcher?.poll(config.dispatchPollMs, () => hub.connectedProjects());
+      appPhones.start();
+      dispatcher?.poll(config.dispatchPollMs, () => directory.connectedProjects());
       callDispatcher?.poll(config.dispatchPollMs, () => hub.connectedProjects());
       // A single node restarting holds no calls any more: what it held is due at once, not after the lease.
       if (!storage.capabilities.supportsConcurrentWriters) await services.webhooks.releaseClaims();
@@ -396,6 +427,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       const startedAt = Date.now();
       for (const timer of timers) clearInterval(timer);
       httpCloser.stopAccepting();
+      // Open event streams would hold the drain below until its limit: the app reconnects on its own.
+      appPhones.close();
       // Rounds under way end (a socket closed below fails its send at once) and are recorded.
       const dispatchersStopped = Promise.all([dispatcher?.close(), callDispatcher?.close(), webDispatcher.close()]);
       // Graph calls in flight are cut; what they carried is queued again.

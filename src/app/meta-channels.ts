@@ -12,6 +12,8 @@ import type { GatewayServices } from './gateway.js';
 
 export interface MetaChannels {
   accounts: MetaChannelService;
+  /** The one Graph client, for the group and settings APIs on Cloud API numbers. */
+  graph: GraphClient;
   intake: MetaWebhookIntake;
   templates: TemplateService;
   dispatcher: MetaDispatcher;
@@ -53,6 +55,7 @@ export function wireMetaChannels(options: { storage: SqlStorage; services: Gatew
   let syncTimer: NodeJS.Timeout | undefined;
   return {
     accounts,
+    graph,
     intake,
     templates,
     dispatcher,

@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 /** Every `status` a Switchboard answer carries. */
-export type PickyStatusCode = 100 | 401 | 402 | 403 | 404 | 405 | 406 | 407 | 408 | 409 | 410 | 429 | 500 | 501 | 502 | 503 | 504 | 505 | 506 | 801 | 804 | 817 | 850;
+export type PickyStatusCode = 100 | 401 | 402 | 403 | 404 | 405 | 406 | 407 | 408 | 409 | 410 | 429 | 500 | 501 | 502 | 503 | 504 | 505 | 506 | 801 | 804 | 817 | 819 | 820 | 821 | 822 | 833 | 834 | 835 | 836 | 837 | 838 | 839 | 840 | 841 | 842 | 850;
 
 /** The message the contract gives each status. */
 export const PICKY_STATUS_MESSAGES = {
@@ -29,8 +29,66 @@ export const PICKY_STATUS_MESSAGES = {
   801: "Official WhatsApp Account Not Active",
   804: "Invalid Template ID",
   817: "No Templates Found",
+  819: "The Maximum Length Of About Exceeds",
+  820: "The Maximum Length Of Address Exceeds",
+  821: "The Maximum Length Of Description Exceeds",
+  822: "The Maximum Length Of Email Exceeds",
+  833: "Group Subject Cannot Be Empty",
+  834: "Group Subject Length Exceeds",
+  835: "Cannot Create Group",
+  836: "Empty/Invalid Group ID",
+  837: "Cannot Create Admin",
+  838: "Cannot Process The Request",
+  839: "Invalid Type",
+  840: "Invalid Whatsapp Number",
+  841: "Numbers Not In The Group",
+  842: "Invalid Action",
   850: "Outside The 24 Hour Window, Send A Template",
 } as const;
+
+export type AddGroupAdminRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** the group id that create-whatsapp-group answered */
+  group_id?: (string | number);
+  /** WhatsApp number(s) with country code: one, a comma-separated list, or an array */
+  number?: (string | number | Array<(string | number)>);
+  /** alternative to `number`: [{number}] */
+  data?: Array<{
+    number: (string | number);
+  }>;
+};
+
+export type AddGroupAdminAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type AddGroupMembersRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** the group id that create-whatsapp-group answered */
+  group_id?: (string | number);
+  /** WhatsApp number(s) with country code: one, a comma-separated list, or an array */
+  number?: (string | number | Array<(string | number)>);
+  /** alternative to `number`: [{number}] */
+  data?: Array<{
+    number: (string | number);
+  }>;
+};
+
+export type AddGroupMembersAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
 
 export type CheckBalanceRequest = {
   token?: string;
@@ -79,6 +137,48 @@ export type ConferenceRequestRequest = {
 };
 
 export type ConferenceRequestAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type CreateWhatsappGroupRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** at most 25 characters */
+  group_subject?: (string | number);
+  /** WhatsApp number(s) with country code: one, a comma-separated list, or an array */
+  number?: (string | number | Array<(string | number)>);
+  /** alternative to `number`: [{number}] */
+  data?: Array<{
+    number: (string | number);
+  }>;
+  /** image URL (JPEG/PNG, 5 MB) */
+  group_icon?: (string | number);
+};
+
+export type CreateWhatsappGroupAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type DeleteGroupActionRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** the group id that create-whatsapp-group answered */
+  group_id?: (string | number);
+  /** 1 delete icon, 2 delete (revoke) invite link, 3 leave group */
+  action?: (string | number);
+};
+
+export type DeleteGroupActionAnswer = {
   status: 100;
   message: string;
   /** what exactly was wrong (refusals only) */
@@ -136,6 +236,38 @@ export type DeviceStatusRequest = {
 };
 
 export type DeviceStatusAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type GenerateInviteLinkRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** the group id that create-whatsapp-group answered */
+  group_id?: (string | number);
+};
+
+export type GenerateInviteLinkAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type GroupDetailsRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** the group id that create-whatsapp-group answered */
+  group_id?: (string | number);
+};
+
+export type GroupDetailsAnswer = {
   status: 100;
   message: string;
   /** what exactly was wrong (refusals only) */
@@ -492,6 +624,30 @@ export type PushAnswer = ({
   }>;
 });
 
+export type RemoveGroupMembersRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** the group id that create-whatsapp-group answered */
+  group_id?: (string | number);
+  /** 0 members, 1 admins */
+  type?: (string | number);
+  /** WhatsApp number(s) with country code: one, a comma-separated list, or an array */
+  number?: (string | number | Array<(string | number)>);
+  /** alternative to `number`: [{number}] */
+  data?: Array<{
+    number: (string | number);
+  }>;
+};
+
+export type RemoveGroupMembersAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
 export type TemplateRequestRequest = {
   token?: string;
   /** 8, 101, 121 or a channel id */
@@ -529,6 +685,74 @@ export type TemplateStatusRequest = {
 };
 
 export type TemplateStatusAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type TwoStepVerificationRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** 0 enable, 1 disable */
+  action?: (string | number);
+  /** 6 digits (send it as a string to keep leading zeros) */
+  pin?: (string | number);
+};
+
+export type TwoStepVerificationAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type UpdateGroupInfoRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** the group id that create-whatsapp-group answered */
+  group_id?: (string | number);
+  /** at most 25 characters */
+  group_subject?: (string | number);
+  /** ours: at most 2048 characters */
+  group_description?: (string | number);
+  /** image URL (JPEG/PNG, 5 MB) */
+  group_icon?: (string | number);
+};
+
+export type UpdateGroupInfoAnswer = {
+  status: 100;
+  message: string;
+  /** what exactly was wrong (refusals only) */
+  detail?: string;
+  [field: string]: unknown;
+};
+
+export type UpdateProfileRequest = {
+  token?: string;
+  /** 10 (WhatsApp Web, the default for groups), 8/101/121 (Cloud API), or a channel id */
+  application?: number;
+  /** at most 139 characters */
+  about?: string;
+  /** at most 256 characters */
+  address?: string;
+  /** at most 256 characters */
+  description?: string;
+  /** at most 250 characters */
+  email?: string;
+  /** 1-17 */
+  industry?: (string | number);
+  /** at most 2 URLs */
+  websites?: (string | Array<string>);
+  /** image URL (JPEG/PNG, 5 MB) */
+  profile_pic?: (string | number);
+};
+
+export type UpdateProfileAnswer = {
   status: 100;
   message: string;
   /** what exactly was wrong (refusals only) */
@@ -653,12 +877,18 @@ export type EventWebhook = ({
 
 /** Every endpoint: the token it takes and the statuses it can answer. */
 export const ENDPOINTS = {
+  "add-group-admin": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 836, 837, 840, 841] },
+  "add-group-members": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 836, 838, 840] },
   "check-balance": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500] },
   "conference-report": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500, 503] },
   "conference-request": { auth: 'project', codes: [100, 401, 403, 404, 405, 406, 408, 409, 410, 429, 500, 502, 505, 506] },
+  "create-whatsapp-group": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 833, 834, 835, 840] },
+  "delete-group-action": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 836, 838, 842] },
   "delivery-report": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500, 503] },
   "device-action": { auth: 'project', codes: [100, 401, 404, 408, 409, 410, 429, 500] },
   "device-status": { auth: 'project', codes: [100, 401, 404, 408, 409, 410, 429, 500, 504] },
+  "generate-invite-link": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 836, 838] },
+  "group-details": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 836, 838] },
   "pm/change-billing": { auth: 'master', codes: [100, 401, 403, 408, 409, 410, 429, 500] },
   "pm/create-api-token": { auth: 'master', codes: [100, 401, 408, 409, 410, 429, 500] },
   "pm/create-channel": { auth: 'master', codes: [100, 401, 405, 408, 409, 410, 429, 500] },
@@ -676,8 +906,12 @@ export const ENDPOINTS = {
   "pm/webhook-log": { auth: 'master', codes: [100, 401, 409, 410, 429, 500] },
   "pm/webhook-replay": { auth: 'master', codes: [100, 401, 409, 410, 429, 500] },
   "push": { auth: 'project', codes: [100, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 429, 500, 804, 850] },
+  "remove-group-members": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 836, 838, 839, 840, 841] },
   "template-request": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500, 801] },
   "template-status": { auth: 'project', codes: [100, 401, 408, 409, 410, 429, 500, 804, 817] },
+  "two-step-verification": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 801, 838, 842] },
+  "update-group-info": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 833, 834, 836, 838] },
+  "update-profile": { auth: 'project', codes: [100, 401, 404, 405, 408, 409, 410, 429, 500, 801, 819, 820, 821, 822, 838] },
   "whatsapp-pairing-code": { auth: 'project', codes: [100, 401, 404, 406, 408, 409, 410, 429, 500] },
   "whatsapp-qr": { auth: 'project', codes: [100, 401, 404, 408, 409, 410, 429, 500] },
 } as const;
@@ -686,12 +920,18 @@ export type EndpointName = keyof typeof ENDPOINTS;
 
 /** Request and success answer of each endpoint. */
 export interface EndpointTypes {
+  "add-group-admin": { request: AddGroupAdminRequest; answer: AddGroupAdminAnswer };
+  "add-group-members": { request: AddGroupMembersRequest; answer: AddGroupMembersAnswer };
   "check-balance": { request: CheckBalanceRequest; answer: CheckBalanceAnswer };
   "conference-report": { request: ConferenceReportRequest; answer: ConferenceReportAnswer };
   "conference-request": { request: ConferenceRequestRequest; answer: ConferenceRequestAnswer };
+  "create-whatsapp-group": { request: CreateWhatsappGroupRequest; answer: CreateWhatsappGroupAnswer };
+  "delete-group-action": { request: DeleteGroupActionRequest; answer: DeleteGroupActionAnswer };
   "delivery-report": { request: DeliveryReportRequest; answer: DeliveryReportAnswer };
   "device-action": { request: DeviceActionRequest; answer: DeviceActionAnswer };
   "device-status": { request: DeviceStatusRequest; answer: DeviceStatusAnswer };
+  "generate-invite-link": { request: GenerateInviteLinkRequest; answer: GenerateInviteLinkAnswer };
+  "group-details": { request: GroupDetailsRequest; answer: GroupDetailsAnswer };
   "pm/change-billing": { request: PmChangeBillingRequest; answer: PmChangeBillingAnswer };
   "pm/create-api-token": { request: PmCreateApiTokenRequest; answer: PmCreateApiTokenAnswer };
   "pm/create-channel": { request: PmCreateChannelRequest; answer: PmCreateChannelAnswer };
@@ -709,8 +949,12 @@ export interface EndpointTypes {
   "pm/webhook-log": { request: PmWebhookLogRequest; answer: PmWebhookLogAnswer };
   "pm/webhook-replay": { request: PmWebhookReplayRequest; answer: PmWebhookReplayAnswer };
   "push": { request: PushRequest; answer: PushAnswer };
+  "remove-group-members": { request: RemoveGroupMembersRequest; answer: RemoveGroupMembersAnswer };
   "template-request": { request: TemplateRequestRequest; answer: TemplateRequestAnswer };
   "template-status": { request: TemplateStatusRequest; answer: TemplateStatusAnswer };
+  "two-step-verification": { request: TwoStepVerificationRequest; answer: TwoStepVerificationAnswer };
+  "update-group-info": { request: UpdateGroupInfoRequest; answer: UpdateGroupInfoAnswer };
+  "update-profile": { request: UpdateProfileRequest; answer: UpdateProfileAnswer };
   "whatsapp-pairing-code": { request: WhatsappPairingCodeRequest; answer: WhatsappPairingCodeAnswer };
   "whatsapp-qr": { request: WhatsappQrRequest; answer: WhatsappQrAnswer };
 }
@@ -727,6 +971,16 @@ export interface CallOptions {
 export abstract class SwitchboardEndpoints {
   abstract call<E extends EndpointName>(endpoint: E, request: RequestOf<E>, options?: CallOptions): Promise<EndpointTypes[E]['answer']>;
 
+  /** Make members of a group admins */
+  addGroupAdmin(request: RequestOf<"add-group-admin">, options?: CallOptions): Promise<EndpointTypes["add-group-admin"]['answer']> {
+    return this.call("add-group-admin", request, options);
+  }
+
+  /** Add members to a group (one row per number in `data`: status 0 added, 1 failed) */
+  addGroupMembers(request: RequestOf<"add-group-members">, options?: CallOptions): Promise<EndpointTypes["add-group-members"]['answer']> {
+    return this.call("add-group-members", request, options);
+  }
+
   /** The account wallet's balance (project token) */
   checkBalance(request: RequestOf<"check-balance">, options?: CallOptions): Promise<EndpointTypes["check-balance"]['answer']> {
     return this.call("check-balance", request, options);
@@ -742,6 +996,16 @@ export abstract class SwitchboardEndpoints {
     return this.call("conference-request", request, options);
   }
 
+  /** Create a WhatsApp group with members (and an icon from a URL) through a WhatsApp Web session */
+  createWhatsappGroup(request: RequestOf<"create-whatsapp-group">, options?: CallOptions): Promise<EndpointTypes["create-whatsapp-group"]['answer']> {
+    return this.call("create-whatsapp-group", request, options);
+  }
+
+  /** Delete the icon (1), revoke the invite link (2) or leave the group (3) */
+  deleteGroupAction(request: RequestOf<"delete-group-action">, options?: CallOptions): Promise<EndpointTypes["delete-group-action"]['answer']> {
+    return this.call("delete-group-action", request, options);
+  }
+
   /** A push's delivery report: one row per message */
   deliveryReport(request: RequestOf<"delivery-report">, options?: CallOptions): Promise<EndpointTypes["delivery-report"]['answer']> {
     return this.call("delivery-report", request, options);
@@ -755,6 +1019,16 @@ export abstract class SwitchboardEndpoints {
   /** The project's phone (or, with application 10, its WhatsApp Web session) */
   deviceStatus(request: RequestOf<"device-status">, options?: CallOptions): Promise<EndpointTypes["device-status"]['answer']> {
     return this.call("device-status", request, options);
+  }
+
+  /** A group's invite link */
+  generateInviteLink(request: RequestOf<"generate-invite-link">, options?: CallOptions): Promise<EndpointTypes["generate-invite-link"]['answer']> {
+    return this.call("generate-invite-link", request, options);
+  }
+
+  /** A group: subject, invite link, admins, members, creation date */
+  groupDetails(request: RequestOf<"group-details">, options?: CallOptions): Promise<EndpointTypes["group-details"]['answer']> {
+    return this.call("group-details", request, options);
   }
 
   /** Change a project's service and billing plan (the new plan's fee is debited) */
@@ -842,6 +1116,11 @@ export abstract class SwitchboardEndpoints {
     return this.call("push", request, options);
   }
 
+  /** Remove members (type 0) or admin rights (type 1) */
+  removeGroupMembers(request: RequestOf<"remove-group-members">, options?: CallOptions): Promise<EndpointTypes["remove-group-members"]['answer']> {
+    return this.call("remove-group-members", request, options);
+  }
+
   /** Submit a WhatsApp message template to Meta for review */
   templateRequest(request: RequestOf<"template-request">, options?: CallOptions): Promise<EndpointTypes["template-request"]['answer']> {
     return this.call("template-request", request, options);
@@ -850,6 +1129,21 @@ export abstract class SwitchboardEndpoints {
   /** A template (or every template) with its review status: 1 pending, 2 WhatsApp review, 3 approved, 4 rejected */
   templateStatus(request: RequestOf<"template-status">, options?: CallOptions): Promise<EndpointTypes["template-status"]['answer']> {
     return this.call("template-status", request, options);
+  }
+
+  /** Set (action 0, with a 6-digit pin) or remove (1) the two-step verification PIN of a Cloud API number */
+  twoStepVerification(request: RequestOf<"two-step-verification">, options?: CallOptions): Promise<EndpointTypes["two-step-verification"]['answer']> {
+    return this.call("two-step-verification", request, options);
+  }
+
+  /** Change a group's subject, description or icon */
+  updateGroupInfo(request: RequestOf<"update-group-info">, options?: CallOptions): Promise<EndpointTypes["update-group-info"]['answer']> {
+    return this.call("update-group-info", request, options);
+  }
+
+  /** Update the number's profile: about, address, description, email, industry, websites, picture */
+  updateProfile(request: RequestOf<"update-profile">, options?: CallOptions): Promise<EndpointTypes["update-profile"]['answer']> {
+    return this.call("update-profile", request, options);
   }
 
   /** A pairing code to link the session by phone number instead of QR */

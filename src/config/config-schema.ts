@@ -202,6 +202,18 @@ export const CONFIG_KEYS = {
     default: 90_000,
     description: 'A device silent this long is marked offline and disconnected; messages it held unsent go back to the queue for another device.',
   }),
+  appPhonePresenceMs: key({
+    env: 'SWITCHBOARD_APP_PHONE_PRESENCE_MS',
+    schema: Type.Integer({ minimum: 1000 }),
+    default: 1_200_000,
+    description: 'A phone running the SMS Gateway for Android app without an open event stream is given messages for this long after its last request (the app polls every 15 minutes when it has no stream).',
+  }),
+  appPhoneDelayMs: key({
+    env: 'SWITCHBOARD_APP_PHONE_DELAY_MS',
+    schema: Type.Integer({ minimum: 0 }),
+    default: 10_000,
+    description: 'The pause between two messages handed to one phone running the SMS Gateway for Android app (the app declares none; 10 s is the pace the Picky docs advise for phones).',
+  }),
   deviceHelloTimeoutMs: key({
     env: 'SWITCHBOARD_DEVICE_HELLO_TIMEOUT_MS',
     schema: Type.Integer({ minimum: 100 }),
@@ -335,6 +347,19 @@ export const CONFIG_KEYS = {
     schema: Type.Integer({ minimum: 100 }),
     default: 30_000,
     description: 'Time limit for fetching one media URL of a push, and for downloading one received media item.',
+  }),
+  // Group APIs: WhatsApp bans numbers that create groups or change members too quickly.
+  groupActionsPerHour: key({
+    env: 'SWITCHBOARD_GROUP_ACTIONS_PER_HOUR',
+    schema: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    default: 60,
+    description: 'Group changes (create, add or remove members and admins, subject, description, icon, invite link revoke, leave) one channel may make per hour, on the node that runs it; beyond it HTTP 429 (0 = no limit).',
+  }),
+  groupCreatesPerDay: key({
+    env: 'SWITCHBOARD_GROUP_CREATES_PER_DAY',
+    schema: Type.Integer({ minimum: 0, maximum: 100_000 }),
+    default: 10,
+    description: 'Groups one channel may create per day (create-whatsapp-group), on the node that runs it; beyond it HTTP 429 (0 = no limit).',
   }),
   // Meta channels: WhatsApp Cloud API (applications 8, 101, 121) and Messenger (5).
   metaGraphUrl: key({

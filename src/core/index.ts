@@ -33,3 +33,4 @@ export * from './webhooks/index.js';
 export * from './calls/index.js';
 export * from './whatsapp-web/index.js';
 export * from './meta/index.js';
+export * from './groups/index.js';

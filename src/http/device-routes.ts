@@ -9,6 +9,7 @@ import {
   invalidRequest,
   isDeviceCommand,
   isWebCommand,
+  APP_PHONE_COMMANDS,
   DEVICE_COMMANDS,
   WEB_COMMANDS,
   type CallService,
@@ -94,7 +95,13 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
       let devices = await deps.devices.list(project.id);
       if (input.device_id !== undefined) devices = devices.filter((device) => device.deviceKey === input.device_id);
       if (devices.length === 0) throw new PickyError(Status.noChannel, input.device_id ? `no device ${input.device_id} is paired` : 'no device is paired with this project');
-      const result = await deps.devices.execute(project, devices, input.command);
+      // Phones running the SMS Gateway for Android app cannot restart, drop what they fetched or place calls.
+      // `reset` of one such phone named by device_id is the operator forgetting a phone that is gone.
+      const isForgettingAppPhone = input.command === 'reset' && input.device_id !== undefined;
+      if (devices.every((device) => device.transport === 'android') && !APP_PHONE_COMMANDS.includes(input.command) && !isForgettingAppPhone) {
+        throw new PickyError(Status.featureNotAvailable, `the SMS Gateway for Android app cannot obey ${input.command}; it obeys ${APP_PHONE_COMMANDS.join(', ')} (and reset with device_id, for a phone that is gone)`);
+      }
+      const result = await deps.devices.execute(project, devices, input.command, isForgettingAppPhone);
       return success({ command: input.command, devices_reached: result.delivered, messages_cancelled: result.cancelled, conferences_cancelled: result.callsCancelled });
     },
   });

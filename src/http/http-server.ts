@@ -15,12 +15,14 @@ import { registerChannelRoutes, type ChannelRouteDeps } from './channel-routes.j
 import { registerWhatsAppWebRoutes, type WhatsAppWebRouteDeps } from './whatsapp-web-routes.js';
 import { registerMetaWebhookRoutes, type MetaWebhookRouteDeps } from './meta-webhook-routes.js';
 import { registerTemplateRoutes, type TemplateRouteDeps } from './template-routes.js';
+import { registerGroupRoutes, type GroupRouteDeps } from './group-routes.js';
 import { registerMetricsRoutes, type MetricsRouteDeps } from './metrics-routes.js';
 import { registerOpenApiRoutes, type OpenApiRouteDeps } from './openapi-routes.js';
 import { trackRoutes } from './endpoint-doc.js';
 import { registerConsoleRoutes, type ConsoleRouteDeps } from './console-routes.js';
 import { registerConsoleLive } from './console-live.js';
 import { registerConsoleStatic } from './console-static.js';
+import { registerAppPhoneRoutes, type AppPhoneRouteDeps } from './app-phone-routes.js';
 
 /** The server other layers hold; only `http/` knows it is Fastify. */
 export type HttpServer = FastifyInstance;
@@ -35,6 +37,7 @@ export interface HttpServerDeps
     WhatsAppWebRouteDeps,
     MetaWebhookRouteDeps,
     TemplateRouteDeps,
+    GroupRouteDeps,
     MetricsRouteDeps,
     OpenApiRouteDeps,
     ConsoleRouteDeps {
@@ -49,6 +52,8 @@ export interface HttpServerDeps
   consoleDir: string;
   /** Live console streams: how often they read the database, and how long one lasts. */
   consoleLive: { pollMs: number; maxStreamMs: number };
+  /** The mobile API of the SMS Gateway for Android app; absent, its paths answer 404. */
+  appPhones?: Omit<AppPhoneRouteDeps, 'throttle'>;
 }
 
 /** Never `true`, which believes every hop of X-Forwarded-For: a client could pick its own address. */
@@ -125,10 +130,12 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
   registerWhatsAppWebRoutes(app, deps);
   registerMetaWebhookRoutes(app, deps);
   registerTemplateRoutes(app, deps);
+  registerGroupRoutes(app, deps);
   if (deps.console) {
     registerConsoleRoutes(app, deps);
     registerConsoleLive(app, { ...deps, ...deps.consoleLive, sessions: deps.console.sessions });
     registerConsoleStatic(app, deps.consoleDir);
   }
+  if (deps.appPhones) registerAppPhoneRoutes(app, { ...deps.appPhones, throttle: deps.throttle });
   return app;
 }

@@ -67,10 +67,12 @@ export const OTHER_PATHS: Record<string, Record<string, unknown>> = {
 
 /**
  * Route trees the document leaves out on purpose, each with its reason (the coverage test skips a path
- * equal to one or under it): the web console's page and its own API, reached with its session cookie.
+ * equal to one or under it): the web console's page and its own API, reached with its session cookie; the
+ * mobile API phones running the SMS Gateway for Android app call.
  */
 export const UNDOCUMENTED_PREFIXES: Record<string, string> = {
   '/console': "the web console (docs/console.md): its page, assets and private API behind its session cookie, not the public API",
+  '/api/mobile/v1': 'the mobile API of the SMS Gateway for Android app (docs/devices.md): the protocol of that app in private-server mode, called by phones, not by API clients',
 };
 
 export const SECURITY_SCHEMES = {

@@ -5,7 +5,7 @@ import type { DeviceStore } from '../core/stores.js';
 import { SENDING } from './message-store.js';
 import type { DeviceRow, Schema } from './schema.js';
 
-function toDevice(row: Omit<DeviceRow, 'id' | 'max_call_members'> & { id: number; max_call_members: number }): Device {
+function toDevice(row: Omit<DeviceRow, 'id' | 'max_call_members' | 'transport' | 'hook_secret'> & { id: number; max_call_members: number; transport: string; hook_secret: string }): Device {
   return {
     id: row.id,
     projectId: row.project_id,
@@ -22,6 +22,8 @@ function toDevice(row: Omit<DeviceRow, 'id' | 'max_call_members'> & { id: number
     isMessageQueuePaused: row.message_queue_paused === 1,
     isCallQueuePaused: row.call_queue_paused === 1,
     maxCallMembers: row.max_call_members,
+    transport: row.transport === 'android' ? 'android' : 'bridge',
+    hookSecret: row.hook_secret,
     createdAt: row.created_at,
   };
 }
@@ -47,6 +49,8 @@ export class SqlDeviceStore implements DeviceStore {
         message_queue_paused: 0,
         call_queue_paused: 0,
         max_call_members: hello.maxCallMembers,
+        transport: hello.transport ?? 'bridge',
+        hook_secret: hello.hookSecret ?? '',
         created_at: at,
         updated_at: at,
       })
@@ -117,6 +121,9 @@ export class SqlDeviceStore implements DeviceStore {
       .selectAll()
       .where('is_online', '=', 0)
       .where('last_seen_at', '<', before)
+      // An app phone keeps what it fetched and sends it even while away from the gateway: given to another
+      // device too, it would go out twice (docs/devices.md, "What holds across crashes").
+      .where('transport', '=', 'bridge')
       .where((eb) => eb.exists(eb.selectFrom('messages').select('messages.id').whereRef('messages.device_id', '=', 'devices.id').where('messages.state', '=', SENDING)))
       .execute();
     return rows.map(toDevice);

@@ -155,6 +155,10 @@ export interface DeviceRow {
   call_queue_paused: number;
   /** Members the device can join in one call (0: it cannot place conferences). */
   max_call_members: Generated<number>;
+  /** 'bridge' (the WebSocket protocol) or 'android' (the SMS Gateway for Android app's mobile API). */
+  transport: Generated<string>;
+  /** App phones: the secret in the URL they post received SMS to; '' for bridge devices. */
+  hook_secret: Generated<string>;
   created_at: number;
   updated_at: number;
 }

@@ -34,7 +34,17 @@ export interface StoredTemplate {
   components: unknown[];
 }
 
+/** A group of Meta's Groups API as the fake keeps it. */
+export interface FakeCloudGroup {
+  subject: string;
+  description: string;
+  participants: string[];
+  inviteLink: string;
+}
+
 export interface FakeGraph {
+  /** Groups by id, for the Groups API (GET/POST /{group_id}, …/invite_link, DELETE …/participants). */
+  groups: Map<string, FakeCloudGroup>;
   /** The base URL with a version, as SWITCHBOARD_META_GRAPH_URL takes it. */
   url: string;
   requests: GraphRequest[];
@@ -95,6 +105,25 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       templates.push(template);
       return json(response, 200, { id: template.id, status: 'PENDING', category: template.category });
     }
+    const group = parts[0] ? fake.groups.get(parts[0]) : undefined;
+    if (group && parts.length === 1 && request.method === 'GET') {
+      return json(response, 200, { id: parts[0], subject: group.subject, description: group.description, total_participant_count: group.participants.length, participants: group.participants.map((wa_id) => ({ wa_id })) });
+    }
+    if (group && parts.length === 1 && request.method === 'POST') {
+      Object.assign(group, request.body.subject !== undefined && { subject: request.body.subject }, request.body.description !== undefined && { description: request.body.description });
+      return json(response, 200, { success: true });
+    }
+    if (group && parts[1] === 'invite_link') {
+      if (request.method === 'POST') group.inviteLink = `https://chat.whatsapp.com/FAKE${counter}`;
+      return json(response, 200, { messaging_product: 'whatsapp', invite_link: group.inviteLink });
+    }
+    if (group && parts[1] === 'participants' && request.method === 'DELETE') {
+      const users = (request.body.participants ?? []).map((each: { user: string }) => each.user);
+      group.participants = group.participants.filter((number) => !users.includes(number));
+      return json(response, 200, { success: true });
+    }
+    if (request.method === 'POST' && parts[1] === 'whatsapp_business_profile') return json(response, 200, { success: true });
+    if (request.method === 'POST' && parts.length === 1 && typeof request.body.pin === 'string') return json(response, 200, { success: true });
     if (request.method === 'GET' && parts[1] === 'message_templates') return json(response, 200, { data: templates, paging: { cursors: { before: 'a', after: 'b' } } });
     if (request.method === 'GET' && parts[0] === 'files' && parts[1]) {
       const item = media.get(parts[1]);
@@ -135,6 +164,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   base = `${root}/${GRAPH_VERSION}`;
   const sent = (suffix: string) => requests.filter((request) => request.path.endsWith(suffix));
   const fake: FakeGraph = {
+    groups: new Map(),
     nextMessageId: undefined,
     url: base,
     requests,

@@ -45,6 +45,11 @@ export class GraphClient {
     return this.call('POST', path, token, { body: JSON.stringify(body), contentType: 'application/json' });
   }
 
+  /** `DELETE {graph}/{path}` with a JSON body (Graph reads one on some DELETEs, e.g. group participants). */
+  deleteJson(path: string, token: string, body: unknown): Promise<Json> {
+    return this.call('DELETE', path, token, { body: JSON.stringify(body), contentType: 'application/json' });
+  }
+
   /** `GET {graph}/{path}?query`. */
   getJson(path: string, token: string, query: Record<string, string> = {}): Promise<Json> {
     const search = new URLSearchParams(query).toString();
@@ -111,7 +116,7 @@ export class GraphClient {
     return AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), this.closing.signal]);
   }
 
-  private async call(method: 'GET' | 'POST', path: string, token: string, payload: { body?: string; contentType?: string; form?: FormData }): Promise<Json> {
+  private async call(method: 'GET' | 'POST' | 'DELETE', path: string, token: string, payload: { body?: string; contentType?: string; form?: FormData }): Promise<Json> {
     const url = `${this.base}/${path.replace(/^\/+/, '')}`;
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     if (payload.contentType) headers['content-type'] = payload.contentType;

@@ -3,3 +3,4 @@ export { WhatsAppCloudChannel, cloudInboundId, type WhatsAppCloudChannelDeps } f
 export { CloudEvents, RetryLaterError, type CloudEventDeps } from './cloud-events.js';
 export { TemplateService } from './template-service.js';
 export { cloudMessageBody } from './cloud-message-body.js';
+export { CloudGroupBackend, VERTICALS } from './cloud-groups.js';

@@ -9,7 +9,7 @@ import type {
   SignalDataTypeMap,
   WAMessage,
 } from 'baileys';
-import type { DownloadLimits, WaAuthStore, WaClient, WaClientFactory, WaLogger, WaMessage } from './wa-client.js';
+import { WaServerError, type DownloadLimits, type WaAuthStore, type WaClient, type WaClientFactory, type WaGroupMetadata, type WaLogger, type WaMessage } from './wa-client.js';
 
 type Baileys = typeof import('baileys');
 type BaileysLogger = Parameters<Baileys['makeWASocket']>[0]['logger'] & object;
@@ -126,6 +126,35 @@ function numberOf(jid: string | undefined): string {
   return (jid ?? '').split('@')[0]!.split(':')[0]!;
 }
 
+type BaileysGroup = Awaited<ReturnType<ReturnType<Baileys['makeWASocket']>['groupMetadata']>>;
+type BaileysParticipant = BaileysGroup['participants'][number];
+
+/** A participant's phone-number JID when WhatsApp gives one (groups may address members by LID). */
+function participantJid(participant: BaileysParticipant | string): string {
+  if (typeof participant === 'string') return participant;
+  return participant.phoneNumber ?? participant.id;
+}
+
+function groupOf(group: BaileysGroup): WaGroupMetadata {
+  return {
+    id: group.id,
+    subject: group.subject ?? '',
+    description: group.desc ?? '',
+    creation: group.creation ?? 0,
+    participants: (group.participants ?? []).map((participant) => ({ jid: participantJid(participant), isAdmin: participant.admin === 'admin' || participant.admin === 'superadmin' || participant.isAdmin === true })),
+  };
+}
+
+/** Baileys rejects with Boom errors (`output.statusCode` is WhatsApp's code); they leave this file as WaServerError. */
+async function asked<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const boom = error as Error & { output?: { statusCode?: number }; data?: unknown };
+    throw new WaServerError(`${what}: ${boom.message}`, boom.output?.statusCode ?? 0, { cause: error });
+  }
+}
+
 export interface BaileysClientOptions {
   /** WhatsApp's WebSocket endpoint; a test points it at a local server so that it never reaches WhatsApp. */
   webSocketUrl?: string;
@@ -170,8 +199,36 @@ export function createBaileysClientFactory(options: BaileysClientOptions = {}): 
       socket.ev.on('messages.update', (updates) =>
         events.onAcks(updates.filter((each) => typeof each.update.status === 'number').map((each) => ({ key: each.key, status: each.update.status as number }))),
       );
+      socket.ev.on('group-participants.update', (update) => {
+        if (update.action === 'modify') return;
+        events.onGroupParticipants({ groupJid: update.id, participants: update.participants.map((each) => participantJid(each as BaileysParticipant | string)), action: update.action });
+      });
+      // Baileys emits groups.update for a change WhatsApp notified, and also with the whole metadata of
+      // every group whenever it refetches them (a "dirty" notice): only the first kind is a change, and
+      // only it comes without the participant list.
+      socket.ev.on('groups.update', (updates) =>
+        events.onGroupsUpdate(
+          updates
+            .filter((each) => typeof each.id === 'string' && !Array.isArray(each.participants))
+            .map((each) => ({ groupJid: each.id!, ...(typeof each.subject === 'string' && { subject: each.subject }) })),
+        ),
+      );
       return {
         version: version.join('.'),
+        groupCreate: (subject, participants) => asked('group create', async () => groupOf(await socket.groupCreate(subject, participants))),
+        groupMetadata: (jid) => asked('group metadata', async () => groupOf(await socket.groupMetadata(jid))),
+        groupParticipants: (jid, participants, action) =>
+          asked(`group ${action}`, async () => (await socket.groupParticipantsUpdate(jid, participants, action)).map((each) => ({ jid: each.jid ?? '', status: String(each.status) }))),
+        groupSubject: (jid, subject) => asked('group subject', () => socket.groupUpdateSubject(jid, subject)),
+        groupDescription: (jid, description) => asked('group description', () => socket.groupUpdateDescription(jid, description || undefined)),
+        setPicture: (jid, image) => asked('picture', () => socket.updateProfilePicture(jid, image)),
+        removePicture: (jid) => asked('picture removal', () => socket.removeProfilePicture(jid)),
+        groupInviteCode: (jid) => asked('invite code', async () => (await socket.groupInviteCode(jid)) ?? ''),
+        groupRevokeInvite: (jid) => asked('invite revoke', async () => (await socket.groupRevokeInvite(jid)) ?? ''),
+        groupLeave: (jid) => asked('group leave', () => socket.groupLeave(jid)),
+        setAbout: (text) => asked('about', () => socket.updateProfileStatus(text)),
+        setBusinessProfile: (profile) => asked('business profile', async () => void (await socket.updateBussinesProfile(profile))),
+        ownJid: () => (socket.user?.id ? `${numberOf(socket.user.id)}@s.whatsapp.net` : ''),
         async send(jid, content, options) {
           await socket.sendMessage(jid, content as AnyMessageContent, { messageId: options.messageId, ...(options.quoted ? { quoted: options.quoted as WAMessage } : {}) });
         },

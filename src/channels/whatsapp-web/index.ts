@@ -5,3 +5,5 @@ export { SessionEvents, type SessionEventDeps } from './session-events.js';
 export { MediaFetcher } from './media-fetcher.js';
 export { WhatsAppWebChannel } from './whatsapp-web-channel.js';
 export type * from './wa-client.js';
+export { WebGroupBackend, groupJidOf, PICTURE_MAX_BYTES } from './web-groups.js';
+export { WaServerError } from './wa-client.js';

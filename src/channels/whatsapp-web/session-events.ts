@@ -2,9 +2,9 @@
 // stored behind an unguessable URL) go to the inbound service and so to the global webhook; acks move
 // our messages through the state machine and so reach the event webhook.
 import { randomBytes } from 'node:crypto';
-import { withoutNulCharacters, type Clock, type InboundService, type MessageService, type MessageState, type Storage } from '../../core/index.js';
+import { withoutNulCharacters, type Clock, type GroupEvent, type InboundService, type MessageService, type MessageState, type Storage } from '../../core/index.js';
 import { readMessage, type ReadMessage } from './inbound-mapper.js';
-import { WA_ACK, type WaClient, type WaKey, type WaMessage } from './wa-client.js';
+import { WA_ACK, type WaClient, type WaGroupParticipantsEvent, type WaKey, type WaMessage } from './wa-client.js';
 import { inboundExternalId } from './whatsapp-web-channel.js';
 
 export interface SessionEventDeps {
@@ -18,7 +18,12 @@ export interface SessionEventDeps {
   /** A received media download not complete in this time is given up (media-url stays empty). */
   mediaTimeoutMs: number;
   logError(error: unknown, context: string): void;
+  /** The event webhook's group event (event_id 3), the same path the bridge phones' group events take. */
+  groupEvent(event: GroupEvent): Promise<void>;
 }
+
+/** `action` of the group event: 1 joined and 2 left (the contract's), 3 promoted, 4 demoted, 5 subject changed (ours). */
+export const GROUP_EVENT_ACTIONS = { add: 1, remove: 2, promote: 3, demote: 4, subject: 5 } as const;
 
 export interface SessionContext {
   channelId: number;
@@ -53,6 +58,38 @@ export class SessionEvents {
         await this.deps.messages.request({ messageId: sent.messageId, to, ...(to === 'failed' && { error: 'WhatsApp reported the message failed' }) });
       }
     }
+  }
+
+  /** One event webhook call per member and change, with the group's current subject. */
+  async groupParticipants(context: SessionContext, event: WaGroupParticipantsEvent): Promise<void> {
+    const action = GROUP_EVENT_ACTIONS[event.action];
+    if (!action || typeof event.groupJid !== 'string' || !Array.isArray(event.participants)) return;
+    // The notification does not carry the subject: asked of WhatsApp (not possible once we left the group).
+    const subject = await context.connection?.groupMetadata(event.groupJid).then((group) => group.subject, () => '') ?? '';
+    for (const jid of event.participants) {
+      const number = numberOfJid(jid);
+      if (number) await this.reportGroup(context, { groupJid: event.groupJid, subject, number, action });
+    }
+  }
+
+  async groupsUpdate(context: SessionContext, updates: { groupJid: string; subject?: string }[]): Promise<void> {
+    for (const update of Array.isArray(updates) ? updates : []) {
+      if (typeof update.subject === 'string') await this.reportGroup(context, { groupJid: update.groupJid, subject: update.subject, number: '', action: GROUP_EVENT_ACTIONS.subject });
+    }
+  }
+
+  private async reportGroup(context: SessionContext, change: { groupJid: string; subject: string; number: string; action: number }): Promise<void> {
+    await this.deps.groupEvent({
+      projectId: context.projectId,
+      deviceId: 0,
+      // No id comes with WhatsApp's group notifications: the channel, change and time make one.
+      externalId: `web${context.channelId}_${change.groupJid}_${change.action}_${change.number}_${this.deps.clock.now()}`,
+      application: 10,
+      groupId: change.groupJid,
+      groupSubject: withoutNulCharacters(change.subject),
+      number: change.number,
+      action: change.action,
+    });
   }
 
   async messages(context: SessionContext, messages: WaMessage[]): Promise<void> {
@@ -109,6 +146,13 @@ export class SessionEvents {
       return '';
     }
   }
+}
+
+/** "15551234567:3@s.whatsapp.net" → "15551234567"; '' for what is no phone number (a LID WhatsApp gave no number for). */
+function numberOfJid(jid: unknown): string {
+  if (typeof jid !== 'string' || !jid.endsWith('@s.whatsapp.net')) return '';
+  const number = jid.split('@')[0]!.split(':')[0]!;
+  return /^\d{5,20}$/.test(number) ? number : '';
 }
 
 const ORDER: MessageState[] = ['queued', 'sending', 'submitted', 'delivered', 'read'];

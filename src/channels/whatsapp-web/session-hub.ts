@@ -297,6 +297,8 @@ export class SessionHub implements WhatsAppWebSessions {
       },
       onMessages: async (runner, messages) => this.deps.events.messages(await context(runner), messages),
       onAcks: async (runner, acks) => this.deps.events.acks(await context(runner), acks),
+      onGroupParticipants: async (runner, event) => this.deps.events.groupParticipants(await context(runner), event),
+      onGroupsUpdate: async (runner, updates) => this.deps.events.groupsUpdate(await context(runner), updates),
     };
   }
 

@@ -4,12 +4,14 @@
 // starts again on the next call that needs it.
 import { ReconnectBackoff, type BackoffSettings } from '../../agent/reconnect-backoff.js';
 import type { Clock, WebSessionChanges, WhatsAppWebStore } from '../../core/index.js';
-import type { WaAuthStore, WaClient, WaClientEvents, WaClientFactory, WaClose, WaKey, WaLogger, WaMessage } from './wa-client.js';
+import type { WaAuthStore, WaClient, WaClientEvents, WaClientFactory, WaClose, WaGroupParticipantsEvent, WaKey, WaLogger, WaMessage } from './wa-client.js';
 
 export interface SessionListener {
   onConnected(runner: SessionRunner): void;
   onMessages(runner: SessionRunner, messages: WaMessage[]): Promise<void>;
   onAcks(runner: SessionRunner, acks: { key: WaKey; status: number }[]): Promise<void>;
+  onGroupParticipants(runner: SessionRunner, event: WaGroupParticipantsEvent): Promise<void>;
+  onGroupsUpdate(runner: SessionRunner, updates: { groupJid: string; subject?: string }[]): Promise<void>;
   /** The session gave up by itself (never paired and nobody scanning, or unlinked): it holds nothing now. */
   onStopped(runner: SessionRunner): void;
 }
@@ -233,6 +235,8 @@ export class SessionRunner {
         if (type === 'notify') guard(() => this.deps.listener.onMessages(this, messages), 'inbound messages');
       },
       onAcks: (acks) => guard(() => this.deps.listener.onAcks(this, acks), 'acks'),
+      onGroupParticipants: (event) => guard(() => this.deps.listener.onGroupParticipants(this, event), 'group members change'),
+      onGroupsUpdate: (updates) => guard(() => this.deps.listener.onGroupsUpdate(this, updates), 'group change'),
     };
   }
 

@@ -52,12 +52,46 @@ export interface WaClose {
   reason: string;
 }
 
+/** A group as WhatsApp describes it; participant JIDs are phone-number JIDs where WhatsApp gives them. */
+export interface WaGroupMetadata {
+  id: string;
+  subject: string;
+  description: string;
+  /** Epoch seconds; 0 when not given. */
+  creation: number;
+  participants: { jid: string; isAdmin: boolean }[];
+}
+
+export type WaParticipantAction = 'add' | 'remove' | 'promote' | 'demote';
+
+/** WhatsApp refused a request; `status` is its error code (404 no such group, 401/403 not allowed, 409 …). */
+export class WaServerError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'WaServerError';
+  }
+}
+
+/** Members joined, left, were promoted or demoted (`participants` are JIDs), as a group notification says. */
+export interface WaGroupParticipantsEvent {
+  groupJid: string;
+  participants: string[];
+  action: WaParticipantAction;
+}
+
 export interface WaClientEvents {
   onQr(qr: string): void;
   onOpen(account: { number: string; name: string }): void;
   onClose(close: WaClose): void;
   onMessages(messages: WaMessage[], type: 'notify' | 'append'): void;
   onAcks(acks: { key: WaKey; status: number }[]): void;
+  onGroupParticipants(event: WaGroupParticipantsEvent): void;
+  /** Group settings changed; `subject` is there when the subject did. */
+  onGroupsUpdate(updates: { groupJid: string; subject?: string }[]): void;
 }
 
 /** The auth state's storage: credentials and signal keys as JSON text, written before they are used. */
@@ -97,6 +131,26 @@ export interface WaClient {
   logout(): Promise<void>;
   /** Closes the socket without unlinking. */
   close(): void;
+  // Groups and profile: each rejects with WaServerError when WhatsApp refuses.
+  groupCreate(subject: string, participants: string[]): Promise<WaGroupMetadata>;
+  groupMetadata(groupJid: string): Promise<WaGroupMetadata>;
+  /** One entry per JID asked; `status` is WhatsApp's per-participant code ('200' done). */
+  groupParticipants(groupJid: string, participants: string[], action: WaParticipantAction): Promise<{ jid: string; status: string }[]>;
+  groupSubject(groupJid: string, subject: string): Promise<void>;
+  groupDescription(groupJid: string, description: string): Promise<void>;
+  /** A group's or our own (`jid` of the linked number) picture, from image bytes. */
+  setPicture(jid: string, image: Buffer): Promise<void>;
+  removePicture(jid: string): Promise<void>;
+  groupInviteCode(groupJid: string): Promise<string>;
+  /** Revokes the invite code; answers the new one. */
+  groupRevokeInvite(groupJid: string): Promise<string>;
+  groupLeave(groupJid: string): Promise<void>;
+  /** The linked account's "about" text. */
+  setAbout(text: string): Promise<void>;
+  /** A WhatsApp Business account's profile fields (a personal account's are refused by WhatsApp). */
+  setBusinessProfile(profile: { address?: string; description?: string; email?: string; websites?: string[] }): Promise<void>;
+  /** The linked number's own JID. */
+  ownJid(): string;
   /** Resolves (never rejects) once every credentials update this socket has made so far is written. */
   credentialsSaved(): Promise<void>;
 }

@@ -1,5 +1,6 @@
 // Devices of phone-automation projects: pairing by license key or device token, presence, heartbeats,
 // pausing, and the gateway's side of the device commands.
+import { randomBytes } from 'node:crypto';
 import { hashToken, newMasterToken } from '../secrets.js';
 import type { CallService } from '../calls/call-service.js';
 import type { Clock } from '../clock.js';
@@ -8,7 +9,7 @@ import type { OutboundMessage } from '../messages/message.js';
 import type { MessageService } from '../messages/message-service.js';
 import type { Project } from '../project.js';
 import type { Storage } from '../stores.js';
-import type { Device, DeviceStatus, QueueKind } from './device.js';
+import type { Device, DeviceStatus, DeviceTransport, QueueKind } from './device.js';
 import type { DeviceCommand, DeviceLink } from './device-commands.js';
 
 export const PHONE_KINDS: readonly number[] = [1, 2, 3, 4];
@@ -35,6 +36,9 @@ export interface PairingRequest {
   applications: number[];
   delayMs: number;
   maxCallMembers: number;
+  /** Default 'bridge'; a device token works only over the transport it was issued for. */
+  transport?: DeviceTransport;
+  hookSecret?: string;
 }
 
 export interface Pairing {
@@ -74,7 +78,7 @@ export class DeviceService {
     let deviceToken: string;
     if (request.deviceToken) {
       const known = await stores.devices.findByTokenHash(hashToken(request.deviceToken));
-      if (!known || known.deviceKey !== request.deviceKey) throw new PairingRefusedError('bad_license', 'unknown device token');
+      if (!known || known.deviceKey !== request.deviceKey || known.transport !== (request.transport ?? 'bridge')) throw new PairingRefusedError('bad_license', 'unknown device token');
       project = await stores.projects.findById(known.projectId);
       deviceToken = request.deviceToken;
     } else {
@@ -85,12 +89,51 @@ export class DeviceService {
     if (!project) throw new PairingRefusedError('bad_license', 'unknown project');
     if (project.status !== 'Active') throw new PairingRefusedError('project_not_active', `project ${project.id} is ${project.status}`);
     const device = await stores.devices.upsert(
-      { projectId: project.id, deviceKey: request.deviceKey, phoneName: request.phoneName, appVersion: request.appVersion, applications: request.applications, delayMs: request.delayMs, maxCallMembers: request.maxCallMembers },
+      {
+        projectId: project.id,
+        deviceKey: request.deviceKey,
+        phoneName: request.phoneName,
+        appVersion: request.appVersion,
+        applications: request.applications,
+        delayMs: request.delayMs,
+        maxCallMembers: request.maxCallMembers,
+        ...(request.transport && { transport: request.transport }),
+        ...(request.hookSecret && { hookSecret: request.hookSecret }),
+      },
       hashToken(deviceToken),
       this.nodeId,
       this.clock.now(),
     );
     return { device, project, deviceToken };
+  }
+
+  /**
+   * A phone running the SMS Gateway for Android app registers with the project's license key as its
+   * private token: it becomes a new device of the project carrying SMS (application 3), under an id and
+   * a token of its own (the app keeps both and re-registers when the token stops working).
+   */
+  registerAppPhone(licenseKey: string, phoneName: string, appVersion: string, delayMs: number): Promise<Pairing> {
+    return this.pair({
+      licenseKey,
+      // 21 URL-safe characters, the length of the ids the app is used to.
+      deviceKey: randomBytes(16).toString('base64url').slice(0, 21),
+      phoneName,
+      appVersion,
+      applications: [3],
+      delayMs,
+      maxCallMembers: 0,
+      transport: 'android',
+      hookSecret: newMasterToken(),
+    });
+  }
+
+  /** An app phone was heard from (a request, or its open event stream): online, on this node. */
+  seen(deviceId: number): Promise<void> {
+    return this.storage.stores.devices.setOnline(deviceId, true, this.nodeId, this.clock.now());
+  }
+
+  find(deviceId: number): Promise<Device | undefined> {
+    return this.storage.stores.devices.findById(deviceId);
   }
 
   disconnected(deviceId: number): Promise<void> {
@@ -167,11 +210,17 @@ export class DeviceService {
   }
 
   /** The gateway's side of a command, then the command itself to every connected device of the project. */
-  async execute(project: Project, devices: Device[], command: DeviceCommand): Promise<{ delivered: number; cancelled: number; callsCancelled: number }> {
+  /**
+   * `forgetAppPhones`: `reset` also cancels (and refunds) what app phones hold. Only for a phone named by
+   * its id, which the operator knows to be gone (uninstalled, lost): a running app sends what it fetched.
+   */
+  async execute(project: Project, devices: Device[], command: DeviceCommand, forgetAppPhones = false): Promise<{ delivered: number; cancelled: number; callsCancelled: number }> {
     let cancelled = 0;
     let callsCancelled = 0;
     if (command === 'delete-message-queue' || command === 'reset') cancelled += await this.cancelQueued(project.id);
-    if (command === 'reset') cancelled += await this.cancelHeldBy(devices);
+    // An app phone sends what it fetched whatever the gateway says; cancelling (and refunding) that would
+    // give away messages that still go out. Only bridge devices drop what they hold.
+    if (command === 'reset') cancelled += await this.cancelHeldBy(devices.filter((device) => device.transport === 'bridge' || forgetAppPhones));
     const why = command === 'reset' ? 'device reset' : 'call queue deleted';
     if (command === 'delete-call-queue' || command === 'reset') callsCancelled += (await this.calls?.cancelQueued(project.id, why)) ?? 0;
     if (command === 'reset') callsCancelled += (await this.calls?.cancelHeldBy(devices, why)) ?? 0;

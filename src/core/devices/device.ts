@@ -33,8 +33,14 @@ export interface Device {
   isCallQueuePaused: boolean;
   /** Members it can join in one call (application 4); below 2 it cannot place conferences at all. */
   maxCallMembers: number;
+  /** How it talks to the gateway: the bridge WebSocket, or the SMS Gateway for Android app's mobile API. */
+  transport: DeviceTransport;
+  /** App phones: the secret of their inbound-SMS webhook URL ('' for bridge devices). */
+  hookSecret: string;
   createdAt: number;
 }
+
+export type DeviceTransport = 'bridge' | 'android';
 
 export interface DeviceHello {
   projectId: number;
@@ -44,6 +50,9 @@ export interface DeviceHello {
   applications: number[];
   delayMs: number;
   maxCallMembers: number;
+  /** Default 'bridge'. Fixed at the first pairing: a reconnection over the other transport is refused. */
+  transport?: DeviceTransport;
+  hookSecret?: string;
 }
 
 export type QueueKind = 'message' | 'call';

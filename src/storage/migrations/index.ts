@@ -12,6 +12,7 @@ import { sealedSecretsMigration } from './0007-sealed-secrets.js';
 import { webhookLanesMigration } from './0008-webhook-lanes.js';
 import { metaChannelsMigration } from './0009-meta-channels.js';
 import { consoleSessionsMigration } from './0010-console-sessions.js';
+import { androidDevicesMigration } from './0011-android-devices.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ export function migrationProvider(capabilities: DialectCapabilities): MigrationP
     '0008_webhook_lanes': webhookLanesMigration(capabilities),
     '0009_meta_channels': metaChannelsMigration(capabilities),
     '0010_console_sessions': consoleSessionsMigration(),
+    '0011_android_devices': androidDevicesMigration(capabilities),
   };
   return { getMigrations: async () => migrations };
 }
