@@ -128,14 +128,22 @@ export class SqlMessageStore implements MessageStore {
   }
 
   async queueDepth(): Promise<{ projectId: number; application: number; count: number }[]> {
-    // Only queued rows are in the partial `messages_queue` index: the cost follows the queue, not the table.
+    // Counted by channel over the partial `messages_queue` index alone (it holds channel_id; project and
+    // application would need each row's table page), then named by its channel: the cost follows the
+    // queue's index, not the table, and the scrape does not stall the event loop on a long backlog.
     const rows = await this.db
-      .selectFrom('messages')
-      .select(['project_id', 'application', (eb) => eb.fn.countAll<number>().as('count')])
-      .where('state', '=', QUEUED)
-      .groupBy(['project_id', 'application'])
+      .selectFrom((qb) =>
+        qb
+          .selectFrom('messages')
+          .select(['channel_id', (eb) => eb.fn.countAll<number>().as('count')])
+          .where('state', '=', QUEUED)
+          .groupBy('channel_id')
+          .as('queue'),
+      )
+      .innerJoin('channels', 'channels.id', 'queue.channel_id')
+      .select(['channels.project_id', 'channels.kind', 'queue.count'])
       .execute();
-    return rows.map((row) => ({ projectId: Number(row.project_id), application: Number(row.application), count: Number(row.count) }));
+    return rows.map((row) => ({ projectId: Number(row.project_id), application: Number(row.kind), count: Number(row.count) }));
   }
 
   async findByIds(ids: readonly number[]): Promise<OutboundMessage[]> {
