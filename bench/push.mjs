@@ -1,7 +1,8 @@
 // npm run bench:push — push throughput against a bare Fastify echo measured in the same run with the
-// same load generator, the cost of scraping /metrics every second under that load (push measured
-// without, with, and again without scraping), and the latency of one 10 000-recipient push. Prints a
-// summary and JSON. BENCH_SCRAPE=0 skips the scraping runs.
+// same load generator, the cost of scraping /metrics every second under that load (short runs without
+// and with scraping, alternated in the order A B B A so that a drift cancels out), and the latency of
+// one 10 000-recipient push. Prints a summary and JSON. BENCH_SCRAPE=0 skips the scraping runs;
+// BENCH_SCRAPE_PAIRS (6) and BENCH_SCRAPE_SEGMENT (4 s) size them.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const BIG_PUSH_RUNS = Number(process.env.BENCH_BIG_PUSH_RUNS ?? 7);
 const WITH_SCRAPING = process.env.BENCH_SCRAPE !== '0';
+const SCRAPE_PAIRS = Number(process.env.BENCH_SCRAPE_PAIRS ?? 6);
+const SCRAPE_SEGMENT_S = Number(process.env.BENCH_SCRAPE_SEGMENT ?? 4);
 
 /** Scrapes /metrics every second (as a Prometheus server would, at a short interval) until stopped. */
 function startScraper(port) {
@@ -46,8 +49,8 @@ async function startServer(script) {
   return { child, info: JSON.parse(line) };
 }
 
-async function load(url, body) {
-  const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: DURATION_S, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function load(url, body, durationS = DURATION_S) {
+  const result = await autocannon({ url, method: 'POST', connections: CONNECTIONS, duration: durationS, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const codes = { '2xx': result['2xx'], non2xx: result.non2xx, errors: result.errors, timeouts: result.timeouts };
   return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, ...codes };
 }
@@ -78,15 +81,26 @@ const pushUrl = `http://127.0.0.1:${gateway.info.port}/api/v2/push`;
 const push = await load(pushUrl, pushBody);
 let scraping;
 if (WITH_SCRAPING) {
-  // After the run above (which warms the process up): without, with, and again without. The queue (and
-  // the database) grows from run to run, so the runs without scraping surround the one with it.
-  const before = await load(pushUrl, pushBody);
-  const scraper = startScraper(gateway.info.port);
-  const scraped = await load(pushUrl, pushBody);
-  const scrapes = await scraper.stop();
-  const after = await load(pushUrl, pushBody);
-  const without = (before.rps + after.rps) / 2;
-  scraping = { push_before: before, push_scraped: scraped, push_after: after, ...scrapes, cost_percent: +((100 * (without - scraped.rps)) / without).toFixed(2) };
+  // Segments without (A) and with (B) scraping, in the order A B B A A B B A …: the queue and the
+  // database grow all along and the machine's speed wanders, and this order cancels a steady drift. One
+  // scrape first: the first one of a process compiles the rendering code, once in the process's life.
+  await fetch(`http://127.0.0.1:${gateway.info.port}/metrics`).then((response) => response.text());
+  const segments = { without: [], with: [] };
+  let scrapes = { scrapes: 0, failures: 0, slowest_ms: 0 };
+  for (let index = 0; index < SCRAPE_PAIRS * 2; index += 1) {
+    const isScraped = index % 4 === 1 || index % 4 === 2;
+    const scraper = isScraped ? startScraper(gateway.info.port) : undefined;
+    const result = await load(pushUrl, pushBody, SCRAPE_SEGMENT_S);
+    if (scraper) {
+      const stats = await scraper.stop();
+      scrapes = { scrapes: scrapes.scrapes + stats.scrapes, failures: scrapes.failures + stats.failures, slowest_ms: Math.max(scrapes.slowest_ms, stats.slowest_ms) };
+    }
+    segments[isScraped ? 'with' : 'without'].push(result.rps);
+  }
+  const mean = (values) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const without = mean(segments.without);
+  const scraped = mean(segments.with);
+  scraping = { segments_without: segments.without, segments_with: segments.with, mean_without: Math.round(without), mean_with: Math.round(scraped), ...scrapes, cost_percent: +((100 * (without - scraped)) / without).toFixed(2) };
 }
 const big = await timeBigPush(gateway.info.port, gateway.info.token, 10_000, BIG_PUSH_RUNS);
 gateway.child.kill();
@@ -107,9 +121,8 @@ console.log(`one sqlite insert per request ${insert.rps} req/s  p50 ${insert.p50
 console.log(`push, 1 recipient             ${push.rps} req/s  p50 ${push.p50} ms  p99 ${push.p99} ms  (non-2xx ${push.non2xx}, errors ${push.errors})`);
 console.log(`push / echo                   ${summary.push_to_echo_ratio}`);
 if (scraping) {
-  console.log(`push, not scraped             ${scraping.push_before.rps} req/s  p99 ${scraping.push_before.p99} ms`);
-  console.log(`push, /metrics scraped 1/s    ${scraping.push_scraped.rps} req/s  p99 ${scraping.push_scraped.p99} ms  (${scraping.scrapes} scrapes, ${scraping.failures} failed, slowest ${scraping.slowest_ms} ms)`);
-  console.log(`push, not scraped again       ${scraping.push_after.rps} req/s  p99 ${scraping.push_after.p99} ms`);
+  console.log(`push, not scraped             ${scraping.mean_without} req/s  (${SCRAPE_SEGMENT_S} s segments: ${scraping.segments_without.join(', ')})`);
+  console.log(`push, /metrics scraped 1/s    ${scraping.mean_with} req/s  (${scraping.segments_with.join(', ')}; ${scraping.scrapes} scrapes, ${scraping.failures} failed, slowest ${scraping.slowest_ms} ms)`);
   console.log(`cost of scraping              ${scraping.cost_percent} % of throughput (target: under 2 %)`);
 }
 console.log(`push of 10 000 recipients     median ${big.median_ms} ms  (min ${big.min_ms}, max ${big.max_ms}, ${big.runs} runs)`);
