@@ -126,7 +126,6 @@ export function buildOpenApiDocument(endpoints: readonly DocumentedEndpoint[], v
   return {
     openapi: '3.1.0',
     info: { title: 'Switchboard API', version, description: INTRO, license: { name: 'MIT', identifier: 'MIT' } },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     servers: [{ url: '/', description: 'this gateway' }],
     tags: ['Push', 'Reports', 'Devices', 'Conference', 'Templates', 'WhatsApp Web', 'Projects', 'Channels', 'Webhooks', 'Groups', 'Settings', 'Operations'].map((name) => ({ name })),
     paths,
