@@ -121,9 +121,14 @@ export class PhoneDispatcher implements DirectHandOver {
         else this.queueing.set(projectId, count);
         if (result?.outcome === 'written') this.backlog.add(projectId);
       }
-      if (result?.outcome !== 'written' || booked.length === 0) return;
-      const messages = booked.map(({ index }) => writtenMessage(draft, result, index));
-      this.deps.messages.remember(messages);
+      if (result?.outcome !== 'written') return;
+      // Queued ones too: the round that claims them later then needs no read (an upload's media id is
+      // given at the write, so those are read).
+      const written = draft.messages.map((message, index) => (message.upload === undefined ? writtenMessage(draft, result, index) : undefined));
+      this.deps.messages.remember(written.filter((message) => message !== undefined));
+      if (booked.length === 0) return;
+      // Booked messages have no upload (see above), so each was built.
+      const messages = booked.map(({ index }) => written[index]!);
       this.track(this.sendWritten(messages).catch((error: unknown) => this.deps.logError(error, `hand-over for project ${projectId}`)));
     };
   }
