@@ -4,6 +4,7 @@
 import type { Device, Project } from '../core/index.js';
 import type { ConnectedDevice } from '../channels/bridge/index.js';
 import type { CallFrame, SendFrame } from './frames.js';
+import { DeviceWindow } from './device-window.js';
 
 /** Where the phone's open event streams (`GET /events`) are written. */
 export interface EventSink {
@@ -26,10 +27,8 @@ export const WEBHOOKS_UPDATED_EVENT = 'event: WebhooksUpdated\ndata: {}\n\n';
 export const KEEPALIVE_EVENT = ':keepalive\n\n';
 
 export class AppPhone implements ConnectedDevice {
-  nextSendAt = 0;
   lastRequestAt: number;
-  /** Handed to the phone and not yet reported sent or failed: its flow-control window. */
-  private readonly inFlight = new Set<number>();
+  private readonly window: DeviceWindow;
   /** The phone said it took these (state Processed or later): `GET /message` does not list them again. */
   private readonly taken = new Set<number>();
   private readonly sinks = new Set<EventSink>();
@@ -43,6 +42,7 @@ export class AppPhone implements ConnectedDevice {
     now: number,
   ) {
     this.lastRequestAt = now;
+    this.window = new DeviceWindow(settings.maxInFlight);
   }
 
   isPresent(now: number): boolean {
@@ -53,32 +53,34 @@ export class AppPhone implements ConnectedDevice {
     return this.sinks.size > 0;
   }
 
+  get nextSendAt(): number {
+    return this.window.nextSendAt;
+  }
+
   canTakeMessage(now: number): boolean {
-    return this.isPresent(now) && !this.device.isMessageQueuePaused && this.inFlight.size < this.settings.maxInFlight && now >= this.nextSendAt;
+    return this.isPresent(now) && !this.device.isMessageQueuePaused && this.window.hasRoom(now);
   }
 
   freeSlots(now: number): number {
-    if (!this.canTakeMessage(now)) return 0;
-    return this.device.delayMs > 0 ? 1 : this.settings.maxInFlight - this.inFlight.size;
+    return this.canTakeMessage(now) ? this.window.freeSlots(this.device) : 0;
   }
 
   reserve(messageId: number, now: number): void {
-    this.inFlight.add(messageId);
-    this.nextSendAt = now + this.device.delayMs;
+    this.window.reserve(messageId, now, this.device);
   }
 
   release(messageId: number): void {
-    this.inFlight.delete(messageId);
+    this.window.release(messageId);
   }
 
   /** What the database says the phone holds (after a restart of the gateway): counted in its window. */
   holds(messageIds: readonly number[]): void {
-    for (const id of messageIds) this.inFlight.add(id);
+    for (const id of messageIds) this.window.add(id);
   }
 
   /** The message is in `sending` for this phone in the database: tell the phone to come and fetch it. */
   sendMessage(frame: SendFrame): void {
-    this.inFlight.add(Number(frame.msg_id));
+    this.window.add(Number(frame.msg_id));
     this.notify();
   }
 
@@ -89,7 +91,7 @@ export class AppPhone implements ConnectedDevice {
 
   /** Handed messages not yet reported sent or failed. */
   get isHolding(): boolean {
-    return this.inFlight.size > 0;
+    return this.window.size > 0;
   }
 
   wasTaken(messageId: number): boolean {
@@ -103,7 +105,7 @@ export class AppPhone implements ConnectedDevice {
 
   /** The phone reported the message sent or failed: room in its window. */
   settle(messageId: number): void {
-    this.inFlight.delete(messageId);
+    this.window.release(messageId);
     this.taken.delete(messageId);
   }
 

@@ -5,6 +5,7 @@ import { CALL_STATUSES, INBOUND_CALL_TYPE, PairingRefusedError, DEFAULT_DEVICE_D
 import type { ConnectedDevice } from '../channels/bridge/index.js';
 import { PROTOCOL_VERSIONS, parseDeviceFrame, type CallFrame, type CallStatusFrame, type InboundCallFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type GroupEventFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
 import { TurnBatch } from './turn-batch.js';
+import { DeviceWindow } from './device-window.js';
 import type { DeviceSocket } from './websocket-server.js';
 
 export interface SessionDeps {
@@ -50,10 +51,8 @@ export class DeviceSession implements ConnectedDevice {
   isWelcomed = false;
   isClosed = false;
   private hasSaidHello = false;
-  nextSendAt = 0;
   lastFrameAt: number;
-  /** Messages handed to the device and not yet reported sent or failed: the flow-control window. */
-  private readonly inFlight = new Set<number>();
+  private readonly window: DeviceWindow;
   /** Messages handed to the device that may still get reports (sent, delivered), newest last. */
   private readonly held = new Set<number>();
   private lastTouchAt = 0;
@@ -74,6 +73,7 @@ export class DeviceSession implements ConnectedDevice {
     private readonly deps: SessionDeps,
   ) {
     this.lastFrameAt = deps.now();
+    this.window = new DeviceWindow(deps.maxInFlight);
     socket.onText((data) => {
       this.lastFrameAt = deps.now();
       if (this.queuedFrames >= MAX_QUEUED_FRAMES) {
@@ -100,31 +100,33 @@ export class DeviceSession implements ConnectedDevice {
     });
   }
 
+  get nextSendAt(): number {
+    return this.window.nextSendAt;
+  }
+
   canTakeMessage(now: number): boolean {
-    return this.isWelcomed && !this.isClosed && !this.device.isMessageQueuePaused && this.inFlight.size < this.deps.maxInFlight && now >= this.nextSendAt;
+    return this.isWelcomed && !this.isClosed && !this.device.isMessageQueuePaused && this.window.hasRoom(now);
   }
 
   freeSlots(now: number): number {
-    if (!this.canTakeMessage(now)) return 0;
-    return this.device.delayMs > 0 ? 1 : this.deps.maxInFlight - this.inFlight.size;
+    return this.canTakeMessage(now) ? this.window.freeSlots(this.device) : 0;
   }
 
   reserve(messageId: number, now: number): void {
-    this.inFlight.add(messageId);
-    this.nextSendAt = now + this.device.delayMs;
+    this.window.reserve(messageId, now, this.device);
   }
 
   release(messageId: number): void {
-    this.inFlight.delete(messageId);
+    this.window.release(messageId);
   }
 
   get inFlightCount(): number {
-    return this.inFlight.size;
+    return this.window.size;
   }
 
   sendMessage(frame: SendFrame): void {
     const messageId = Number(frame.msg_id);
-    this.inFlight.add(messageId);
+    this.window.add(messageId);
     this.hold(messageId);
     if (!this.batch) return this.send(frame);
     const { type: _type, ...item } = frame;
@@ -305,7 +307,7 @@ export class DeviceSession implements ConnectedDevice {
         return;
       }
     }
-    this.inFlight.delete(messageId);
+    this.window.release(messageId);
     if (moves.at(-1) !== 'submitted') this.held.delete(messageId);
     const applied = moves.map((to) =>
       this.deps.messages.request({ messageId, to, error, ...(to === 'delivered' ? { via: 'submitted' as const } : {}) }).then(
