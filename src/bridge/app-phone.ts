@@ -4,7 +4,7 @@
 import type { Device, Project } from '../core/index.js';
 import type { ConnectedDevice } from '../channels/bridge/index.js';
 import type { CallFrame, SendFrame } from './frames.js';
-import { DeviceWindow } from './device-window.js';
+import { WindowedDevice } from './windowed-device.js';
 
 /** Where the phone's open event streams (`GET /events`) are written. */
 export interface EventSink {
@@ -26,9 +26,8 @@ export const WEBHOOKS_UPDATED_EVENT = 'event: WebhooksUpdated\ndata: {}\n\n';
 /** An SSE comment line: keeps proxies and the app's read timeout (30 s) from closing an idle stream. */
 export const KEEPALIVE_EVENT = ':keepalive\n\n';
 
-export class AppPhone implements ConnectedDevice {
+export class AppPhone extends WindowedDevice implements ConnectedDevice {
   lastRequestAt: number;
-  private readonly window: DeviceWindow;
   /** The phone said it took these (state Processed or later): `GET /message` does not list them again. */
   private readonly taken = new Set<number>();
   private readonly sinks = new Set<EventSink>();
@@ -41,8 +40,8 @@ export class AppPhone implements ConnectedDevice {
     private readonly settings: AppPhoneSettings,
     now: number,
   ) {
+    super(settings.maxInFlight);
     this.lastRequestAt = now;
-    this.window = new DeviceWindow(settings.maxInFlight);
   }
 
   isPresent(now: number): boolean {
@@ -53,34 +52,18 @@ export class AppPhone implements ConnectedDevice {
     return this.sinks.size > 0;
   }
 
-  get nextSendAt(): number {
-    return this.window.nextSendAt;
-  }
-
-  canTakeMessage(now: number): boolean {
-    return this.isPresent(now) && !this.device.isMessageQueuePaused && this.window.hasRoom(now);
-  }
-
-  freeSlots(now: number): number {
-    return this.canTakeMessage(now) ? this.window.freeSlots(this.device) : 0;
-  }
-
-  reserve(messageId: number, now: number): void {
-    this.window.reserve(messageId, now, this.device);
-  }
-
-  release(messageId: number): void {
-    this.window.release(messageId);
+  protected isReachable(now: number): boolean {
+    return this.isPresent(now);
   }
 
   /** What the database says the phone holds (after a restart of the gateway): counted in its window. */
   holds(messageIds: readonly number[]): void {
-    for (const id of messageIds) this.window.add(id);
+    for (const id of messageIds) this.countInFlight(id);
   }
 
   /** The message is in `sending` for this phone in the database: tell the phone to come and fetch it. */
   sendMessage(frame: SendFrame): void {
-    this.window.add(Number(frame.msg_id));
+    this.countInFlight(Number(frame.msg_id));
     this.notify();
   }
 
@@ -91,7 +74,7 @@ export class AppPhone implements ConnectedDevice {
 
   /** Handed messages not yet reported sent or failed. */
   get isHolding(): boolean {
-    return this.window.size > 0;
+    return this.inFlightCount > 0;
   }
 
   wasTaken(messageId: number): boolean {
@@ -105,7 +88,7 @@ export class AppPhone implements ConnectedDevice {
 
   /** The phone reported the message sent or failed: room in its window. */
   settle(messageId: number): void {
-    this.window.release(messageId);
+    this.release(messageId);
     this.taken.delete(messageId);
   }
 

@@ -5,7 +5,7 @@ import { CALL_STATUSES, INBOUND_CALL_TYPE, PairingRefusedError, DEFAULT_DEVICE_D
 import type { ConnectedDevice } from '../channels/bridge/index.js';
 import { PROTOCOL_VERSIONS, parseDeviceFrame, type CallFrame, type CallStatusFrame, type InboundCallFrame, type DeviceFrame, type GatewayFrame, type HelloFrame, type GroupEventFrame, type InboundFrame, type ReportFrame, type SendFrame } from './frames.js';
 import { TurnBatch } from './turn-batch.js';
-import { DeviceWindow } from './device-window.js';
+import { WindowedDevice } from './windowed-device.js';
 import type { DeviceSocket } from './websocket-server.js';
 
 export interface SessionDeps {
@@ -45,14 +45,13 @@ const FRAME_WEIGHT_BYTES = 4096;
 const MAX_REFUSED_FRAMES = 100;
 const REFUSED_WINDOW_MS = 10_000;
 
-export class DeviceSession implements ConnectedDevice {
+export class DeviceSession extends WindowedDevice implements ConnectedDevice {
   device!: Device;
   project!: Project;
   isWelcomed = false;
   isClosed = false;
   private hasSaidHello = false;
   lastFrameAt: number;
-  private readonly window: DeviceWindow;
   /** Messages handed to the device that may still get reports (sent, delivered), newest last. */
   private readonly held = new Set<number>();
   private lastTouchAt = 0;
@@ -72,8 +71,8 @@ export class DeviceSession implements ConnectedDevice {
     readonly socket: DeviceSocket,
     private readonly deps: SessionDeps,
   ) {
+    super(deps.maxInFlight);
     this.lastFrameAt = deps.now();
-    this.window = new DeviceWindow(deps.maxInFlight);
     socket.onText((data) => {
       this.lastFrameAt = deps.now();
       if (this.queuedFrames >= MAX_QUEUED_FRAMES) {
@@ -100,33 +99,13 @@ export class DeviceSession implements ConnectedDevice {
     });
   }
 
-  get nextSendAt(): number {
-    return this.window.nextSendAt;
-  }
-
-  canTakeMessage(now: number): boolean {
-    return this.isWelcomed && !this.isClosed && !this.device.isMessageQueuePaused && this.window.hasRoom(now);
-  }
-
-  freeSlots(now: number): number {
-    return this.canTakeMessage(now) ? this.window.freeSlots(this.device) : 0;
-  }
-
-  reserve(messageId: number, now: number): void {
-    this.window.reserve(messageId, now, this.device);
-  }
-
-  release(messageId: number): void {
-    this.window.release(messageId);
-  }
-
-  get inFlightCount(): number {
-    return this.window.size;
+  protected isReachable(): boolean {
+    return this.isWelcomed && !this.isClosed;
   }
 
   sendMessage(frame: SendFrame): void {
     const messageId = Number(frame.msg_id);
-    this.window.add(messageId);
+    this.countInFlight(messageId);
     this.hold(messageId);
     if (!this.batch) return this.send(frame);
     const { type: _type, ...item } = frame;
@@ -307,7 +286,7 @@ export class DeviceSession implements ConnectedDevice {
         return;
       }
     }
-    this.window.release(messageId);
+    this.release(messageId);
     if (moves.at(-1) !== 'submitted') this.held.delete(messageId);
     const applied = moves.map((to) =>
       this.deps.messages.request({ messageId, to, error, ...(to === 'delivered' ? { via: 'submitted' as const } : {}) }).then(
