@@ -16,7 +16,7 @@ import {
   readUrl,
   type Raw,
 } from './field-reader.js';
-import { classifyMedia, decodeMedia, mediaKindOfUrl, type DecodedMedia, type MediaTypeDetector, type UploadedMedia } from './media.js';
+import { classifyMedia, decodeMedia, mediaKindOfUrl, type DecodedMedia, type MediaKind, type MediaTypeDetector, type UploadedMedia } from './media.js';
 
 export const PUSH_LIMITS = {
   text: 4096,
@@ -158,10 +158,20 @@ class Uploads {
     return this.decoded.length - 1;
   }
 
+  get count(): number {
+    return this.decoded.length;
+  }
+
   async classify(detect: MediaTypeDetector): Promise<void> {
     const name = this.fileName || undefined;
     this.list = await Promise.all(this.decoded.map(async (media) => ({ ...(await classifyMedia(media, name, detect)), fileName: this.fileName })));
   }
+}
+
+/** A message carrying media: a sticker or voice note when the request asks (a voice note must be audio). */
+function mediaMessageKind(media: MediaKind, isSticker: boolean, wantsVoice: boolean): MessageKind {
+  if (isSticker) return 'sticker';
+  return wantsVoice && media === 'audio' ? 'voice' : media;
 }
 
 export async function parsePushRequest(raw: Raw, maxRecipients: number, detect: MediaTypeDetector): Promise<ParsedPush> {
@@ -191,8 +201,11 @@ export async function parsePushRequest(raw: Raw, maxRecipients: number, detect: 
   const isMessenger = application === 5;
   const recipients = groupId ? [list[0] ?? {}] : list;
 
-  // Read first, synchronously (every field error at its entry); the kinds need the uploads' types.
-  const entriesRead = recipients.map((entry, index) => {
+  // What makes a message a template, location or contact is the request's, not the entry's.
+  const requestKind: MessageKind | undefined = templateId ? 'template' : location ? 'location' : contacts ? 'contact' : undefined;
+  // Kinds are settled while reading, except for base64 media, whose kind comes from its content (below).
+  // No closure per entry: one capturing the entry's variables made V8 keep them all on the heap.
+  const messages = recipients.map((entry, index): MessageDraft => {
     const path = `data[${index}].`;
     if (!isObject(entry)) throw invalidRequest(`data[${index}] must be an object`);
     let recipient: string;
@@ -231,18 +244,16 @@ export async function parsePushRequest(raw: Raw, maxRecipients: number, detect: 
     if (createContact) details.createContact = true;
     if (action) details.action = action;
 
-    const kindOf = (): MessageKind => {
-      const hasMedia = mediaUrl !== '' || upload !== undefined;
-      const mediaKind = upload !== undefined ? uploads.list[upload]!.kind : hasMedia ? mediaKindOfUrl(mediaUrl) : undefined;
-      if (templateId) return 'template';
-      if (location) return 'location';
-      if (contacts) return 'contact';
-      if (hasMedia) return isSticker ? 'sticker' : wantsVoice && mediaKind === 'audio' ? 'voice' : mediaKind!;
-      if (text !== '') return buttons ? 'interactive' : 'text';
-      throw new PickyError(Status.emptyMessage, `data[${index}] has no text, media, template, location, contact or sticker`);
-    };
-    const draft: Omit<MessageDraft, 'kind'> = {
+    let kind: MessageKind;
+    if (requestKind) kind = requestKind;
+    // Typed once the upload's content is known; a placeholder until then.
+    else if (upload !== undefined) kind = 'document';
+    else if (mediaUrl !== '') kind = mediaMessageKind(mediaKindOfUrl(mediaUrl), isSticker, wantsVoice);
+    else if (text !== '') kind = buttons ? 'interactive' : 'text';
+    else throw new PickyError(Status.emptyMessage, `data[${index}] has no text, media, template, location, contact or sticker`);
+    return {
       recipient,
+      kind,
       text,
       mediaUrl,
       upload,
@@ -250,10 +261,11 @@ export async function parsePushRequest(raw: Raw, maxRecipients: number, detect: 
       referenceNumber: readText(entry, 'reference_number', path, PUSH_LIMITS.referenceNumber) ?? '',
       quoted: readText(entry, 'quoted', path, PUSH_LIMITS.quoted) ?? '',
     };
-    return { draft, kindOf };
   });
-  await uploads.classify(detect);
+  if (uploads.count > 0) {
+    await uploads.classify(detect);
+    if (!requestKind) for (const message of messages) if (message.upload !== undefined) message.kind = mediaMessageKind(uploads.list[message.upload]!.kind, isSticker, wantsVoice);
+  }
   if (contacts) await checkContactImages(contacts, detect);
-  const messages = entriesRead.map(({ draft, kindOf }): MessageDraft => ({ ...draft, kind: kindOf() }));
   return { application, priority, messages, uploads: uploads.list, wantsVoice };
 }

@@ -174,38 +174,41 @@ export class PushService {
 }
 
 /** Refuses, with 410 naming why, a message kind the routed channel cannot carry. */
-function checkCarriable(route: Route, message: MessageDraft, index: number, parsed: ParsedPush): void {
-  const can = route.capabilities;
-  const refuse = (what: string) => {
-    throw invalidRequest(`data[${index}]: application ${route.kind} cannot carry ${what}`);
-  };
+/** What the channel cannot carry of this message, or undefined when it can. (No closure: this runs per message.) */
+function uncarriable(can: Route['capabilities'], message: MessageDraft, parsed: ParsedPush): string | undefined {
   switch (message.kind) {
     case 'location':
-      if (!can.supportsLocation) refuse('location messages');
+      if (!can.supportsLocation) return 'location messages';
       break;
     case 'contact':
-      if (!can.supportsContact) refuse('contact messages');
+      if (!can.supportsContact) return 'contact messages';
       break;
     case 'template':
-      if (!can.supportsTemplate) refuse('templates (they need a WhatsApp Official channel: 8, 101 or 121)');
+      if (!can.supportsTemplate) return 'templates (they need a WhatsApp Official channel: 8, 101 or 121)';
       break;
     case 'sticker':
-      if (!can.supportsSticker) refuse('stickers');
+      if (!can.supportsSticker) return 'stickers';
       break;
     case 'voice':
-      if (!can.supportsVoiceNote) refuse('voice notes');
+      if (!can.supportsVoiceNote) return 'voice notes';
       break;
     case 'interactive':
-      if (!can.supportsInteractive) refuse('interactive buttons');
+      if (!can.supportsInteractive) return 'interactive buttons';
       break;
     case 'text':
-      if (!can.supportsText) refuse('text messages');
+      if (!can.supportsText) return 'text messages';
       break;
     default:
       if (can.supportsMedia) break;
-      if (!can.sendsMediaAsLink) refuse('media');
-      else if (message.upload !== undefined) refuse('uploaded media (base64); give a media URL, which is appended to the text');
+      if (!can.sendsMediaAsLink) return 'media';
+      if (message.upload !== undefined) return 'uploaded media (base64); give a media URL, which is appended to the text';
   }
-  if (parsed.wantsVoice && !can.supportsVoiceNote) refuse('voice notes');
-  if (message.details.groupId && !can.supportsGroups) refuse('group messages');
+  if (parsed.wantsVoice && !can.supportsVoiceNote) return 'voice notes';
+  if (message.details.groupId && !can.supportsGroups) return 'group messages';
+  return undefined;
+}
+
+function checkCarriable(route: Route, message: MessageDraft, index: number, parsed: ParsedPush): void {
+  const what = uncarriable(route.capabilities, message, parsed);
+  if (what !== undefined) throw invalidRequest(`data[${index}]: application ${route.kind} cannot carry ${what}`);
 }
