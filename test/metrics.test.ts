@@ -47,11 +47,15 @@ describe('GET /metrics after a push, a delivery and a webhook', () => {
 
     // A fresh gateway: the first scrape (which also reads the queue, cached for a few seconds) follows the push.
     const pushed = await client.push({ application: 1, globalmessage: 'watched', data: [{ number: '15550001111' }, { number: '15550002222' }] });
+    // Refused with Picky status 402 in an HTTP 200: the label is the Picky status, read from the answer.
+    const empty = await fetch(`${g.url}/api/v2/push`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: g.t.apiToken, application: 1, globalmessage: 'x', data: [] }) });
+    expect(((await empty.json()) as { status: number }).status).toBe(402);
     const queued = await scrape();
     expect(queued.get(`switchboard_queue_depth{project="${g.t.projectId}",application="1",scope="cluster"}`)).toBe(2);
     expect(queued.get('switchboard_http_requests_total{endpoint="push",status="100"}')).toBe(1);
     expect(queued.get('switchboard_http_requests_total{endpoint="pm/set-webhook",status="100"}')).toBe(1);
-    expect(queued.get('switchboard_http_request_duration_seconds_count{endpoint="push"}')).toBe(1);
+    expect(queued.get('switchboard_http_requests_total{endpoint="push",status="402"}')).toBe(1);
+    expect(queued.get('switchboard_http_request_duration_seconds_count{endpoint="push"}')).toBe(2);
     expect(queued.get('switchboard_messages_accepted_total{application="1"}')).toBe(2);
     expect(queued.get('switchboard_wallet_debits_total')).toBe(1);
     expect(queued.get('switchboard_wallet_debited_credits_total')).toBeCloseTo(0.01, 6);

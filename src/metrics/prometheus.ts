@@ -1,6 +1,6 @@
 // The one file that loads prom-client: a registry of counters, gauges and histograms, exposed in the
 // Prometheus text format. Declares only the part of prom-client the gateway uses.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Metric } from 'prom-client';
 
 type Labels = Record<string, string | number>;
 
@@ -15,6 +15,102 @@ export interface HistogramMetric {
 /** A gauge whose values are read when a scrape asks: `read` sets each labelled value through `set`. */
 export type GaugeReader = (set: (labels: Labels, value: number) => void) => void | Promise<void>;
 
+/**
+ * Series kept by their label values (in declared order): prom-client hashes the labels object, sorting
+ * its keys, on every call, which the hot paths (every answer, every state change) would pay for. Label
+ * values are few (endpoints, statuses, states), as the series themselves are.
+ */
+class SeriesMap<S> {
+  private readonly series = new Map<string, S>();
+
+  constructor(
+    private readonly labelNames: readonly string[],
+    private readonly create: (labels: Labels) => S,
+  ) {}
+
+  get(labels: Labels): S {
+    let key = '';
+    for (const name of this.labelNames) key += `${labels[name]}\u0001`;
+    let found = this.series.get(key);
+    if (found === undefined) {
+      found = this.create({ ...labels });
+      this.series.set(key, found);
+    }
+    return found;
+  }
+
+  values(): IterableIterator<S> {
+    return this.series.values();
+  }
+}
+
+interface HistogramSeries {
+  labels: Labels;
+  /** Observations per bucket (not cumulative); the last counts those above every bound. */
+  counts: number[];
+  sum: number;
+  count: number;
+}
+
+/** One line of prom-client's exposition: `labels` go first (`le`), then the series' own `sharedLabels`. */
+interface ExpositionValue {
+  metricName: string;
+  labels: Labels;
+  sharedLabels: Labels;
+  value: number;
+}
+
+/**
+ * A histogram counted by bucket as observations come, and laid out as prom-client lays out its own
+ * (`_bucket{le=…}` cumulative, `_sum`, `_count`) only when a scrape asks. Registered with the registry
+ * as prom-client's metrics are: it reads `name`, `help`, `type` and the values `get()` gives.
+ */
+class BucketedHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  private readonly bounds: number[];
+  private readonly series: SeriesMap<HistogramSeries>;
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    labelNames: readonly string[],
+    buckets: readonly number[],
+  ) {
+    this.bounds = [...buckets].sort((a, b) => a - b);
+    this.series = new SeriesMap(labelNames, (labels) => ({ labels, counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 }));
+  }
+
+  observe(labels: Labels, value: number): void {
+    if (!Number.isFinite(value)) return;
+    const series = this.series.get(labels);
+    let bucket = 0;
+    while (bucket < this.bounds.length && value > this.bounds[bucket]!) bucket += 1;
+    series.counts[bucket]! += 1;
+    series.sum += value;
+    series.count += 1;
+  }
+
+  get(): { name: string; help: string; type: string; aggregator: string; values: ExpositionValue[] } {
+    const values: ExpositionValue[] = [];
+    for (const series of this.series.values()) {
+      let cumulative = 0;
+      this.bounds.forEach((bound, index) => {
+        cumulative += series.counts[index]!;
+        values.push({ metricName: `${this.name}_bucket`, labels: { le: bound }, sharedLabels: series.labels, value: cumulative });
+      });
+      values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, sharedLabels: series.labels, value: series.count });
+      values.push({ metricName: `${this.name}_sum`, labels: {}, sharedLabels: series.labels, value: series.sum });
+      values.push({ metricName: `${this.name}_count`, labels: {}, sharedLabels: series.labels, value: series.count });
+    }
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    // Counts only ever grow between scrapes, as Prometheus expects of a histogram.
+  }
+}
+
 export class MetricRegistry {
   private readonly registry = new Registry();
 
@@ -24,12 +120,31 @@ export class MetricRegistry {
   }
 
   counter(name: string, help: string, labelNames: readonly string[]): CounterMetric {
-    const counter = new Counter({ name, help, labelNames: [...labelNames], registers: [this.registry] });
-    return { inc: (labels, amount = 1) => counter.inc(labels, amount) };
+    // Counted here; handed to prom-client when a scrape asks.
+    const pending = new SeriesMap(labelNames, (labels) => ({ labels, amount: 0 }));
+    new Counter({
+      name,
+      help,
+      labelNames: [...labelNames],
+      registers: [this.registry],
+      collect() {
+        for (const series of pending.values()) {
+          if (series.amount === 0) continue;
+          this.inc(series.labels, series.amount);
+          series.amount = 0;
+        }
+      },
+    });
+    return {
+      inc: (labels, amount = 1) => {
+        pending.get(labels).amount += amount;
+      },
+    };
   }
 
   histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): HistogramMetric {
-    const histogram = new Histogram({ name, help, labelNames: [...labelNames], buckets: [...buckets], registers: [this.registry] });
+    const histogram = new BucketedHistogram(name, help, labelNames, buckets);
+    this.registry.registerMetric(histogram as unknown as Metric);
     return { observe: (labels, value) => histogram.observe(labels, value) };
   }
 
