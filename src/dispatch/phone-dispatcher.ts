@@ -97,7 +97,8 @@ export class PhoneDispatcher implements DirectHandOver {
     const { projectId } = draft;
     if (this.isClosed || !PHONE_KINDS.includes(draft.application as Application)) return undefined;
     const isQueueEmpty = !this.backlog.has(projectId) && !this.queueing.has(projectId);
-    const devices = isQueueEmpty ? this.deps.directory.connectedFor(projectId).filter((device) => !device.device.isMessageQueuePaused) : [];
+    const connected = this.deps.directory.connectedFor(projectId);
+    const devices = isQueueEmpty ? connected.filter((device) => !device.device.isMessageQueuePaused) : [];
     const now = this.deps.clock.now();
     const booked: { index: number; device: ConnectedDevice; ticket: number }[] = [];
     for (const [index, message] of draft.messages.entries()) {
@@ -122,13 +123,17 @@ export class PhoneDispatcher implements DirectHandOver {
         if (result?.outcome === 'written') this.backlog.add(projectId);
       }
       if (result?.outcome !== 'written') return;
-      // Queued ones too: the round that claims them later then needs no read (an upload's media id is
-      // given at the write, so those are read).
-      const written = draft.messages.map((message, index) => (message.upload === undefined ? writtenMessage(draft, result, index) : undefined));
-      this.deps.messages.remember(written.filter((message) => message !== undefined));
+      // With a device connected, queued ones too: the round that claims them soon then needs no read. (Not
+      // without one: nothing would claim them before they are forgotten. An upload's media id is given at
+      // the write, so those are read.)
+      if (isQueueing && connected.length > 0) {
+        const isBooked = new Set(booked.map(({ index }) => index));
+        const queued = draft.messages.flatMap((message, index) => (message.upload === undefined && !isBooked.has(index) ? [writtenMessage(draft, result, index)] : []));
+        this.deps.messages.remember(queued);
+      }
       if (booked.length === 0) return;
-      // Booked messages have no upload (see above), so each was built.
-      const messages = booked.map(({ index }) => written[index]!);
+      const messages = booked.map(({ index }) => writtenMessage(draft, result, index));
+      this.deps.messages.remember(messages);
       this.track(this.sendWritten(messages).catch((error: unknown) => this.deps.logError(error, `hand-over for project ${projectId}`)));
     };
   }
