@@ -8,7 +8,7 @@
 // /proc/<pid>/stat, before and after the measured run). Every gateway starts on a fresh database.
 // With DATABASE_URL (PostgreSQL): BENCH_NODES gateway processes (default 2) share a fresh schema, the
 // load is split between them and the phones are spread over them.
-// Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8 s), BENCH_WARMUP (2 s), BENCH_CONNECTIONS (50),
+// Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8 s), BENCH_WARMUP (5 s: a fresh gateway on a 2-core machine reaches its steady rate about 2.5 s into the load), BENCH_CONNECTIONS (50),
 // BENCH_PHONES ("0,1,10"), BENCH_DRAIN (30 s), BENCH_PROFILE=<dir> (the gateways' --cpu-prof output),
 // BENCH_GENERATOR=autocannon (wrk -t1 is used when installed), BENCH_RATE=<requests/s> (a fixed rate instead of as fast as answered: the CPU per message then compares
 // changes on a busy machine), BENCH_SQLPROF=<module> (loaded into each gateway first with --import, e.g. a timer around better-sqlite3).
@@ -24,7 +24,7 @@ import { createInterface } from 'node:readline';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
-const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 2);
+const WARMUP_S = Number(process.env.BENCH_WARMUP ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const PHONES = (process.env.BENCH_PHONES ?? '0,1,10').split(',').map(Number);
 const DRAIN_S = Number(process.env.BENCH_DRAIN ?? 30);
