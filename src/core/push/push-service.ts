@@ -173,7 +173,6 @@ export class PushService {
   }
 }
 
-/** Refuses, with 410 naming why, a message kind the routed channel cannot carry. */
 /** What the channel cannot carry of this message, or undefined when it can. (No closure: this runs per message.) */
 function uncarriable(can: Route['capabilities'], message: MessageDraft, parsed: ParsedPush): string | undefined {
   switch (message.kind) {
@@ -208,6 +207,7 @@ function uncarriable(can: Route['capabilities'], message: MessageDraft, parsed: 
   return undefined;
 }
 
+/** Refuses, with 410 naming why, a message kind the routed channel cannot carry. */
 function checkCarriable(route: Route, message: MessageDraft, index: number, parsed: ParsedPush): void {
   const what = uncarriable(route.capabilities, message, parsed);
   if (what !== undefined) throw invalidRequest(`data[${index}]: application ${route.kind} cannot carry ${what}`);
