@@ -137,6 +137,9 @@ export class MetricRegistry {
     });
     return {
       inc: (labels, amount = 1) => {
+        // A counter only rises: prom-client would throw on anything else at the next scrape, and every
+        // scrape after it, so such an amount is left out here instead.
+        if (!(amount > 0) || !Number.isFinite(amount)) return;
         pending.get(labels).amount += amount;
       },
     };
