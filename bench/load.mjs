@@ -9,7 +9,7 @@
 // With DATABASE_URL (PostgreSQL): BENCH_NODES gateway processes (default 2) share a fresh schema, the
 // load is split between them and the phones are spread over them.
 // Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8 s), BENCH_WARMUP (5 s: a fresh gateway on a 2-core machine reaches its steady rate about 2.5 s into the load), BENCH_CONNECTIONS (50),
-// BENCH_PHONES ("0,1,10"), BENCH_DRAIN (30 s), BENCH_PROFILE=<dir> (the gateways' --cpu-prof output),
+// BENCH_PHONES ("0,1,10"), BENCH_DRAIN (30 s), BENCH_PROFILE=<dir> (the gateways' and phones' --cpu-prof output),
 // BENCH_GENERATOR=autocannon (wrk -t1 is used when installed), BENCH_RATE=<requests/s> (a fixed rate instead of as fast as answered: the CPU per message then compares
 // changes on a busy machine), BENCH_SQLPROF=<module> (loaded into each gateway first with --import: ./bench/probes/statement-timer.mjs times the SQLite statements, ./bench/probes/request-timer.mjs the gateway's own hold on each request).
 import Database from 'better-sqlite3';
@@ -134,7 +134,8 @@ async function startPhones(count, nodes, env) {
   await Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const node = nodes[index % nodes.length];
-      const child = spawnNode([cli, 'agent', '--server', node.info.url, '--license', node.info.licenseKey, '--delay-ms', '0', '--device-id', `load-phone-${index}`], { LOG_LEVEL: 'warn', SWITCHBOARD_DATA_DIR: env.BENCH_DATA_DIR });
+      const profile = PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `phone-${index}-of-${count}-${Date.now()}.cpuprofile`] : [];
+      const child = spawnNode([cli, 'agent', '--server', node.info.url, '--license', node.info.licenseKey, '--delay-ms', '0', '--device-id', `load-phone-${index}`], { LOG_LEVEL: 'warn', SWITCHBOARD_DATA_DIR: env.BENCH_DATA_DIR }, profile);
       phones.processes.push(child);
       let tail = '';
       let isReady = false;

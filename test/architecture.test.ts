@@ -40,6 +40,30 @@ const LIBRARY_HOMES: Record<string, string[]> = {
   htm: ['console/'],
 };
 
+/** What a file loads when it is loaded: its imports that are not type-only (dynamic `import()` is not followed). */
+function loadedBy(text: string): string[] {
+  const statements = [...text.matchAll(/^\s*(import|export)\s([^'"]*?)from\s+'([^']+)'/gm), ...text.matchAll(/^\s*(import)\s+()'([^']+)'/gm)];
+  return statements.filter((match) => !/^type\s/.test(match[2]!)).map((match) => match[3]!);
+}
+
+/** Every source file (path under src/) and library loaded, directly or not, when `entry` is loaded. */
+function loadedFrom(entry: string): { sources: Set<string>; libraries: Set<string> } {
+  const byPath = new Map(files.map((file) => [file.path, file.text]));
+  const sources = new Set<string>();
+  const libraries = new Set<string>();
+  const visit = (path: string) => {
+    if (sources.has(path)) return;
+    sources.add(path);
+    for (const spec of loadedBy(byPath.get(path) ?? '')) {
+      if (spec.startsWith('node:')) continue;
+      if (!spec.startsWith('.')) libraries.add(packageName(spec));
+      else visit(normalize(join(dirname(path), spec)).replace(/\.js$/, '.ts'));
+    }
+  };
+  visit(entry);
+  return { sources, libraries };
+}
+
 function packageName(specifier: string): string {
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
@@ -69,6 +93,16 @@ describe('architecture', () => {
       }
     }
     expect(offenders).toEqual([]);
+  });
+
+  it('loads no gateway code for the CLI to read its commands (so `switchboard agent` starts light)', () => {
+    // Commands load the gateway, the database drivers or the QR renderer when they run, by import().
+    const { sources, libraries } = loadedFrom('cli/main.ts');
+    expect(sources.has('cli/commands/agent.ts')).toBe(true);
+    const light = ['app/logger.ts', 'storage/database-location.ts', 'storage/private-files.ts', 'http/webhook-delivery-view.ts'];
+    const heavy = [...sources].filter((path) => /^(app|storage|http|channels|dispatch|metrics|media|bridge\/(?!frames))\//.test(path) && !light.includes(path));
+    expect(heavy).toEqual([]);
+    expect([...libraries].sort()).toEqual(['@sinclair/typebox', 'pino', 'ws']);
   });
 
   it('reads process.env and process.argv only in the CLI', () => {

@@ -1,7 +1,7 @@
 // Turns the failures an operator causes at start-up (a port in use, PostgreSQL down) into one line that
 // says what to change, instead of a stack trace.
 import type { Config } from '../config/index.js';
-import { DatabaseUnreachableError } from '../storage/index.js';
+import { DatabaseUnreachableError } from '../storage/database-location.js';
 
 const LISTEN_FIXES: Record<string, (where: string) => string> = {
   EADDRINUSE: (where) => `${where} is already in use by another program: stop it, or choose another port with --port or PORT`,

@@ -1,6 +1,6 @@
 // Runs a one-shot CLI command against the configured database, with the same services the server uses.
-import { createGateway, createLogger, ensureAccount, firstStartBlock, type Gateway } from '../app/index.js';
-import { describeDatabase } from '../storage/index.js';
+import type { Gateway } from '../app/index.js';
+import { describeDatabase } from '../storage/database-location.js';
 import type { CommandContext } from './command.js';
 
 /**
@@ -14,6 +14,9 @@ export function announceDatabase(context: CommandContext): void {
 
 export async function withGateway<T>(context: CommandContext, work: (gateway: Gateway, accountId: number) => Promise<T>): Promise<T> {
   announceDatabase(context);
+  // Loaded here, not at the top: every command's module is loaded to read its options, and `switchboard
+  // agent` (on a small machine beside a modem, say) should not load the gateway it never runs.
+  const { createGateway, createLogger, ensureAccount, firstStartBlock } = await import('../app/index.js');
   const logger = createLogger(context.config.logLevel === 'info' ? 'warn' : context.config.logLevel);
   const gateway = await createGateway({ config: context.config, logger });
   try {

@@ -2,10 +2,11 @@
 // configured webhook, and rotation of the signing secret.
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { Status, testWebhook, type Clock, type ProjectService, type WebhookCaller, type WebhookDelivery, type WebhookService } from '../core/index.js';
+import { Status, testWebhook, type Clock, type ProjectService, type WebhookCaller, type WebhookService } from '../core/index.js';
 import { IdField, registerPickyEndpoint, type EndpointDeps } from './picky-endpoint.js';
 import { success } from './picky-response.js';
 import { webhookView } from './project-view.js';
+import { deliveryView } from './webhook-delivery-view.js';
 
 export interface WebhookRouteDeps extends EndpointDeps {
   projects: ProjectService;
@@ -17,29 +18,6 @@ export interface WebhookRouteDeps extends EndpointDeps {
 }
 
 const MAX_LOG_ROWS = 500;
-const iso = (at: number | null) => (at === null ? '' : new Date(at).toISOString());
-
-/** One delivery as the log shows it (the payload as the receiver gets it in JSON). */
-export function deliveryView(delivery: WebhookDelivery): Record<string, unknown> {
-  return {
-    delivery_id: String(delivery.id),
-    event_id: delivery.eventId,
-    kind: delivery.kind,
-    url: delivery.url,
-    state: delivery.state,
-    attempts: delivery.attempts,
-    next_attempt_at: delivery.state === 'pending' ? iso(delivery.nextAttemptAt) : '',
-    last_error: delivery.lastError,
-    response_code: delivery.responseCode,
-    latency_ms: delivery.latencyMs,
-    created_at: iso(delivery.createdAt),
-    delivered_at: iso(delivery.deliveredAt),
-    reply_state: delivery.replyState,
-    reply_push_id: delivery.replyPushId,
-    reply_error: delivery.replyError,
-    payload: JSON.parse(delivery.payload) as unknown,
-  };
-}
 
 export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookRouteDeps): void {
   const { projects, webhooks } = deps;

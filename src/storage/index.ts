@@ -1,5 +1,6 @@
 // Storage: SQL stores over SQLite or PostgreSQL, behind core's Storage interface.
-export { DatabaseUnreachableError, describeDatabase, openStorage, isPostgresUrl, type StorageSettings } from './open-storage.js';
+export { DatabaseUnreachableError, describeDatabase, isPostgresUrl, type StorageSettings } from './database-location.js';
+export { openStorage } from './open-storage.js';
 export { SqlStorage, type MigrationReport } from './sql-storage.js';
 export type { DialectCapabilities } from './capabilities.js';
 export { dropPostgresSchema } from './postgres-driver.js';

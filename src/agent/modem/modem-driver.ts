@@ -9,7 +9,10 @@ import { ModemCalls } from './modem-calls.js';
 import { batteryOf, operatorOf, signalPercent } from './modem-readings.js';
 import { ModemSession, type ModemFeatures } from './modem-session.js';
 import { ModemSms } from './modem-sms.js';
-import { openSerialLink, type OpenSerialLink } from './serial-link.js';
+import type { OpenSerialLink } from './serial-link.js';
+
+/** `serialport` (a native module) is loaded when a modem is first opened: a simulated phone never needs it. */
+const openSerialLink: OpenSerialLink = async (path, baudRate, events) => (await import('./serial-link.js')).openSerialLink(path, baudRate, events);
 
 export interface ModemDriverOptions {
   /** The serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/usb-…-if02-port0. */

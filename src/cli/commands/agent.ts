@@ -2,8 +2,8 @@
 // SIGINT or SIGTERM. Events are JSON lines on stdout, stdin takes JSON lines, logs go to stderr.
 import { hostname } from 'node:os';
 import { AgentInputError, BridgeAgent, attachLineInput, bridgeUrl, eventLineWriter, type AgentLog, type BridgeAgentOptions } from '../../agent/index.js';
-import { createLogger } from '../../app/index.js';
-import { parsePairingUri } from '../../qr/index.js';
+import { createLogger } from '../../app/logger.js';
+import { parsePairingUri } from '../../qr/pairing-uri.js';
 import { CALL_OUTCOME_HELP } from './call-outcome-option.js';
 import { agentDriver, MODEM_OPTION_HELP } from './agent-driver-options.js';
 import { CommandFailedError, UsageError, integerArgument, stringOption, type Command, type OptionValues } from '../command.js';

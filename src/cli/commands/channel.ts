@@ -2,7 +2,6 @@
 // session that the running gateway has started (printed in the terminal).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isMetaKind, requireApplicationInPlan, webStatusName, type ChannelRecord, type WebSession } from '../../core/index.js';
-import { qrTerminalText } from '../../qr/index.js';
 import { CommandFailedError, integerArgument, stringOption, type Command } from '../command.js';
 import { withGateway } from '../with-gateway.js';
 
@@ -150,6 +149,7 @@ export const channelQrCommand: Command = {
         const hint = status === 'UNPAIRED' ? ` — ${noQrHint(channel, session, waitSeconds)}` : '';
         return { json: { channel_id: String(channel.id), session_status: status, qr_code: '', last_error: session?.lastError ?? '' }, text: `channel ${channel.id}: ${status}${session?.connectedNumber ? ` (${session.connectedNumber})` : ''}${hint}` };
       }
+      const { qrTerminalText } = await import('../../qr/qr-code.js');
       const drawing = await qrTerminalText(session.qr);
       return { json: { channel_id: String(channel.id), session_status: status, qr_code: session.qr }, text: `${drawing}\nScan with WhatsApp → Linked devices → Link a device (channel ${channel.id}).` };
     });

@@ -1,5 +1,4 @@
 // `switchboard migrate`: applies pending database migrations and reports them.
-import { openStorage } from '../../storage/index.js';
 import type { Command } from '../command.js';
 import { announceDatabase } from '../with-gateway.js';
 
@@ -9,6 +8,7 @@ export const migrateCommand: Command = {
   async run(context) {
     const { config } = context;
     announceDatabase(context);
+    const { openStorage } = await import('../../storage/index.js');
     const storage = await openStorage({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize });
     try {
       const applied = await storage.migrate();

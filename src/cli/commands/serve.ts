@@ -1,6 +1,6 @@
 // `switchboard serve`: runs the gateway until SIGINT or SIGTERM.
 import type { AddressInfo } from 'node:net';
-import { createGateway, ensureAccount, firstStartBlock } from '../../app/index.js';
+
 import type { Command } from '../command.js';
 
 /** A stop that takes longer than this is cut short (the gateway's own close takes well under 2 s). */
@@ -10,6 +10,8 @@ export const serveCommand: Command = {
   words: ['serve'],
   summary: 'Run the gateway (the default command)',
   async run(context) {
+    // Loaded when run, as in withGateway: the CLI reads every command's options first.
+    const { createGateway, ensureAccount, firstStartBlock } = await import('../../app/index.js');
     const gateway = await createGateway({ config: context.config });
     const report = await ensureAccount(gateway);
     let url: string;

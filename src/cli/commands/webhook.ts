@@ -1,7 +1,7 @@
 // `switchboard webhook log|replay|test|secret`: a project's webhook deliveries, a manual replay, a test
 // call to the configured webhook, and the signing secret (shown, or rotated).
 import { testWebhook } from '../../core/index.js';
-import { deliveryView } from '../../http/webhook-routes.js';
+import { deliveryView } from '../../http/webhook-delivery-view.js';
 import { integerArgument, stringOption, type Command } from '../command.js';
 import { withGateway } from '../with-gateway.js';
 
