@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { AgentRefusedError, BridgeAgent, bridgeUrl, type AgentEvent, type BridgeAgentOptions } from '../src/agent/index.js';
 import { ReconnectBackoff } from '../src/agent/reconnect-backoff.js';
 import { INBOUND_WINDOW } from '../src/agent/inbound-outbox.js';
+import type { DriverHost } from '../src/agent/driver.js';
 import { buildCli, type BuiltCli } from './support/built-cli.js';
 import { parseCallOutcome } from '../src/cli/commands/call-outcome-option.js';
 import { parseDeviceFrame, type DeviceFrame, type HelloFrame } from '../src/bridge/frames.js';
@@ -131,6 +132,27 @@ describe('bridge agent', () => {
     expect(named('disconnected')).toHaveLength(2);
     expect(named('ready')).toHaveLength(3);
     expect(() => agent.injectInbound({ number: '', type: 1, application: 1 })).toThrow(/invalid inbound/);
+  });
+
+  it("sends a driver's message under its stable id once while unacked, and tells the driver when it is stored", async () => {
+    const gateway = await startGateway();
+    let host: DriverHost | undefined;
+    const { agent } = newAgent(gateway, { driver: (given) => ((host = given), { name: 'recording', send: () => undefined, close: () => undefined }) });
+    await agent.start();
+    const stored: string[] = [];
+    const input = { number: '15550001111', text: 'from the SIM', type: 1, application: 3 };
+    void host!.received(input, 'sms-1').then(() => stored.push('first'));
+    // The same message read again before the ack (listed and announced at once): no second frame.
+    void host!.received(input, 'sms-1').then(() => stored.push('again'));
+    await vi.waitFor(() => expect(gateway.frames('inbound')).toMatchObject([{ id: 'sms-1', text: 'from the SIM' }]), WAIT);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(gateway.frames('inbound')).toHaveLength(1);
+    expect(stored).toEqual([]);
+    gateway.send({ type: 'inbound_ack', id: 'sms-1' });
+    await vi.waitFor(() => expect(stored).toEqual(['first', 'again']), WAIT);
+    // Read again after it was stored (its deletion from the SIM failed): sent again under the same id.
+    void host!.received(input, 'sms-1');
+    await vi.waitFor(() => expect(gateway.frames('inbound').map((frame) => frame.id)).toEqual(['sms-1', 'sms-1']), WAIT);
   });
 
   it('keeps at most a window of inbound messages unacknowledged on the wire', async () => {

@@ -26,7 +26,22 @@ class RecordingHost implements DriverHost {
   sent = (msgId: string) => void this.reports.push({ report: 'sent', msgId });
   delivered = (msgId: string) => void this.reports.push({ report: 'delivered', msgId });
   failed = (msgId: string, reason: string, retryable: boolean) => void this.reports.push({ report: 'failed', msgId, reason, retryable });
-  received = (message: InboundInput) => void this.inbound.push(message);
+  readonly stableIds: (string | undefined)[] = [];
+  /** While set, the gateway has stored nothing yet: received() resolves at storeAll(). */
+  private unstored: (() => void)[] | undefined;
+  received = (message: InboundInput, stableId?: string): Promise<void> => {
+    this.inbound.push(message);
+    this.stableIds.push(stableId);
+    return this.unstored ? new Promise((resolve) => this.unstored!.push(resolve)) : Promise.resolve();
+  };
+  holdStores(): void {
+    this.unstored = [];
+  }
+  storeAll(): void {
+    const waiting = this.unstored ?? [];
+    this.unstored = undefined;
+    for (const resolve of waiting) resolve();
+  }
   callStatus = (_c: OutgoingConference, callId: string, status: string, duration?: number, reason?: string) =>
     void this.calls.push({ callId, status, ...(duration !== undefined && { duration }), ...(reason && { reason }) });
   status = (update: Partial<DeviceStatus>) => void (this.status_ = { ...this.status_, ...update });
@@ -155,6 +170,40 @@ describe.skipIf(!HAS_SOCAT)('modem driver on a simulated modem', () => {
     sim.receive('+15557770004', 'a new one');
     await waitUntil(() => host.inbound.length === 2 && sim.stored() === 0);
     expect(host.inbound.map((message) => message.text)).toEqual(['stored while the agent was away', 'a new one']);
+  });
+
+  it('keeps a received message on the modem until the gateway has stored it, then deletes every part', async () => {
+    host.holdStores();
+    await start();
+    sim.receive('+15557770005', 'kept on the SIM until stored');
+    sim.receive('+15557770006', 'a long one in two parts, also kept on the SIM until the gateway has it. '.repeat(3), { parts: 2, reference: 9 });
+    await waitUntil(() => host.inbound.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(sim.stored()).toBe(3);
+    host.storeAll();
+    await waitUntil(() => sim.stored() === 0);
+    expect(host.stableIds.every((id) => /^sms-[0-9a-f]{32}$/.test(id ?? ''))).toBe(true);
+  });
+
+  it('sends a message again under the same id after a restart that came before the gateway stored it', async () => {
+    host.holdStores();
+    await start();
+    sim.receive('+15557770007', 'read, then the agent stopped');
+    await waitUntil(() => host.inbound.length === 1);
+    const [firstId] = host.stableIds;
+    // The agent stops before the gateway's ack; the modem (and its SIM) stay as they are.
+    driver!.close();
+    driver = undefined;
+    const old = sim;
+    await old.close();
+    await pty.stop();
+    pty = await startPtyPair(dir);
+    const restarted = new RecordingHost();
+    host = restarted;
+    await start({}, {}, await SimModem.open(pty.simPath, { simFrom: old }));
+    await waitUntil(() => restarted.inbound.length === 1 && sim.stored() === 0);
+    expect(restarted.inbound[0]).toMatchObject({ number: '15557770007', text: 'read, then the agent stopped' });
+    expect(restarted.stableIds).toEqual([firstId]);
   });
 
   it('enters the SIM PIN once, and never again after a refusal', async () => {

@@ -49,6 +49,8 @@ export class BridgeAgent {
   });
   private readonly ledger: DeliveryLedger;
   private readonly outbox: InboundOutbox;
+  /** Drivers waiting for the gateway to store a message they handed over (by frame id). */
+  private readonly storedWaiters = new Map<string, (() => void)[]>();
   private readonly reports: ReportOutbox;
   private readonly backoff: ReconnectBackoff;
   private readonly timers = new SessionTimers();
@@ -118,8 +120,8 @@ export class BridgeAgent {
   }
 
   /** Hands the gateway a message the phone received; it is resent after reconnects until acked. Returns its id. */
-  injectInbound(input: InboundInput): string {
-    const frame = this.outbox.add(input);
+  injectInbound(input: InboundInput, stableId?: string): string {
+    const frame = this.outbox.add(input, stableId);
     this.sendInbound();
     return frame.id;
   }
@@ -232,6 +234,7 @@ export class BridgeAgent {
         return this.resendReports();
       case 'inbound_ack':
         if (this.outbox.acknowledge(frame.id)) this.emit({ event: 'inbound_acked', id: frame.id });
+        this.inboundStored(frame.id);
         this.sendInbound();
         return;
       case 'command':
@@ -378,11 +381,27 @@ export class BridgeAgent {
         this.report({ type: 'delivered', msg_id: msgId });
       },
       failed: (msgId, reason, retryable) => this.reportFailed(msgId, reason, retryable),
-      received: (input) => void this.injectInbound(input),
+      received: (input, stableId) => this.whenStored(this.injectInbound(input, stableId)),
       callStatus: (conference, callId, status, duration, reason) => this.calls.report(conference, callId, status, duration, reason),
       status: (update) => this.setStatus(update),
       emit: (event) => this.emit(event),
     };
+  }
+
+  /** Resolves at the gateway's `inbound_ack` for `id` (never, if the agent stops first). */
+  private whenStored(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const waiting = this.storedWaiters.get(id);
+      if (waiting) waiting.push(resolve);
+      else this.storedWaiters.set(id, [resolve]);
+    });
+  }
+
+  private inboundStored(id: string): void {
+    const waiting = this.storedWaiters.get(id);
+    if (!waiting) return;
+    this.storedWaiters.delete(id);
+    for (const resolve of waiting) resolve();
   }
 
   private reportFailed(msgId: string, reason: string, retryable: boolean): void {

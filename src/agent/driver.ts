@@ -55,8 +55,12 @@ export interface DriverHost {
   delivered(msgId: string): void;
   /** It could not be sent; `retryable` puts it back in the gateway's queue (frame `failed`). */
   failed(msgId: string, reason: string, retryable: boolean): void;
-  /** The phone received a message (frame `inbound`). */
-  received(message: InboundInput): void;
+  /**
+   * The phone received a message (frame `inbound`). Resolves once the gateway has stored it (its
+   * `inbound_ack`): a driver that keeps the message somewhere (a modem's SIM) may delete it then. `stableId`:
+   * the driver's own id for it, the same when it is read again after a restart (the gateway stores it once).
+   */
+  received(message: InboundInput, stableId?: string): Promise<void>;
   /** A member call moved on (frame `call_status`); `duration` in seconds for a completed call. */
   callStatus(conference: OutgoingConference, callId: string, status: CallProgress, duration?: number, reason?: string): void;
   /** The phone's own readings changed (a modem's signal, operator, battery): the heartbeat reports them. */

@@ -65,11 +65,17 @@ export class InboundOutbox {
     private readonly now: () => number,
   ) {}
 
-  /** Builds the frame with a fresh id, checks it against the protocol and keeps it until acked. */
-  add(input: InboundInput): InboundFrame {
+  /**
+   * Builds the frame, checks it against the protocol and keeps it until acked. Its id is fresh, or `stableId`:
+   * a driver's own id for the message (a modem's, from its PDUs), the same when the message is read again
+   * after a restart, so that the gateway stores it once. A stable id already waiting for its ack is not added twice.
+   */
+  add(input: InboundInput, stableId?: string): InboundFrame {
+    const waiting = stableId === undefined ? undefined : this.pending.get(stableId);
+    if (waiting) return waiting as InboundFrame;
     const frame = {
       type: 'inbound',
-      id: this.newId(),
+      id: stableId ?? this.newId(),
       application: input.application,
       number: input.number,
       msg_type: input.type,

@@ -19,6 +19,8 @@ export interface SimModemOptions {
   reportDelayMs?: number;
   /** How each dialed number's call goes (default: answered). */
   callOutcome?: (number: string) => 'answer' | 'busy' | 'no_answer';
+  /** The SIM of that modem, moved into this one: the messages stored on it are still there. */
+  simFrom?: SimModem;
 }
 
 export interface SimCall {
@@ -51,6 +53,10 @@ export class SimModem {
     private readonly options: SimModemOptions,
   ) {
     this.isPinReady = options.pin === undefined;
+    if (options.simFrom) {
+      for (const [index, message] of options.simFrom.storage) this.storage.set(index, message);
+      this.nextIndex = options.simFrom.nextIndex;
+    }
     port.on('data', (chunk: Buffer) => this.feed(chunk.toString('latin1')));
     port.on('error', () => undefined); // the far end going away (socat killed) is part of the tests
   }

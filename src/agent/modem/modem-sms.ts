@@ -1,10 +1,12 @@
 // SMS through the modem: sends messages one at a time with AT+CMGS (PDU mode, one command per part),
-// matches status reports to the message references +CMGS answered, and reads, deletes and joins the
-// messages the modem receives (+CMTI → AT+CMGR → AT+CMGD; those stored while away with AT+CMGL).
+// matches status reports to the message references +CMGS answered, and reads and joins the messages the
+// modem receives (+CMTI → AT+CMGR; those stored while away with AT+CMGL), deleting each from the modem
+// (AT+CMGD) only once the gateway has stored it.
+import { createHash } from 'node:crypto';
 import type { DriverHost, OutgoingMessage } from '../driver.js';
 import type { AgentLog } from '../bridge-agent-options.js';
 import { AtCommandError, type AtChannel, type Urc } from './at-channel.js';
-import { InboundParts } from './inbound-parts.js';
+import { InboundParts, type PartSource } from './inbound-parts.js';
 import { reportOutcome, sendFailure } from './modem-errors.js';
 import { decodePdu, PduError } from './sms-decode.js';
 import { encodeSubmit, type SubmitPdu } from './sms-submit.js';
@@ -39,8 +41,15 @@ export class ModemSms {
    * read as the +CMGS answer, and is handled before the send that waits for that answer resumes.
    */
   private readonly early = new Map<number, { status: number; at: number }>();
-  /** PDUs read lately: a message listed by AT+CMGL and announced by +CMTI at once is read twice. */
-  private readonly recentPdus = new Set<string>();
+  /**
+   * Received PDUs read from the modem and still on it, by their hex, with the slots they are in: a message
+   * stays on the modem until the gateway has stored it, so an agent stopped meanwhile reads it again at its
+   * next start (AT+CMGL) and sends it again under the same id. A PDU read twice (listed by AT+CMGL and
+   * announced by +CMTI at once) only adds its slot.
+   */
+  private readonly held = new Map<string, Set<number>>();
+  /** PDUs stored by the gateway and deleted from the modem lately: the same one read again is not sent again. */
+  private readonly deleted = new Set<string>();
   private readonly parts = new InboundParts();
 
   constructor(
@@ -139,9 +148,9 @@ export class ModemSms {
         if (!index || i + 1 >= lines.length) continue;
         const stat = Number(/^\+CMGL:\s*\d+\s*,\s*(\d+)/.exec(lines[i]!)?.[1]);
         // Stored unsent/sent messages (stat 2, 3) are the SIM owner's drafts: left alone.
-        if (stat <= 1) this.handlePdu(lines[i + 1]!);
+        const isKept = stat > 1 || this.handlePdu(lines[i + 1]!, Number(index[1]));
         i += 1;
-        if (stat <= 1) await at.run(`AT+CMGD=${index[1]}`, this.options.commandTimeoutMs);
+        if (!isKept) await at.run(`AT+CMGD=${index[1]}`, this.options.commandTimeoutMs);
       }
     } catch (error) {
       this.options.log?.warn({ err: (error as Error).message }, 'could not read the messages stored on the modem');
@@ -152,29 +161,57 @@ export class ModemSms {
     try {
       const lines = await at.run(`AT+CMGR=${index}`, this.options.commandTimeoutMs);
       const at0 = lines.findIndex((line) => line.startsWith('+CMGR:'));
-      if (at0 >= 0 && lines[at0 + 1]) this.handlePdu(lines[at0 + 1]!);
-      await at.run(`AT+CMGD=${index}`, this.options.commandTimeoutMs);
+      const isKept = at0 >= 0 && lines[at0 + 1] !== undefined && this.handlePdu(lines[at0 + 1]!, index);
+      if (!isKept) await at.run(`AT+CMGD=${index}`, this.options.commandTimeoutMs);
     } catch (error) {
       this.options.log?.warn({ index, err: (error as Error).message }, 'could not read a message from the modem');
     }
   }
 
-  private handlePdu(hex: string): void {
+  /** Handles a PDU read from the modem's slot `index`; answers whether the slot must be kept for now. */
+  private handlePdu(hex: string, index?: number): boolean {
     let pdu: ReturnType<typeof decodePdu>;
     try {
       pdu = decodePdu(hex);
     } catch (error) {
       if (!(error instanceof PduError)) throw error;
       this.options.log?.warn({ err: error.message }, 'the modem handed over a PDU that cannot be read');
-      return;
+      return false;
     }
-    if (pdu.kind === 'status-report') return this.statusReport(pdu.reference, pdu.status);
-    if (pdu.kind !== 'deliver') return;
-    if (this.recentPdus.has(hex)) return;
-    this.recentPdus.add(hex);
-    if (this.recentPdus.size > 256) this.recentPdus.delete(this.recentPdus.values().next().value!);
-    const whole = this.parts.add(pdu);
-    if (whole) this.host.received({ number: whole.from.replace(/^\+/, ''), text: whole.text, type: 1, application: 3 });
+    if (pdu.kind === 'status-report') {
+      this.statusReport(pdu.reference, pdu.status);
+      return false;
+    }
+    if (pdu.kind !== 'deliver' || this.deleted.has(hex)) return false;
+    const slots = this.held.get(hex);
+    if (slots) {
+      if (index !== undefined) slots.add(index);
+      return true;
+    }
+    this.held.set(hex, new Set(index === undefined ? [] : [index]));
+    const whole = this.parts.add(pdu, { hex, index });
+    if (whole) {
+      const input = { number: whole.from.replace(/^\+/, ''), text: whole.text, type: 1, application: 3 };
+      void this.host.received(input, stableMessageId(whole.sources)).then(() => this.release(whole.sources));
+    }
+    return true;
+  }
+
+  /** The gateway stored the message: its parts leave the modem (or, unplugged meanwhile, at the next AT+CMGL). */
+  private async release(sources: readonly PartSource[]): Promise<void> {
+    for (const { hex } of sources) {
+      const slots = this.held.get(hex) ?? new Set<number>();
+      this.held.delete(hex);
+      const at = this.at;
+      if (!at) continue;
+      try {
+        for (const slot of slots) await at.run(`AT+CMGD=${slot}`, this.options.commandTimeoutMs);
+        this.deleted.add(hex);
+        if (this.deleted.size > 256) this.deleted.delete(this.deleted.values().next().value!);
+      } catch (error) {
+        this.options.log?.warn({ err: (error as Error).message }, 'could not delete a stored message from the modem');
+      }
+    }
   }
 
   private statusReport(reference: number, status: number): void {
@@ -199,4 +236,13 @@ export class ModemSms {
       this.host.delivered(tracked.msgId);
     }
   }
+}
+
+/**
+ * The id a received message is sent under: from its parts' PDUs (which carry the sender and the network's
+ * time stamp), so a message read again after a restart gets the same one and the gateway stores it once.
+ */
+function stableMessageId(sources: readonly PartSource[]): string {
+  const digest = createHash('sha256').update(sources.map((source) => source.hex).sort().join('\n')).digest('hex');
+  return `sms-${digest.slice(0, 32)}`;
 }
