@@ -9,6 +9,7 @@ import { loadConfig } from '../src/config/index.js';
 import { waitUntil } from './support/agents.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js';
+import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { MASTER_TOKEN } from './support/test-gateway.js';
 import { startPostgresNodes, type PostgresNodes } from './support/postgres-nodes.js';
 import { POSTGRES_URL, TEST_SECRET_KEY } from './support/test-storage.js';
@@ -76,6 +77,44 @@ describe('deleting a project on one gateway', () => {
       await second.bridge.close();
       await second.http.close();
     }
+  });
+});
+
+describe('the queue of a deleted project', () => {
+  let g: ListeningGateway;
+  beforeAll(async () => {
+    g = await startListeningGateway({ SWITCHBOARD_DEVICE_OFFLINE_MS: '1000', SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000' });
+  });
+  afterAll(async () => {
+    await g?.close();
+  });
+
+  it('is cancelled and refunded: queued messages before the answer, those a vanished phone held at the offline sweep', async () => {
+    const balance = () => g.t.gateway.services.wallet.balance(1);
+    const start = await balance();
+    const state = async (msgId: string) => (await g.t.gateway.services.messages.get(Number(msgId)))!.state;
+    // A phone takes one message and vanishes without a report; the next two wait in the queue.
+    const phone = await connectRawDevice(g.url);
+    g.track(() => phone.close());
+    phone.send(hello(g.licenseKey, 'vanishing-phone'));
+    await phone.next('welcome');
+    const first = await g.t.post('push', { token: g.t.apiToken, application: 1, globalmessage: 'held', data: [{ number: '15550001111' }] });
+    await phone.next('send');
+    phone.close();
+    await waitUntil(() => g.t.gateway.bridge.connectedFor(g.t.projectId).length === 0);
+    const queued = await g.t.post('push', { token: g.t.apiToken, application: 1, globalmessage: 'queued', data: [{ number: '15550001112' }, { number: '15550001113' }] });
+    const [held, ...waiting] = [first.data[0].msg_id, ...queued.data.map((item: { msg_id: string }) => item.msg_id)] as string[];
+    const price = (start - (await balance())) / 3;
+    expect(price).toBeGreaterThan(0);
+
+    expect(await g.t.post('pm/delete-project', { token: g.t.masterToken, project_id: g.t.projectId })).toMatchObject({ status: 100 });
+    for (const msgId of waiting) expect(await state(msgId)).toBe('refunded');
+    expect(await balance()).toBe(start - price);
+    expect(await g.t.gateway.services.messages.timeline(Number(waiting[0]))).toContainEqual(expect.objectContaining({ state: 'cancelled', error: 'project deleted' }));
+
+    // The held one: at the sweep after the offline timeout, cancelled instead of queued for a phone that cannot come.
+    await waitUntil(async () => (await state(held!)) === 'refunded', 10_000);
+    expect(await balance()).toBe(start);
   });
 });
 

@@ -105,6 +105,8 @@ export interface Gateway {
 
 /** A console sign-in lasts a working day; then the master token is asked for again. */
 const CONSOLE_SESSION_MS = 8 * 60 * 60_000;
+/** Why a deleted project's queued messages and conferences were cancelled (their `last_error`, `reason`). */
+const PROJECT_DELETED = 'project deleted';
 
 /** How long a stopping gateway lets requests in progress finish before it cuts their connections. */
 const REQUEST_DRAIN_MS = 1000;
@@ -363,10 +365,15 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logError,
   });
   services.webhooks.attachWorker(webhookDispatcher);
-  // A deleted project's phones and WhatsApp Web sessions on this node stop before pm/delete-project answers.
+  // A deleted project's phones and WhatsApp Web sessions on this node stop before pm/delete-project answers,
+  // and what it had queued, which nothing will send now, is cancelled and refunded (as deleting a channel does).
   services.projects.onDeleted(async (projectId) => {
     directory.disconnectProject(projectId);
     await webHub.stopProject(projectId);
+    const channelIds = (await storage.stores.channels.listByProject(projectId)).map((channel) => channel.id);
+    const messages = await services.messages.cancelQueued(channelIds, PROJECT_DELETED);
+    const conferences = await services.calls.cancelQueued(projectId, PROJECT_DELETED);
+    if (messages > 0 || conferences > 0) logger.info({ projectId, messages, conferences }, 'project deleted: its queue was cancelled and refunded');
   });
   // Operator lines; the URL stays out (receivers put tokens in query strings).
   services.webhooks.onExhausted((delivery, error) =>

@@ -166,8 +166,11 @@ export class DeviceService {
     const projects = new Set<number>();
     for (const device of await devices.listOfflineHoldingMessages(before)) {
       const held = await this.heldMessages(device.id);
-      await this.messages.moveMany(held.map((message) => ({ messageId: message.id, to: 'queued' as const, error: 'device went offline' })));
-      projects.add(device.projectId);
+      // A deleted project's phones never come back: what they held is cancelled and refunded, not queued.
+      const isDeleted = (await this.storage.stores.projects.findById(device.projectId))?.status === 'Delete';
+      const move = isDeleted ? { to: 'cancelled' as const, error: 'project deleted' } : { to: 'queued' as const, error: 'device went offline' };
+      await this.messages.moveMany(held.map((message) => ({ messageId: message.id, ...move })));
+      if (!isDeleted) projects.add(device.projectId);
     }
     return [...projects];
   }
