@@ -11,7 +11,7 @@
 // Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8 s), BENCH_WARMUP (5 s: a fresh gateway on a 2-core machine reaches its steady rate about 2.5 s into the load), BENCH_CONNECTIONS (50),
 // BENCH_PHONES ("0,1,10"), BENCH_DRAIN (30 s), BENCH_PROFILE=<dir> (the gateways' and phones' --cpu-prof output),
 // BENCH_GENERATOR=autocannon (wrk -t1 is used when installed), BENCH_RATE=<requests/s> (a fixed rate instead of as fast as answered: the CPU per message then compares
-// changes on a busy machine), BENCH_SQLPROF=<module> (loaded into each gateway first with --import: ./bench/probes/statement-timer.mjs times the SQLite statements, ./bench/probes/request-timer.mjs the gateway's own hold on each request).
+// changes on a busy machine), BENCH_NODE_ARGS="<node options>" (added to each gateway's, e.g. --heap-prof or --max-semi-space-size=32), BENCH_SQLPROF=<module> (loaded into each gateway first with --import: ./bench/probes/statement-timer.mjs times the SQLite statements, ./bench/probes/request-timer.mjs the gateway's own hold on each request).
 import Database from 'better-sqlite3';
 import { hasWrk } from './wrk-run.mjs';
 import pg from 'pg';
@@ -34,6 +34,8 @@ const NODES = DATABASE_URL ? Number(process.env.BENCH_NODES ?? 2) : 1;
 /** Requests per second for every scenario instead of as many as the server answers (0: no limit). */
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const CLOCK_TICKS_PER_S = 100;
+/** The Node option `npm start` gives the gateway, read from package.json so the two cannot drift apart. */
+const GATEWAY_NODE_OPTION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start.match(/--max-semi-space-size=\d+/)[0];
 /** The text of every push: 250 characters, as in the issue's measurement and the Kannel peer's. */
 const TEXT = 'Bench load message '.padEnd(250, 'x');
 
@@ -174,8 +176,11 @@ async function pushScenario(phoneCount) {
   const database = await freshDatabase();
   const nodes = [];
   const execArgv = (index) => [
+    // As `npm start` runs the gateway (see docs/operations.md); BENCH_NODE_ARGS, later, may change it.
+    GATEWAY_NODE_OPTION,
     ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `gateway-${phoneCount}phones-node${index}-${Date.now()}.cpuprofile`] : []),
     ...(process.env.BENCH_SQLPROF ? ['--import', process.env.BENCH_SQLPROF] : []),
+    ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
   ];
   const script = new URL('./load-gateway.mjs', import.meta.url).pathname;
   const first = spawnNode([script], database.env, execArgv(0));
