@@ -34,8 +34,8 @@ const NODES = DATABASE_URL ? Number(process.env.BENCH_NODES ?? 2) : 1;
 /** Requests per second for every scenario instead of as many as the server answers (0: no limit). */
 const RATE = Number(process.env.BENCH_RATE ?? 0);
 const CLOCK_TICKS_PER_S = 100;
-/** The Node option `npm start` gives the gateway, read from package.json so the two cannot drift apart. */
-const GATEWAY_NODE_OPTION = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start.match(/--max-semi-space-size=\d+/)[0];
+/** The Node option `npm start` gives the gateway (if any), read from package.json so the two cannot drift apart. */
+const GATEWAY_NODE_OPTIONS = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start.match(/--max-semi-space-size=\d+/g) ?? [];
 /** The text of every push: 250 characters, as in the issue's measurement and the Kannel peer's. */
 const TEXT = 'Bench load message '.padEnd(250, 'x');
 
@@ -177,7 +177,7 @@ async function pushScenario(phoneCount) {
   const nodes = [];
   const execArgv = (index) => [
     // As `npm start` runs the gateway (see docs/operations.md); BENCH_NODE_ARGS, later, may change it.
-    GATEWAY_NODE_OPTION,
+    ...GATEWAY_NODE_OPTIONS,
     ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, '--cpu-prof-name', `gateway-${phoneCount}phones-node${index}-${Date.now()}.cpuprofile`] : []),
     ...(process.env.BENCH_SQLPROF ? ['--import', process.env.BENCH_SQLPROF] : []),
     ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ').filter(Boolean) : []),
