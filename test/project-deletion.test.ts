@@ -10,7 +10,7 @@ import { waitUntil } from './support/agents.js';
 import { FakeWhatsApp } from './support/fake-whatsapp.js';
 import { connectRawDevice, hello, type RawDevice } from './support/raw-device.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
-import { MASTER_TOKEN } from './support/test-gateway.js';
+import { MASTER_TOKEN, startTestGateway } from './support/test-gateway.js';
 import { startPostgresNodes, type PostgresNodes } from './support/postgres-nodes.js';
 import { POSTGRES_URL, TEST_SECRET_KEY } from './support/test-storage.js';
 import { WEB_ENV, startWebSuite, type WebSuite } from './support/whatsapp-web.js';
@@ -115,6 +115,24 @@ describe('the queue of a deleted project', () => {
     // The held one: at the sweep after the offline timeout, cancelled instead of queued for a phone that cannot come.
     await waitUntil(async () => (await state(held!)) === 'refunded', 10_000);
     expect(await balance()).toBe(start);
+  });
+});
+
+describe('a push authenticated just before its project was deleted', () => {
+  it('is refused with 408 when its batch is written after the deletion: nothing stored, nothing paid, its key not claimed', async () => {
+    const t = await startTestGateway();
+    try {
+      const caller = await t.gateway.services.authenticator.project(t.apiToken, '127.0.0.1');
+      expect(await t.post('pm/delete-project', { token: t.masterToken, project_id: t.projectId })).toMatchObject({ status: 100 });
+      const before = await t.gateway.services.wallet.balance(1);
+      const push = { token: t.apiToken, application: 1, globalmessage: 'too late', data: [{ number: '15550001111' }] };
+      for (let attempt = 0; attempt < 2; attempt += 1) {
+        await expect(t.gateway.services.pushes.submit(caller, push, 'late-key')).rejects.toMatchObject({ code: 408 });
+      }
+      expect(await t.gateway.services.wallet.balance(1)).toBe(before);
+    } finally {
+      await t.close();
+    }
   });
 });
 

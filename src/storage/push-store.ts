@@ -33,6 +33,7 @@ export class SqlPushStore implements PushStore {
 
   private async writeIn(db: Kysely<Schema>, drafts: PushDraft[], cutoff: number): Promise<PushWriteResult[]> {
     const decisions: Decision[] = drafts.map((draft) => ({ draft, result: undefined, claimedKey: false }));
+    await this.refuseDeletedProjects(db, decisions);
     const sameKeyAs = await this.claimKeys(db, decisions, cutoff);
 
     // The one account's balance decides, in arrival order, which pushes are paid for.
@@ -65,6 +66,20 @@ export class SqlPushStore implements PushStore {
   }
 
   /**
+   * A push authenticated just before its project was deleted must not be written after the deletion, whose
+   * cancel pass would not see it: the project's status is read in the batch's transaction (on PostgreSQL
+   * with a share lock, so a deletion waits for this batch's commit, and then its cancel pass sees it).
+   */
+  private async refuseDeletedProjects(db: Kysely<Schema>, decisions: Decision[]): Promise<void> {
+    const projectIds = [...new Set(decisions.map(({ draft }) => draft.projectId))];
+    const query = db.selectFrom('projects').select(['id', 'status']).where('id', 'in', projectIds);
+    const rows = await (this.capabilities.dialect === 'postgres' ? query.forShare() : query).execute();
+    const deleted = new Set(rows.filter((row) => row.status === 'Delete').map((row) => Number(row.id)));
+    if (deleted.size === 0) return;
+    for (const decision of decisions) if (deleted.has(decision.draft.projectId)) decision.result = { outcome: 'project_deleted' };
+  }
+
+  /**
    * Claims each draft's idempotency key (a fresh key held by an earlier push makes the draft a
    * duplicate). Answers drafts whose key an earlier draft of this same batch holds.
    */
@@ -73,7 +88,8 @@ export class SqlPushStore implements PushStore {
     const firstByKey = new Map<string, Decision>();
     for (const decision of decisions) {
       const { draft } = decision;
-      if (draft.idempotencyKey === undefined) continue;
+      // A refused draft (its project deleted) claims no key: a retry must meet the same refusal, not a replay.
+      if (draft.idempotencyKey === undefined || decision.result) continue;
       const mapKey = `${draft.projectId}\u0000${draft.idempotencyKey}`;
       const first = firstByKey.get(mapKey);
       if (first) {

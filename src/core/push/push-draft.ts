@@ -28,6 +28,8 @@ export interface PushDraft {
 export type PushWriteResult =
   | { outcome: 'written'; pushId: number; messageIds: number[]; response: string }
   | { outcome: 'insufficient' }
+  /** The project was deleted after the push was authenticated and before its batch was written. */
+  | { outcome: 'project_deleted' }
   | { outcome: 'duplicate'; response: string };
 
 /** Message `index` of a written push, as the store wrote it (not for messages with uploaded media). */

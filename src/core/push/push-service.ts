@@ -108,6 +108,7 @@ export class PushService {
     }
     settle?.(result);
     if (result.outcome === 'insufficient') throw new PickyError(Status.insufficientBalance, `the push costs ${formatCredits(draft.totalCredit)} credits`);
+    if (result.outcome === 'project_deleted') throw new PickyError(Status.projectNotActive, `project ${draft.projectId} is deleted`);
     if (result.outcome === 'written') for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId, { application: draft.application, messages: draft.messages.length });
     return result.response;
   }
