@@ -243,6 +243,33 @@ describe('wallet under concurrent pushes', () => {
   });
 });
 
+describe('push batches', () => {
+  // Small batches, so that 40 pushes arriving together make several.
+  beforeEach(() => start({ SWITCHBOARD_MESSAGE_PRICES: '1=1', SWITCHBOARD_INITIAL_CREDITS: '10', SWITCHBOARD_WRITE_BATCH_MESSAGES: '5' }));
+  afterEach(() => t.close());
+
+  it('are written one at a time, on PostgreSQL too: they all lock the one wallet', async () => {
+    const store = t.gateway.storage.stores.pushes;
+    const writeBatch = store.writeBatch.bind(store);
+    let inFlight = 0;
+    let mostInFlight = 0;
+    let batches = 0;
+    store.writeBatch = async (drafts, cutoff) => {
+      batches += 1;
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      try {
+        return await writeBatch(drafts, cutoff);
+      } finally {
+        inFlight -= 1;
+      }
+    };
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, index) => push({ application: 1, globalmessage: `m${index}`, data: [{ number: '15550001111' }] })));
+    expect(answers.filter((a) => a.status === 100)).toHaveLength(10);
+    expect(batches).toBeGreaterThan(1);
+    expect(mostInFlight).toBe(1);
+  });
+});
+
 describe('idempotent retries', () => {
   beforeEach(() => start());
   afterEach(() => t.close());
