@@ -1,6 +1,7 @@
 // Deleting a project stops its phones and WhatsApp Web sessions at once: connected devices are refused
-// (nothing more they send is acknowledged), their license key and device tokens no longer pair, and a
-// restarted gateway does not bring the sessions back. On PostgreSQL another node learns of the deletion
+// (nothing more they send is acknowledged), their license key and device tokens no longer pair, its
+// WhatsApp numbers are logged out and their credentials erased, and a restarted gateway does not bring the
+// sessions back. On PostgreSQL another node learns of the deletion
 // at the device's next frame (or its sweep for idle devices) and at its next lease renewal.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
@@ -49,6 +50,9 @@ describe('deleting a project on one gateway', () => {
     expect(s.g.t.gateway.bridge.connectedFor(s.g.t.projectId)).toEqual([]);
     expect(socket.isClosed).toBe(true);
     expect(s.g.t.gateway.whatsappWeb.runningChannels()).toEqual([]);
+    // The number was logged out (the phone's linked device goes) and nothing of the pairing is kept.
+    expect(socket.hasLoggedOut).toBe(true);
+    expect(await s.g.t.gateway.storage.stores.whatsappWeb.readCreds(channelId!)).toBeUndefined();
     for (const { device } of [busy, idle]) expect(await device.next('refused')).toMatchObject({ reason: 'project_not_active' });
     await Promise.all([busy.device.closed, idle.device.closed]);
 
@@ -190,6 +194,10 @@ describe.runIf(POSTGRES_URL)('deleting a project on one PostgreSQL node', () => 
     expect(busy.frames.some((frame) => frame.type === 'inbound_ack')).toBe(false);
     expect(await idle.next('refused', 10_000)).toMatchObject({ reason: 'project_not_active' });
     await waitUntil(() => nodes[1]!.whatsappWeb.runningChannels().length === 0 && whatsapps[1]!.current.isClosed);
+    // Node B logged the number out when it stopped the session, and no credentials are left.
+    expect(whatsapps[1]!.current.hasLoggedOut).toBe(true);
+    const [channel] = (await nodes[0]!.storage.stores.channels.listByProject(projectId)).filter((each) => each.kind === 10);
+    await waitUntil(async () => (await nodes[0]!.storage.stores.whatsappWeb.readCreds(channel!.id)) === undefined);
 
     // No node pairs the project's phones any more.
     for (const node of nodes) {

@@ -371,11 +371,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logError,
   });
   services.webhooks.attachWorker(webhookDispatcher);
-  // A deleted project's phones and WhatsApp Web sessions on this node stop before pm/delete-project answers,
-  // and what it had queued, which nothing will send now, is cancelled and refunded (as deleting a channel does).
+  // A deleted project's phones and WhatsApp Web sessions on this node stop (its numbers logged out) before
+  // pm/delete-project answers, and what it had queued, which nothing will send now, is cancelled and
+  // refunded (as deleting a channel does).
   services.projects.onDeleted(async (projectId) => {
     directory.disconnectProject(projectId);
-    await webHub.stopProject(projectId);
+    await webHub.unlinkProject(projectId);
     const channelIds = (await storage.stores.channels.listByProject(projectId)).map((channel) => channel.id);
     const messages = await services.messages.cancelQueued(channelIds, PROJECT_DELETED);
     const conferences = await services.calls.cancelQueued(projectId, PROJECT_DELETED);

@@ -46,6 +46,22 @@ export interface SessionHubDeps {
   isProjectDeleted(projectId: number): Promise<boolean>;
 }
 
+/** How long deleting a project waits for WhatsApp to confirm a logout. */
+const LOGOUT_WAIT_MS = 5_000;
+
+/** Resolves when `work` settles or after `ms`, whichever is first. */
+function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    work.then(done, done);
+  });
+}
+
 interface Running {
   runner: SessionRunner;
   channel: ChannelRecord;
@@ -261,8 +277,27 @@ export class SessionHub implements WhatsAppWebSessions {
   }
 
   /** Stops the sessions of a deleted project that run here (other nodes stop theirs at lease renewal). */
-  async stopProject(projectId: number): Promise<void> {
-    for (const [channelId, { channel }] of [...this.running]) if (channel.projectId === projectId) await this.release(channelId);
+  /**
+   * A deleted project's WhatsApp Web: each session running here is logged out (the phone's linked device
+   * goes) and stopped, and every WhatsApp Web channel of the project has its credentials erased. A logout
+   * WhatsApp does not answer within LOGOUT_WAIT_MS goes on without the deletion waiting for it. A session
+   * another node runs is logged out and stopped there at its next lease renewal.
+   */
+  async unlinkProject(projectId: number): Promise<void> {
+    const here = [...this.running].filter(([, { channel }]) => channel.projectId === projectId).map(([channelId]) => channelId);
+    for (const channelId of here) await this.logOutAndRelease(channelId);
+    for (const channel of await this.deps.channels.listForProject(projectId)) {
+      if (channel.kind === 10 && !here.includes(channel.id)) await this.deps.storage.stores.whatsappWeb.eraseAuth(channel.id, this.deps.clock.now());
+    }
+  }
+
+  /** Logs a session running here out (its credentials erased after) and stops it; waits at most LOGOUT_WAIT_MS. */
+  private async logOutAndRelease(channelId: number): Promise<void> {
+    const runner = this.running.get(channelId)?.runner;
+    if (!runner) return;
+    const logout = runner.logout().catch((error: unknown) => this.deps.logError(error, `logout of WhatsApp Web channel ${channelId}`));
+    await waitAtMost(logout, LOGOUT_WAIT_MS);
+    await this.release(channelId);
   }
 
   /** Stops a channel's session here (deleted channel, lost lease, restart-server). */
@@ -329,10 +364,13 @@ export class SessionHub implements WhatsAppWebSessions {
     for (const channelId of [...this.running.keys()]) {
       try {
         const channel = await storage.stores.channels.findById(channelId);
-        // A channel deleted, or its project deleted, on any node: the session stops here.
-        const isLive = channel?.status === 'active' && !(await this.deps.isProjectDeleted(channel.projectId));
+        // A channel deleted, or its project deleted, on any node: the number is logged out and the session stops here.
+        const isProjectDeleted = channel !== undefined && (await this.deps.isProjectDeleted(channel.projectId));
+        const isGone = !channel || channel.status === 'deleted' || isProjectDeleted;
+        const isLive = channel?.status === 'active' && !isProjectDeleted;
         const held = isLive && (await storage.stores.whatsappWeb.acquireLease(channelId, nodeId, clock.now() + settings.leaseMs, clock.now()));
-        if (!held) await this.release(channelId);
+        if (isGone) await this.logOutAndRelease(channelId);
+        else if (!held) await this.release(channelId);
         const command = held ? await storage.stores.whatsappWeb.takeCommand(channelId, nodeId) : undefined;
         if (channel && command) await this.runHere(channel, command);
       } catch (error) {
