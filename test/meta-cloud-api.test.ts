@@ -472,4 +472,13 @@ describe('routing and pacing', () => {
     const late = cloudWebhook('300000000000002', '300000000000001', 'messages', inboundChange(CUSTOMER, 'Asha', { id: 'wamid.LATE', type: 'text', text: { body: 'late' } }));
     expect((await webhook(late)).status).toBe(401);
   });
+
+  it('deleting the project removes its Meta channel: credentials erased, its webhooks refused', async () => {
+    expect(await g.t.gateway.storage.stores.meta.findAccount(channelId)).toBeDefined();
+    expect(await g.t.post('pm/delete-project', { token: g.t.masterToken, project_id: g.t.projectId })).toMatchObject({ status: 100, project_status: 'Delete' });
+    expect(await g.t.gateway.storage.stores.meta.findAccount(channelId)).toBeUndefined();
+    expect((await g.t.gateway.storage.stores.channels.findById(channelId))!.status).toBe('deleted');
+    const late = cloudWebhook(WABA_ID, PHONE_NUMBER_ID, 'messages', inboundChange(CUSTOMER, 'Asha', { id: 'wamid.AFTER', type: 'text', text: { body: 'after' } }));
+    expect((await webhook(late)).status).toBe(401);
+  });
 });

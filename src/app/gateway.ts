@@ -372,14 +372,17 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   services.webhooks.attachWorker(webhookDispatcher);
   // A deleted project's phones and WhatsApp Web sessions on this node stop (its numbers logged out) before
-  // pm/delete-project answers, and what it had queued, which nothing will send now, is cancelled and
-  // refunded (as deleting a channel does).
+  // pm/delete-project answers, what it had queued, which nothing will send now, is cancelled and refunded,
+  // and its Meta channels are removed (all as deleting a channel does).
   services.projects.onDeleted(async (projectId) => {
     directory.disconnectProject(projectId);
     await webHub.unlinkProject(projectId);
     const channelIds = (await storage.stores.channels.listByProject(projectId)).map((channel) => channel.id);
     const messages = await services.messages.cancelQueued(channelIds, PROJECT_DELETED);
     const conferences = await services.calls.cancelQueued(projectId, PROJECT_DELETED);
+    // Then its Meta channels go as pm/delete-channel removes them: no Graph credentials outlive the project.
+    const project = await storage.stores.projects.findById(projectId);
+    if (project) await meta.accounts.removeAll(project);
     if (messages > 0 || conferences > 0) logger.info({ projectId, messages, conferences }, 'project deleted: its queue was cancelled and refunded');
   });
   // Operator lines; the URL stays out (receivers put tokens in query strings).

@@ -106,6 +106,13 @@ export class MetaChannelService {
     return { cancelled: await this.deps.messages.cancelQueued([channelId], 'the channel was deleted') };
   }
 
+  /** A deleted project's Meta channels: each removed as by pm/delete-channel, its link and credentials erased. */
+  async removeAll(project: Project): Promise<void> {
+    for (const channel of await this.deps.channels.listForProject(project.id)) {
+      if (channel.status !== 'deleted' && isMetaKind(channel.kind)) await this.remove(project, channel.id);
+    }
+  }
+
   /**
    * The account with its credentials opened, for a call to Graph. Kept a few seconds: every message of
    * a busy channel needs them, and a new token still takes effect within CREDENTIALS_TTL_MS.
