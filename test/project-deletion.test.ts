@@ -1,8 +1,8 @@
 // Deleting a project stops its phones and WhatsApp Web sessions at once: connected devices are refused
 // (nothing more they send is acknowledged), their license key and device tokens no longer pair, its
 // WhatsApp numbers are logged out and their credentials erased, and a restarted gateway does not bring the
-// sessions back. On PostgreSQL another node learns of the deletion
-// at the device's next frame (or its sweep for idle devices) and at its next lease renewal.
+// sessions back. On PostgreSQL another node learns of the deletion at the device's next frame (or its
+// sweep for idle devices) and at its next lease renewal, where it logs the number out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, ensureAccount, type Gateway } from '../src/app/index.js';
 import { createLogger } from '../src/app/logger.js';

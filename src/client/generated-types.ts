@@ -1056,7 +1056,7 @@ export abstract class SwitchboardEndpoints {
     return this.call("pm/delete-channel", request, options);
   }
 
-  /** Delete a project: its queue is cancelled, its devices and sessions disconnected */
+  /** Delete a project: its queue is cancelled, its devices disconnected, its WhatsApp numbers logged out, its channel credentials erased */
   pmDeleteProject(request: RequestOf<"pm/delete-project">, options?: CallOptions): Promise<EndpointTypes["pm/delete-project"]['answer']> {
     return this.call("pm/delete-project", request, options);
   }

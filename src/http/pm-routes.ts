@@ -164,7 +164,7 @@ export function registerPmRoutes(app: FastifyInstance, deps: PmRouteDeps): void 
     name: 'pm/delete-project',
     auth: 'master',
     schema: Type.Object({ token: Token, project_id: ProjectId }),
-    doc: { tag: 'Projects', summary: 'Delete a project: its queue is cancelled, its devices and sessions disconnected', codes: [] },
+    doc: { tag: 'Projects', summary: 'Delete a project: its queue is cancelled, its devices disconnected, its WhatsApp numbers logged out, its channel credentials erased', codes: [] },
     async handle(input, account) {
       const project = await projects.delete(account.id, input.project_id);
       return success({ project_id: String(project.id), project_status: project.status });

@@ -276,7 +276,6 @@ export class SessionHub implements WhatsAppWebSessions {
     return this.deps.storage.stores.whatsappWeb.findMedia(`in:${id}`);
   }
 
-  /** Stops the sessions of a deleted project that run here (other nodes stop theirs at lease renewal). */
   /**
    * A deleted project's WhatsApp Web: each session running here is logged out (the phone's linked device
    * goes) and stopped, and every WhatsApp Web channel of the project has its credentials erased. A logout
