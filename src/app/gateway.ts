@@ -10,6 +10,7 @@ import {
   ChannelRegistry,
   ChannelService,
   MessageService,
+  PHONE_KINDS,
   PriceTable,
   ProjectService,
   PushService,
@@ -43,6 +44,7 @@ import { loadSecretBox } from './secret-key-file.js';
 import { createGroupService } from './group-channels.js';
 import { wireMetaChannels, type MetaChannels } from './meta-channels.js';
 import { packageVersion, wireMetrics } from './metrics-wiring.js';
+import { NodeWakeups } from './node-wakeups.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -259,7 +261,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (!isWebServed) return;
     void (async () => {
       const channel = (await services.channels.listForProject(projectId)).find((each) => each.id === channelId && each.kind === 10);
-      if (channel && (await webHub.ensureRunning(channel))) webDispatcher.wake(channelId);
+      if (!channel) return;
+      if (await webHub.ensureRunning(channel)) webDispatcher.wake(channelId);
+      else wakeups?.wake('web', channelId);
     })().catch((error: unknown) => logError(error, 'WhatsApp Web push'));
   });
 
@@ -355,11 +359,30 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   services.pushes.useDirectHandOver(dispatcher);
   services.devices.attach(directory);
   callDispatcher = new CallDispatcher({ calls: services.calls, directory: hub, clock, logError });
-  services.calls.onWork((projectId) => callDispatcher?.wake(projectId));
-  services.pushes.onAccepted((projectId) => {
+  services.calls.onWork((projectId) => {
+    callDispatcher?.wake(projectId);
+    wakeups?.wake('call', projectId);
+  });
+  services.pushes.onAccepted((projectId, _channelId, accepted) => {
     services.devices.resumeAfterPush(projectId).catch((error: unknown) => logError(error, 'resume after push'));
     dispatcher?.accepted(projectId);
+    // Messages no device here took at once: another node's phones may take them.
+    if (accepted.queued > 0 && PHONE_KINDS.includes(accepted.application)) wakeups?.wake('phone', projectId);
   });
+  // Several PostgreSQL nodes: work accepted here for phones, conferences or WhatsApp Web sessions that
+  // another node holds reaches it at once; the poll (dispatchPollMs) stays as the fallback.
+  const wakeups =
+    storage.nodeChannel &&
+    new NodeWakeups({
+      channel: storage.nodeChannel,
+      nodeId: services.nodeId,
+      targets: {
+        phone: { holds: (id) => directory.connectedFor(id).length > 0, held: () => directory.connectedProjects(), wake: (id) => dispatcher?.wake(id) },
+        call: { holds: (id) => hub.connectedFor(id).length > 0, held: () => hub.connectedProjects(), wake: (id) => callDispatcher?.wake(id) },
+        web: { holds: (id) => webHub.runningChannels().includes(id), held: () => webHub.runningChannels(), wake: (id) => webDispatcher.wake(id) },
+      },
+      logError,
+    });
 
   const webhookDispatcher = new WebhookDispatcher({
     findProject: (id) => services.findProject(id),
@@ -417,6 +440,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       await services.devices.forgetPreviousSessions();
       hub.attach(http.server);
       appPhones.start();
+      wakeups?.start();
       dispatcher?.poll(config.dispatchPollMs, () => directory.connectedProjects());
       callDispatcher?.poll(config.dispatchPollMs, () => hub.connectedProjects());
       // A single node restarting holds no calls any more: what it held is due at once, not after the lease.
@@ -447,7 +471,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // Open event streams would hold the drain below until its limit: the app reconnects on its own.
       appPhones.close();
       // Rounds under way end (a socket closed below fails its send at once) and are recorded.
-      const dispatchersStopped = Promise.all([dispatcher?.close(), callDispatcher?.close(), webDispatcher.close()]);
+      const dispatchersStopped = Promise.all([dispatcher?.close(), callDispatcher?.close(), webDispatcher.close(), wakeups?.close()]);
       // Graph calls in flight are cut; what they carried is queued again.
       const metaStopped = meta.close();
       // Webhook calls in flight are cut now (a request waiting on one, pm/test-webhook, then ends too);

@@ -232,7 +232,7 @@ export const CONFIG_KEYS = {
     env: 'SWITCHBOARD_DISPATCH_POLL_MS',
     schema: Type.Integer({ minimum: 50 }),
     default: 1000,
-    description: 'How often each gateway looks at the queues of projects whose devices it holds, besides the immediate wake-ups; with several nodes on one PostgreSQL, the longest a push accepted by another node waits.',
+    description: 'How often each gateway looks at the queues of projects whose devices it holds, besides the immediate wake-ups; with several nodes on one PostgreSQL, the longest a push accepted by another node waits when its wake-up was missed.',
   }),
   // Calls (issue 6).
   callAnswerTimeoutMs: key({

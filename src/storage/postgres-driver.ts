@@ -52,3 +52,87 @@ export async function dropPostgresSchema(url: string, schema: string): Promise<v
     await client.end();
   }
 }
+
+export interface PostgresListenerSettings {
+  url: string;
+  /** How long each connection attempt may take. */
+  connectTimeoutMs: number;
+  /** Waits between reconnection attempts: doubling from `retryMinMs` up to `retryMaxMs`. */
+  retryMinMs: number;
+  retryMaxMs: number;
+  /** How often the idle connection proves it is alive (a silently dropped route sends no error). */
+  pingMs: number;
+}
+
+export interface PostgresListenerHandlers {
+  onNotification(payload: string): void;
+  /** After every (re)connection's LISTEN: whatever was notified while it was down was missed. */
+  onListening(): void;
+}
+
+export interface PostgresListener {
+  close(): Promise<void>;
+}
+
+/** A double-quoted identifier: LISTEN takes a name, not a bind parameter. */
+function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/**
+ * A connection of its own, outside the pool, that LISTENs on `channel` for as long as it is open: lost
+ * (an error, the server ending it, a ping unanswered), it is replaced after a growing wait.
+ */
+export function listenPostgres(settings: PostgresListenerSettings, channel: string, handlers: PostgresListenerHandlers): PostgresListener {
+  let client: pg.Client | undefined;
+  let isClosed = false;
+  let retryMs = settings.retryMinMs;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let pingTimer: NodeJS.Timeout | undefined;
+
+  const lose = (lost: pg.Client) => {
+    if (client !== lost) return;
+    client = undefined;
+    clearInterval(pingTimer);
+    lost.end().catch(() => undefined);
+    if (isClosed) return;
+    retryTimer = setTimeout(connect, retryMs);
+    retryTimer.unref();
+    retryMs = Math.min(retryMs * 2, settings.retryMaxMs);
+  };
+
+  const connect = () => {
+    if (isClosed) return;
+    // query_timeout bounds the ping: an answer that never comes counts as a lost connection.
+    const next = new pg.Client({ connectionString: settings.url, connectionTimeoutMillis: settings.connectTimeoutMs, query_timeout: settings.connectTimeoutMs, application_name: 'switchboard-listener' });
+    client = next;
+    next.on('error', () => lose(next));
+    next.on('end', () => lose(next));
+    next.on('notification', (message) => {
+      if (message.channel === channel && message.payload !== undefined) handlers.onNotification(message.payload);
+    });
+    next
+      .connect()
+      .then(() => next.query(`LISTEN ${quoteIdentifier(channel)}`))
+      .then(() => {
+        if (client !== next) return;
+        retryMs = settings.retryMinMs;
+        pingTimer = setInterval(() => next.query('SELECT 1').catch(() => lose(next)), settings.pingMs);
+        pingTimer.unref();
+        handlers.onListening();
+      })
+      .catch(() => lose(next));
+  };
+
+  connect();
+  return {
+    async close() {
+      isClosed = true;
+      clearTimeout(retryTimer);
+      clearInterval(pingTimer);
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => undefined);
+    },
+  };
+}

@@ -22,6 +22,7 @@ import { SqlConsoleSessionStore } from './console-session-store.js';
 import { sealStoredSecrets, type SealingReport } from './secret-sealing.js';
 import { StoredSecrets, type ResealingBox } from './stored-secrets.js';
 import { ObserverSlot, type StorageObserver } from './storage-observer.js';
+import type { NodeChannel } from './node-channel.js';
 
 /** SQLSTATE "invalid schema name": a schema that does not exist (any more). */
 const UNDEFINED_SCHEMA = '3F000';
@@ -62,6 +63,8 @@ export class SqlStorage implements Storage {
     private readonly schema?: string,
     /** Shared with the timed driver that opened `db` (openStorage); a bare one otherwise. */
     private readonly slot: ObserverSlot = new ObserverSlot(),
+    /** Wake-ups between the nodes sharing this PostgreSQL database (none on SQLite: one process). */
+    readonly nodeChannel?: NodeChannel,
   ) {
     this.stores = storesOn(db, capabilities, this.secrets, slot);
   }

@@ -51,8 +51,11 @@ interface Route {
   implementation: Channel;
 }
 
-/** A push committed: its project and channel, and what it queued (the metrics count messages by application). */
-export type AcceptedListener = (projectId: number, channelId: number, accepted: { application: number; messages: number }) => void;
+/**
+ * A push committed: its project and channel, and what it queued (the metrics count messages by
+ * application); `queued` leaves out those written already handed to a device.
+ */
+export type AcceptedListener = (projectId: number, channelId: number, accepted: { application: number; messages: number; queued: number }) => void;
 
 export class PushService {
   private readonly batcher: WriteBatcher<PushDraft, PushWriteResult>;
@@ -109,7 +112,10 @@ export class PushService {
     settle?.(result);
     if (result.outcome === 'insufficient') throw new PickyError(Status.insufficientBalance, `the push costs ${formatCredits(draft.totalCredit)} credits`);
     if (result.outcome === 'project_deleted') throw new PickyError(Status.projectNotActive, `project ${draft.projectId} is deleted`);
-    if (result.outcome === 'written') for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId, { application: draft.application, messages: draft.messages.length });
+    if (result.outcome === 'written') {
+      const accepted = { application: draft.application, messages: draft.messages.length, queued: draft.messages.filter((message) => message.deviceId === undefined).length };
+      for (const listener of this.acceptedListeners) listener(draft.projectId, draft.channelId, accepted);
+    }
     return result.response;
   }
 
