@@ -1,9 +1,12 @@
 // Wake-ups between nodes: the notes' encoding and their coalescing (no database), then two PostgreSQL
-// nodes whose polls are a minute apart, so that only a wake-up can bring work accepted by one node to the
-// phone or WhatsApp Web session the other holds in time — also after the listening connection was cut.
+// nodes whose polls are a minute apart, so that only a wake-up can bring work accepted by one node (a
+// push, a conference) to the phone or WhatsApp Web session the other holds in time — also after the
+// listening connection was cut.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
+import { simulateDriver } from '../src/agent/index.js';
 import { ensureAccount, type Gateway } from '../src/app/index.js';
+import type { Project } from '../src/core/index.js';
 import { decodeWakeup, encodeWakeups, NodeWakeups, type WakeKind, type WakeTarget } from '../src/app/node-wakeups.js';
 import type { NodeChannel, NodeChannelHandlers } from '../src/storage/index.js';
 import { createTestAgent, waitUntil, type TestAgent } from './support/agents.js';
@@ -74,6 +77,8 @@ describe.runIf(POSTGRES_URL)('two PostgreSQL nodes whose polls are a minute apar
   let whatsapps: FakeWhatsApp[] = [];
   let agent: TestAgent | undefined;
   let schema: string;
+  /** The demo project, made by the first test. */
+  let demo: { project: Project; token: string } | undefined;
 
   beforeAll(async () => {
     cluster = await startPostgresNodes({
@@ -123,6 +128,7 @@ describe.runIf(POSTGRES_URL)('two PostgreSQL nodes whose polls are a minute apar
     const report = await ensureAccount(nodes[0]!);
     await ensureAccount(nodes[1]!);
     const project = (await nodes[0]!.storage.stores.projects.findById(report.demo!.projectId))!;
+    demo = { project, token: report.demo!.apiToken };
     agent = createTestAgent({ serverUrl: urlOf(nodes[1]!), licenseKey: project.licenseKey, deviceId: 'phone-on-b', delayMs: 0 });
     await agent.agent.start();
     await waitUntil(() => nodes[1]!.bridge.connectedFor(project.id).length === 1);
@@ -144,6 +150,20 @@ describe.runIf(POSTGRES_URL)('two PostgreSQL nodes whose polls are a minute apar
     expect(again.status).toBe(100);
     await agent.waitFor(() => agent!.messages().length === 2, 5_000);
     expect(agent.messages().map((message) => message.text)).toEqual(['across nodes', 'after the cut']);
+  }, 30_000);
+
+  it('brings a conference taken by node A to the calling phone node B holds', async () => {
+    const { project, token } = demo!;
+    const caller = createTestAgent({ serverUrl: urlOf(nodes[1]!), licenseKey: project.licenseKey, deviceId: 'caller-on-b', delayMs: 0, applications: [4], driver: simulateDriver({ secondMs: 1 }) });
+    try {
+      await caller.agent.start();
+      await waitUntil(() => nodes[1]!.bridge.connectedFor(project.id).length === 2);
+      const answer = await post(nodes[0]!, 'conference-request', { token, 'priority ': 0, application: '4', mute_gateway: '0', record: '0', data: [{ number: '15550004444' }, { number: '15550005555' }] });
+      expect(answer.status).toBe(100);
+      await caller.waitFor(() => caller.events.some((event) => event.event === 'call'), 5_000);
+    } finally {
+      await caller.agent.stop();
+    }
   }, 30_000);
 
   it('brings a WhatsApp Web push taken by node B to the session node A runs', async () => {
