@@ -48,7 +48,8 @@ describe('wake-up notes', () => {
     };
     const woken: string[] = [];
     const target = (kind: string, held: number[]): WakeTarget => ({ holds: (id) => held.includes(id), held: () => held, wake: (id) => woken.push(`${kind}:${id}`) });
-    const wakeups = new NodeWakeups({ channel, nodeId: 'node-a', targets: { phone: target('phone', [1]), call: target('call', []), web: target('web', [9]) }, logError: () => undefined });
+    const targets = { phone: target('phone', [1]), call: target('call', []), web: target('web', [9]), session: target('session', []), deleted: target('deleted', []) };
+    const wakeups = new NodeWakeups({ channel, nodeId: 'node-a', targets, logError: () => undefined });
     wakeups.start();
 
     wakeups.wake('phone', 1);
@@ -83,7 +84,11 @@ describe.runIf(POSTGRES_URL)('two PostgreSQL nodes whose polls are a minute apar
   beforeAll(async () => {
     cluster = await startPostgresNodes({
       SWITCHBOARD_MASTER_TOKEN: 'wakeups-master-token-0123',
+      // Polls, lease renewals and device sweeps far apart: only a wake-up acts within the tests' waits.
       SWITCHBOARD_DISPATCH_POLL_MS: '60000',
+      SWITCHBOARD_WHATSAPP_WEB_LEASE_MS: '180000',
+      SWITCHBOARD_DEVICE_HEARTBEAT_MS: '180000',
+      SWITCHBOARD_DEVICE_OFFLINE_MS: '360000',
       SWITCHBOARD_WHATSAPP_WEB_GAP_MIN_MS: '0',
       SWITCHBOARD_WHATSAPP_WEB_GAP_MAX_MS: '0',
     });
@@ -166,17 +171,44 @@ describe.runIf(POSTGRES_URL)('two PostgreSQL nodes whose polls are a minute apar
     }
   }, 30_000);
 
-  it('brings a WhatsApp Web push taken by node B to the session node A runs', async () => {
-    const created = await post(nodes[0]!, 'pm/create-project', { token: 'wakeups-master-token-0123', project_name: 'Web', generate_api_token: true });
+  /** A new project whose WhatsApp Web session is paired on node A (the node asked for its QR first). */
+  async function projectPairedOnA(name: string, number: string): Promise<{ created: Record<string, any>; token: string; onA: FakeWhatsApp }> {
+    const created = await post(nodes[0]!, 'pm/create-project', { token: 'wakeups-master-token-0123', project_name: name, generate_api_token: true });
     const token = (created.api_tokens as { token: string }[])[0]!.token;
     expect((await post(nodes[0]!, 'whatsapp-qr', { token, application: 10 })).qr_code).toBeTruthy();
     const onA = whatsapps[0]!;
-    await onA.current.scan('15557654321');
+    await onA.current.scan(number);
     await waitUntil(async () => (await post(nodes[1]!, 'device-status', { token, application: 10 })).status === 'CONNECTED');
+    return { created, token, onA };
+  }
+
+  it('brings a WhatsApp Web push taken by node B to the session node A runs', async () => {
+    const { token, onA } = await projectPairedOnA('Web', '15557654321');
 
     const answer = await post(nodes[1]!, 'push', { token, application: 10, globalmessage: 'from node B', data: [{ number: '15550003333' }] });
     expect(answer.status).toBe(100);
     await waitUntil(() => onA.sent.length === 1, 5_000);
     expect(whatsapps[1]!.sockets).toHaveLength(0);
+
+    // A command answered by node B is carried out by node A now, not at its next lease renewal.
+    const paired = onA.current;
+    expect(await post(nodes[1]!, 'device-action', { token, application: 10, command: 'disconnect' })).toMatchObject({ status: 100 });
+    await waitUntil(() => paired.hasLoggedOut, 5_000);
+  }, 30_000);
+
+  it('stops a project deleted on node B at once on node A: its number logged out, its phone disconnected', async () => {
+    const { created, onA } = await projectPairedOnA('Doomed', '15557650000');
+    const paired = onA.current;
+    const phone = createTestAgent({ serverUrl: urlOf(nodes[0]!), licenseKey: created.license_key, deviceId: 'doomed-phone-on-a', delayMs: 0 });
+    try {
+      await phone.agent.start();
+      await waitUntil(() => nodes[0]!.bridge.connectedFor(Number(created.project_id)).length === 1);
+
+      expect(await post(nodes[1]!, 'pm/delete-project', { token: 'wakeups-master-token-0123', project_id: created.project_id })).toMatchObject({ status: 100 });
+      await waitUntil(() => paired.hasLoggedOut, 5_000);
+      await waitUntil(() => nodes[0]!.bridge.connectedFor(Number(created.project_id)).length === 0, 5_000);
+    } finally {
+      await phone.agent.stop();
+    }
   }, 30_000);
 });

@@ -45,6 +45,7 @@ import { createGroupService } from './group-channels.js';
 import { wireMetaChannels, type MetaChannels } from './meta-channels.js';
 import { packageVersion, wireMetrics } from './metrics-wiring.js';
 import { NodeWakeups } from './node-wakeups.js';
+import { nodeWakeupTargets } from './node-wakeup-targets.js';
 
 export interface GatewayOptions {
   config: Config;
@@ -223,6 +224,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     logError,
     onConnected: (channelId) => webDispatcher.connected(channelId),
     isProjectDeleted: (projectId) => services.projects.isDeleted(projectId),
+    onHeldElsewhere: (channelId) => wakeups?.wake('session', channelId),
   });
   // Phones running the SMS Gateway for Android app (its mobile API); they join the bridge's devices below.
   const appPhones: AppPhoneHub = new AppPhoneHub({
@@ -370,17 +372,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (accepted.queued > 0 && PHONE_KINDS.includes(accepted.application)) wakeups?.wake('phone', projectId);
   });
   // Several PostgreSQL nodes: work accepted here for phones, conferences or WhatsApp Web sessions that
-  // another node holds reaches it at once; the poll (dispatchPollMs) stays as the fallback.
+  // another node holds, a command for such a session, a project deleted, reach that node at once; the
+  // polls and lease renewals stay as the fallback.
   const wakeups =
     storage.nodeChannel &&
     new NodeWakeups({
       channel: storage.nodeChannel,
       nodeId: services.nodeId,
-      targets: {
-        phone: { holds: (id) => directory.connectedFor(id).length > 0, held: () => directory.connectedProjects(), wake: (id) => dispatcher?.wake(id) },
-        call: { holds: (id) => hub.connectedFor(id).length > 0, held: () => hub.connectedProjects(), wake: (id) => callDispatcher?.wake(id) },
-        web: { holds: (id) => webHub.runningChannels().includes(id), held: () => webHub.runningChannels(), wake: (id) => webDispatcher.wake(id) },
-      },
+      targets: nodeWakeupTargets({ directory, phoneDispatcher: () => dispatcher, callDispatcher: () => callDispatcher, webDispatcher, webHub, projects: services.projects, logError }),
       logError,
     });
 
@@ -398,6 +397,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   // pm/delete-project answers, what it had queued, which nothing will send now, is cancelled and refunded,
   // and its Meta channels are removed (all as deleting a channel does).
   services.projects.onDeleted(async (projectId) => {
+    wakeups?.wake('deleted', projectId);
     directory.disconnectProject(projectId);
     await webHub.unlinkProject(projectId);
     const channelIds = (await storage.stores.channels.listByProject(projectId)).map((channel) => channel.id);

@@ -1,21 +1,19 @@
-// Wake-ups between gateway nodes on one PostgreSQL: work accepted by one node for phones or WhatsApp Web
-// sessions that another node holds reaches that node at once (LISTEN/NOTIFY), not at its next poll.
+// Wake-ups between gateway nodes on one PostgreSQL (LISTEN/NOTIFY): work or a change made by one node for
+// phones or WhatsApp Web sessions that another node holds reaches that node at once, not at its next poll.
 import type { NodeChannel, NodeChannelListener } from '../storage/index.js';
 
-/** What to look at: a project's phone queue, a project's conference queue, a WhatsApp Web channel's queue. */
-export type WakeKind = 'phone' | 'call' | 'web';
+/**
+ * What to look at: a project's phone queue, a project's conference queue, a WhatsApp Web channel's
+ * queue, a WhatsApp Web session (a command or a removal waits for it), a project just deleted.
+ */
+export type WakeKind = 'phone' | 'call' | 'web' | 'session' | 'deleted';
 
-const KINDS: readonly WakeKind[] = ['phone', 'call', 'web'];
+const KINDS: readonly WakeKind[] = ['phone', 'call', 'web', 'session', 'deleted'];
 
 /** NOTIFY refuses payloads of 8 000 bytes or more; ids past this share go in the next one. */
 const MAX_PAYLOAD_BYTES = 7_000;
 
-interface Wakeup {
-  node: string;
-  phone?: number[];
-  call?: number[];
-  web?: number[];
-}
+type Wakeup = { node: string } & { [kind in WakeKind]?: number[] };
 
 /** The payloads that carry `pending` (ids by kind) from `node`, each under NOTIFY's size limit. */
 export function encodeWakeups(node: string, pending: ReadonlyMap<WakeKind, ReadonlySet<number>>): string[] {

@@ -162,6 +162,11 @@ export class ProjectService {
     return isDeleted;
   }
 
+  /** Another node has just deleted the project: the next isDeleted reads it again. */
+  forgetDeletedAnswer(projectId: number): void {
+    this.deletedAnswers.delete(projectId);
+  }
+
   /** Hears of deleted projects: the gateway disconnects their phones and stops their WhatsApp Web sessions. */
   onDeleted(listener: (projectId: number) => Promise<void>): void {
     this.deletedListeners.push(listener);

@@ -44,6 +44,8 @@ export interface SessionHubDeps {
   onConnected(channelId: number): void;
   /** Read fresh: a project deleted on any node stops its sessions at the next lease renewal, and for good. */
   isProjectDeleted(projectId: number): Promise<boolean>;
+  /** A command or a removal for a session another node may run: that node is told to look at it now. */
+  onHeldElsewhere?(channelId: number): void;
 }
 
 /** How long deleting a project waits for WhatsApp to confirm a logout. */
@@ -70,6 +72,8 @@ interface Running {
 export class SessionHub implements WhatsAppWebSessions {
   private readonly running = new Map<number, Running>();
   private leaseTimer: NodeJS.Timeout | undefined;
+  /** The renewal under way (or queued) per channel. */
+  private readonly renewals = new Map<number, Promise<void>>();
   private orphanTimer: NodeJS.Timeout | undefined;
   private isClosed = false;
 
@@ -177,9 +181,10 @@ export class SessionHub implements WhatsAppWebSessions {
   async command(project: Project, application: number, command: WebCommand): Promise<{ cancelled: number }> {
     const channel = await this.resolve(project, application);
     if (command === 'delete-message-queue' || this.isClosed || (await this.ensureRunning(channel))) return this.runHere(channel, command);
-    // Another node runs the session: it carries the command out at its next lease renewal. The queue,
-    // a database matter, is cancelled here at once, so that the answer can count it.
+    // Another node runs the session: it carries the command out when woken, or at its next lease renewal.
+    // The queue, a database matter, is cancelled here at once, so that the answer can count it.
     await this.deps.storage.stores.whatsappWeb.requestCommand(channel.id, command);
+    this.deps.onHeldElsewhere?.(channel.id);
     return { cancelled: command === 'clearlogs' ? await this.cancelQueue(channel.id) : 0 };
   }
 
@@ -261,13 +266,15 @@ export class SessionHub implements WhatsAppWebSessions {
     // By id, with no plan check: a channel stays removable after its project's plan dropped application 10.
     const channel = (await this.deps.channels.listForProject(project.id)).find((each) => each.id === channelId && each.kind === 10 && each.status === 'active');
     if (!channel) throw new PickyError(Status.noChannel, `the project has no WhatsApp Web channel ${channelId}`);
-    // Unlinked only when it runs here; elsewhere its node sees the channel gone at the next lease renewal.
+    // Unlinked only when it runs here; elsewhere its node, told when the channel is gone, logs it out.
+    const isHere = this.running.has(channel.id);
     await this.running.get(channel.id)?.runner.logout();
     await this.release(channel.id);
     const cancelled = await this.deps.messages.cancelQueued([channel.id], 'channel deleted');
     await this.deps.storage.stores.whatsappWeb.eraseAuth(channel.id, this.deps.clock.now());
     await this.deps.storage.stores.whatsappWeb.eraseLogs(channel.id);
     await this.deps.channels.update(channel, { status: 'deleted' });
+    if (!isHere) this.deps.onHeldElsewhere?.(channel.id);
     return { cancelled };
   }
 
@@ -280,7 +287,8 @@ export class SessionHub implements WhatsAppWebSessions {
    * A deleted project's WhatsApp Web: each session running here is logged out (the phone's linked device
    * goes) and stopped, and every WhatsApp Web channel of the project has its credentials erased. A logout
    * WhatsApp does not answer within LOGOUT_WAIT_MS goes on without the deletion waiting for it. A session
-   * another node runs is logged out and stopped there at its next lease renewal.
+   * another node runs is logged out and stopped there when that node hears of the deletion (a wake-up
+   * between nodes), or at its next lease renewal.
    */
   async unlinkProject(projectId: number): Promise<void> {
     const here = [...this.running].filter(([, { channel }]) => channel.projectId === projectId).map(([channelId]) => channelId);
@@ -288,6 +296,16 @@ export class SessionHub implements WhatsAppWebSessions {
     for (const channel of await this.deps.channels.listForProject(projectId)) {
       if (channel.kind === 10 && !here.includes(channel.id)) await this.deps.storage.stores.whatsappWeb.eraseAuth(channel.id, this.deps.clock.now());
     }
+  }
+
+  /** Whether a session of the project runs here. */
+  runsProject(projectId: number): boolean {
+    return [...this.running.values()].some(({ channel }) => channel.projectId === projectId);
+  }
+
+  /** Another node changed the session (a command, a removal): its lease is renewed now, not at the next turn. */
+  recheck(channelId: number): Promise<void> {
+    return this.running.has(channelId) ? this.renewal(channelId) : Promise.resolve();
   }
 
   /** Logs a session running here out (its credentials erased after) and stops it; waits at most LOGOUT_WAIT_MS. */
@@ -359,22 +377,36 @@ export class SessionHub implements WhatsAppWebSessions {
   }
 
   private async renewLeases(): Promise<void> {
+    for (const channelId of [...this.running.keys()]) await this.renewal(channelId);
+  }
+
+  /** One renewal of a channel at a time: asked while one runs, it runs again after. */
+  private renewal(channelId: number): Promise<void> {
+    const next = (this.renewals.get(channelId) ?? Promise.resolve()).then(() => this.renewLease(channelId));
+    this.renewals.set(channelId, next);
+    void next.finally(() => {
+      if (this.renewals.get(channelId) === next) this.renewals.delete(channelId);
+    });
+    return next;
+  }
+
+  private async renewLease(channelId: number): Promise<void> {
     const { clock, settings, nodeId, storage } = this.deps;
-    for (const channelId of [...this.running.keys()]) {
-      try {
-        const channel = await storage.stores.channels.findById(channelId);
-        // A channel deleted, or its project deleted, on any node: the number is logged out and the session stops here.
-        const isProjectDeleted = channel !== undefined && (await this.deps.isProjectDeleted(channel.projectId));
-        const isGone = !channel || channel.status === 'deleted' || isProjectDeleted;
-        const isLive = channel?.status === 'active' && !isProjectDeleted;
-        const held = isLive && (await storage.stores.whatsappWeb.acquireLease(channelId, nodeId, clock.now() + settings.leaseMs, clock.now()));
-        if (isGone) await this.logOutAndRelease(channelId);
-        else if (!held) await this.release(channelId);
-        const command = held ? await storage.stores.whatsappWeb.takeCommand(channelId, nodeId) : undefined;
-        if (channel && command) await this.runHere(channel, command);
-      } catch (error) {
-        this.deps.logError(error, `renewing the lease of WhatsApp Web channel ${channelId}`);
-      }
+    // Stopped here meanwhile (by the renewal before this one): no lease to renew.
+    if (!this.running.has(channelId)) return;
+    try {
+      const channel = await storage.stores.channels.findById(channelId);
+      // A channel deleted, or its project deleted, on any node: the number is logged out and the session stops here.
+      const isProjectDeleted = channel !== undefined && (await this.deps.isProjectDeleted(channel.projectId));
+      const isGone = !channel || channel.status === 'deleted' || isProjectDeleted;
+      const isLive = channel?.status === 'active' && !isProjectDeleted;
+      const held = isLive && (await storage.stores.whatsappWeb.acquireLease(channelId, nodeId, clock.now() + settings.leaseMs, clock.now()));
+      if (isGone) await this.logOutAndRelease(channelId);
+      else if (!held) await this.release(channelId);
+      const command = held ? await storage.stores.whatsappWeb.takeCommand(channelId, nodeId) : undefined;
+      if (channel && command) await this.runHere(channel, command);
+    } catch (error) {
+      this.deps.logError(error, `renewing the lease of WhatsApp Web channel ${channelId}`);
     }
   }
 }
