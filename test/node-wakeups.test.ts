@@ -49,7 +49,8 @@ describe('wake-up notes', () => {
     const woken: string[] = [];
     const target = (kind: string, held: number[]): WakeTarget => ({ holds: (id) => held.includes(id), held: () => held, wake: (id) => woken.push(`${kind}:${id}`) });
     const targets = { phone: target('phone', [1]), call: target('call', []), web: target('web', [9]), session: target('session', []), deleted: target('deleted', []) };
-    const wakeups = new NodeWakeups({ channel, nodeId: 'node-a', targets, logError: () => undefined });
+    const logged: string[] = [];
+    const wakeups = new NodeWakeups({ channel, nodeId: 'node-a', targets, logError: () => undefined, logState: (level, message) => logged.push(`${level}: ${message}`) });
     wakeups.start();
 
     wakeups.wake('phone', 1);
@@ -68,6 +69,12 @@ describe('wake-up notes', () => {
     woken.length = 0;
     handlers!.onListening();
     expect(woken).toEqual(['phone:1', 'web:9']);
+
+    // A lost connection is logged once, however many attempts fail, and so is its return.
+    handlers!.onLost();
+    handlers!.onLost();
+    handlers!.onListening();
+    expect(logged).toEqual([expect.stringMatching(/^warn: lost the connection/), 'info: hearing the other nodes again']);
     await wakeups.close();
   });
 });

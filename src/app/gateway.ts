@@ -381,6 +381,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       nodeId: services.nodeId,
       targets: nodeWakeupTargets({ directory, phoneDispatcher: () => dispatcher, callDispatcher: () => callDispatcher, webDispatcher, webHub, projects: services.projects, logError }),
       logError,
+      logState: (level, message) => logger[level]({}, message),
     });
 
   const webhookDispatcher = new WebhookDispatcher({

@@ -70,6 +70,8 @@ export interface NodeWakeupsDeps {
   nodeId: string;
   targets: Record<WakeKind, WakeTarget>;
   logError(error: unknown, context: string): void;
+  /** The operator's log: when the node stops hearing the others, and when it hears them again. */
+  logState(level: 'warn' | 'info', message: string): void;
 }
 
 /**
@@ -82,6 +84,9 @@ export class NodeWakeups {
   private sending: Promise<void> | undefined;
   private listener: NodeChannelListener | undefined;
   private isClosed = false;
+  /** Listening now; `hasLost` once a connection was lost (so that its return is logged). */
+  private isListening = false;
+  private hasLost = false;
 
   constructor(private readonly deps: NodeWakeupsDeps) {}
 
@@ -90,7 +95,15 @@ export class NodeWakeups {
       onNotification: (payload) => this.receive(payload),
       // Listening (again): notes sent while it was down were missed, so every queue held here is looked at.
       onListening: () => {
+        this.isListening = true;
+        if (this.hasLost) this.deps.logState('info', 'hearing the other nodes again');
         for (const target of Object.values(this.deps.targets)) for (const id of target.held()) target.wake(id);
+      },
+      // Logged once per loss, not at every failed attempt while the database is away.
+      onLost: () => {
+        if (this.isListening) this.deps.logState('warn', 'lost the connection that hears the other nodes; until it is back, their work waits for the polls');
+        this.isListening = false;
+        this.hasLost = true;
       },
     });
   }

@@ -68,6 +68,8 @@ export interface PostgresListenerHandlers {
   onNotification(payload: string): void;
   /** After every (re)connection's LISTEN: whatever was notified while it was down was missed. */
   onListening(): void;
+  /** The connection failed, or could not be opened; another attempt follows. */
+  onLost(): void;
 }
 
 export interface PostgresListener {
@@ -96,6 +98,7 @@ export function listenPostgres(settings: PostgresListenerSettings, channel: stri
     clearInterval(pingTimer);
     lost.end().catch(() => undefined);
     if (isClosed) return;
+    handlers.onLost();
     retryTimer = setTimeout(connect, retryMs);
     retryTimer.unref();
     retryMs = Math.min(retryMs * 2, settings.retryMaxMs);
