@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { BridgeAgent } from '../dist/agent/index.js';
+import { pushSender } from './push-request.mjs';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 5);
@@ -90,25 +90,7 @@ async function startAgents(count, port, licenseKey, onMessage, prefix) {
   return agents;
 }
 
-// node:http with keep-alive: fetch costs several times more CPU per request in this process, which also
-// runs the phones, and that cost would land inside the latency being measured.
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 64 });
-function push(port, token, data) {
-  const body = JSON.stringify({ token, application: 1, globalmessage: 'Hello from the benchmark', data });
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/v2/push', method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (answer.status !== 100) reject(new Error(`push refused: ${JSON.stringify(answer)}`));
-        else resolve(answer);
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const push = pushSender('Hello from the benchmark', 64);
 
 async function gatewayBench() {
   const gateway = await startServer('./push-gateway.mjs');

@@ -14,9 +14,9 @@
 // changes on a busy machine), BENCH_NODE_ARGS="<node options>" (added to each gateway's, e.g. --heap-prof or --max-semi-space-size=32), BENCH_SQLPROF=<module> (loaded into each gateway first with --import: ./bench/probes/statement-timer.mjs times the SQLite statements, ./bench/probes/request-timer.mjs the gateway's own hold on each request).
 import Database from 'better-sqlite3';
 import { hasWrk } from './wrk-run.mjs';
+import { firstLine, stop } from './child-processes.mjs';
 import pg from 'pg';
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,22 +48,6 @@ function spawnNode(args, env = {}, execArgv = []) {
   children.add(child);
   child.once('exit', () => children.delete(child));
   return child;
-}
-
-async function firstLine(child) {
-  const lines = createInterface({ input: child.stdout });
-  const [line] = await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error('a child process exited before it was ready'); })]);
-  lines.close();
-  return JSON.parse(line);
-}
-
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
 }
 
 /** User + system CPU seconds of a process so far (all its threads). */

@@ -5,11 +5,10 @@
 // Reports p50/p99/max of both, in the same run. Knobs: BENCH_PUSHES (200 in all), BENCH_GAP_MS (between
 // pushes, 20), SWITCHBOARD_DISPATCH_POLL_MS (the nodes' queue poll, their default when unset).
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { Agent, request } from 'node:http';
-import { createInterface } from 'node:readline';
 import pg from 'pg';
 import { BridgeAgent } from '../dist/agent/index.js';
+import { firstLine, stop } from './child-processes.mjs';
+import { pushSender } from './push-request.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PUSHES = Number(process.env.BENCH_PUSHES ?? 200);
@@ -26,37 +25,12 @@ function summary(values) {
 
 async function startNode(env) {
   const child = spawn(process.execPath, [new URL('./load-gateway.mjs', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
-  const [line] = await once(createInterface({ input: child.stdout }), 'line');
-  return { child, info: JSON.parse(line) };
+  return { child, info: await firstLine(child) };
 }
 
-async function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-}
-
-const keepAlive = new Agent({ keepAlive: true, maxSockets: 4 });
-function push(url, token, number) {
-  const body = JSON.stringify({ token, application: 1, globalmessage: 'Hello across nodes', data: [{ number }] });
-  const { port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/api/v2/push', method: 'POST', agent: keepAlive, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (chunk) => chunks.push(chunk));
-      res.on('end', () => {
-        const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        if (answer.status !== 100) reject(new Error(`push refused: ${JSON.stringify(answer)}`));
-        else resolve(answer.data[0].msg_id);
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const sendPush = pushSender('Hello across nodes', 4);
+/** One push of one message to the node at `url`; answers its msg_id. */
+const push = async (url, token, number) => (await sendPush(new URL(url).port, token, [{ number }])).data[0].msg_id;
 
 const schema = `bench_nodes_${process.pid}_${Date.now().toString(36)}`;
 const admin = new pg.Client({ connectionString: DATABASE_URL });

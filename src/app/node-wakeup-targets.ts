@@ -37,7 +37,7 @@ export function nodeWakeupTargets(deps: NodeWakeupTargetsDeps): Record<WakeKind,
       wake: (id) => {
         projects.forgetDeletedAnswer(id);
         directory.disconnectProject(id);
-        webHub.unlinkProject(id).catch((error: unknown) => logError(error, `stopping deleted project ${id}'s WhatsApp Web sessions`));
+        webHub.logOutProjectHere(id).catch((error: unknown) => logError(error, `stopping deleted project ${id}'s WhatsApp Web sessions`));
       },
     },
   };

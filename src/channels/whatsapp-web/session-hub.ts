@@ -291,11 +291,20 @@ export class SessionHub implements WhatsAppWebSessions {
    * between nodes), or at its next lease renewal.
    */
   async unlinkProject(projectId: number): Promise<void> {
-    const here = [...this.running].filter(([, { channel }]) => channel.projectId === projectId).map(([channelId]) => channelId);
-    for (const channelId of here) await this.logOutAndRelease(channelId);
+    const here = await this.logOutProjectHere(projectId);
     for (const channel of await this.deps.channels.listForProject(projectId)) {
       if (channel.kind === 10 && !here.includes(channel.id)) await this.deps.storage.stores.whatsappWeb.eraseAuth(channel.id, this.deps.clock.now());
     }
+  }
+
+  /**
+   * Logs out and stops the project's sessions that run here (another node deleted it and erased the
+   * credentials of the rest); answers their channel ids.
+   */
+  async logOutProjectHere(projectId: number): Promise<number[]> {
+    const here = [...this.running].filter(([, { channel }]) => channel.projectId === projectId).map(([channelId]) => channelId);
+    for (const channelId of here) await this.logOutAndRelease(channelId);
+    return here;
   }
 
   /** Whether a session of the project runs here. */
