@@ -11,7 +11,7 @@
 // Knobs: BENCH_ROUNDS (3), BENCH_DURATION (8 s), BENCH_WARMUP (5 s: a fresh gateway on a 2-core machine reaches its steady rate about 2.5 s into the load), BENCH_CONNECTIONS (50),
 // BENCH_PHONES ("0,1,10"), BENCH_DRAIN (30 s), BENCH_PROFILE=<dir> (the gateways' and phones' --cpu-prof output),
 // BENCH_GENERATOR=autocannon (wrk -t1 is used when installed), BENCH_RATE=<requests/s> (a fixed rate instead of as fast as answered: the CPU per message then compares
-// changes on a busy machine), BENCH_NODE_ARGS="<node options>" (added to each gateway's, e.g. --heap-prof or --max-semi-space-size=32), BENCH_SQLPROF=<module> (loaded into each gateway first with --import: ./bench/probes/statement-timer.mjs times the SQLite statements, ./bench/probes/request-timer.mjs the gateway's own hold on each request).
+// changes on a busy machine), BENCH_NODE_ARGS="<node options>" (added to each gateway's, e.g. --heap-prof or --max-semi-space-size=32), BENCH_SQLPROF=<module> (loaded into each gateway first with --import: ./bench/probes/statement-timer.mjs times the SQLite statements, ./bench/probes/request-timer.mjs the gateway's own hold on each request, ./bench/probes/loop-delay.mjs how long the event loop's turns run).
 import Database from 'better-sqlite3';
 import { hasWrk } from './wrk-run.mjs';
 import { firstLine, stop } from './child-processes.mjs';
