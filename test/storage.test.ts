@@ -34,7 +34,7 @@ const projectFields = {
 describe('migrations', () => {
   it('are applied once and report nothing pending', async () => {
     expect(await test.storage.migrate()).toEqual([]);
-    expect(await test.storage.migrationReport()).toEqual({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls', '0006_whatsapp_web', '0007_sealed_secrets', '0008_webhook_lanes', '0009_meta_channels', '0010_console_sessions', '0011_android_devices'], pending: [] });
+    expect(await test.storage.migrationReport()).toEqual({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls', '0006_whatsapp_web', '0007_sealed_secrets', '0008_webhook_lanes', '0009_meta_channels', '0010_console_sessions', '0011_android_devices', '0012_messages_by_project'], pending: [] });
     expect(await test.storage.isReady()).toEqual({ ready: true });
   });
 

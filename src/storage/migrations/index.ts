@@ -13,6 +13,7 @@ import { webhookLanesMigration } from './0008-webhook-lanes.js';
 import { metaChannelsMigration } from './0009-meta-channels.js';
 import { consoleSessionsMigration } from './0010-console-sessions.js';
 import { androidDevicesMigration } from './0011-android-devices.js';
+import { messagesByProjectMigration } from './0012-messages-by-project.js';
 
 export function migrationProvider(capabilities: DialectCapabilities): MigrationProvider {
   const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ export function migrationProvider(capabilities: DialectCapabilities): MigrationP
     '0009_meta_channels': metaChannelsMigration(capabilities),
     '0010_console_sessions': consoleSessionsMigration(),
     '0011_android_devices': androidDevicesMigration(capabilities),
+    '0012_messages_by_project': messagesByProjectMigration(),
   };
   return { getMigrations: async () => migrations };
 }
