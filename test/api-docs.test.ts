@@ -34,7 +34,7 @@ describe('GET /docs', () => {
     expect(init.body).toContain("url: '/openapi.json'");
     expect(init.body).toContain('validatorUrl: null');
     expect(init.body).not.toMatch(/https?:\/\//);
-    for (const name of ['package.json', '..%2Fpackage.json', 'index.js', 'swagger-ui-bundle.js.map']) {
+    for (const name of ['package.json', '..%2Fpackage.json', 'index.js', 'swagger-ui-bundle.js.map', '__proto__', 'constructor', 'toString']) {
       expect((await t.inject({ method: 'GET', url: `/docs/${name}` })).statusCode, name).toBe(404);
     }
     const document = (await t.inject({ method: 'GET', url: '/openapi.json' })).json();

@@ -202,6 +202,19 @@ describe('receiving', () => {
   });
 });
 
+describe('what a phone sends', () => {
+  it('drops the NUL character from a device name and a received SMS instead of failing their writes', async () => {
+    await setWebhooks({ global_webhook: `${receiver.url}/inbound` });
+    const app = await registeredPhone('Pixel\u0000 8');
+    expect((await app.call('GET', '/device')).body.device.name).toBe('Pixel 8');
+    const hooks = await app.call('GET', '/webhooks');
+    expect(hooks.body).toHaveLength(1);
+    expect(await app.receiveSms('+1 (555) 700-0002', 'hel\u0000lo', 'sms-nul')).toBe(204);
+    const [call] = await receiver.waitForCalls(1);
+    expect(call!.fields).toMatchObject({ number: '15557000002', message_in_raw: 'hello' });
+  });
+});
+
 describe('presence, commands and several phones', () => {
   it('keeps an open event stream alive with comments', async () => {
     const own = await startListeningGateway({ SWITCHBOARD_APP_PHONE_DELAY_MS: '0', SWITCHBOARD_DEVICE_HEARTBEAT_MS: '1000' });

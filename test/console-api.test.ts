@@ -52,7 +52,7 @@ describe('console sign-in', () => {
       expect(response.body).not.toContain('at ');
     }
     const { cookie } = await signIn();
-    for (const query of ['', 'project_id=abc&topic=devices', `project_id=${t.projectId}&topic=push&push_id=-1`, `project_id=${t.projectId}&topic=whatsapp&channel_id=1`]) {
+    for (const query of ['', 'project_id=abc&topic=devices', `project_id=0x${t.projectId}&topic=devices`, `project_id=${t.projectId}.0&topic=devices`, `project_id=${t.projectId}&topic=push&push_id=-1`, `project_id=${t.projectId}&topic=whatsapp&channel_id=1`]) {
       expect((await t.inject({ method: 'GET', url: `/console/api/live?${query}`, headers: { cookie } })).json().status, query).toBe(410);
     }
   });

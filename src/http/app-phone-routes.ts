@@ -4,6 +4,7 @@
 // phone posts received SMS to. Answers are the app's (HTTP codes, `{"message": …}` errors), not Picky's.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppPhone, AppPhoneHub } from '../bridge/index.js';
+import { withoutNulCharacters } from '../core/index.js';
 import type { AuthThrottle } from './auth-throttle.js';
 
 export const MOBILE_API_PATH = '/api/mobile/v1';
@@ -26,12 +27,16 @@ function fail(reply: FastifyReply, code: number, message: string): FastifyReply 
   return reply.code(code).send({ message });
 }
 
-/** Bodies arrive as bytes (see http-server.ts); an empty one is `undefined`. */
+/**
+ * Bodies arrive as bytes (see http-server.ts); an empty one is `undefined`. What a phone sends (a
+ * received SMS, a device name) cannot be refused for a NUL character: it is dropped, so that the text
+ * can be stored on PostgreSQL.
+ */
 function jsonBody(request: FastifyRequest): unknown {
   const body = request.body;
   if (!Buffer.isBuffer(body) || body.length === 0) return undefined;
   try {
-    return JSON.parse(body.toString('utf8')) as unknown;
+    return withoutNulCharacters(JSON.parse(body.toString('utf8')) as unknown);
   } catch {
     return NOT_JSON;
   }

@@ -23,7 +23,8 @@ export interface ConsoleLiveDeps {
 type Snapshot = () => Promise<unknown>;
 
 function positive(value: unknown, name: string): number {
-  const number = Number(value);
+  // Digits only, as the Picky fields read ids: `Number` alone would take `0x1`, `1e3` or ` 1 `.
+  const number = typeof value === 'string' && /^\d{1,16}$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number) || number < 1) throw invalidRequest(`${name}: Expected integer`);
   return number;
 }

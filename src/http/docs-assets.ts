@@ -9,12 +9,13 @@ const require = createRequire(import.meta.url);
 /** The package is located, not loaded: its index would evaluate the browser bundle in Node. */
 const PACKAGE_DIR = dirname(require.resolve('swagger-ui-dist/package.json'));
 
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+/** A map, not an object literal: a name such as `__proto__` or `toString` must not be found in it. */
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
 
 export interface DocsAsset {
   type: string;
@@ -25,7 +26,7 @@ const cache = new Map<string, Promise<DocsAsset>>();
 
 /** A named asset of the package, read once; undefined for any other name. */
 export function docsAsset(name: string): Promise<DocsAsset> | undefined {
-  const type = ASSETS[name];
+  const type = ASSETS.get(name);
   if (type === undefined) return undefined;
   let asset = cache.get(name);
   if (!asset) {
