@@ -149,6 +149,35 @@ describe('requests that stall', { timeout: 20_000 }, () => {
   });
 });
 
+describe('requests Node or the router would answer outside the Picky shape', { timeout: 20_000 }, () => {
+  const suite = gatewayForSuite();
+  const balanceBody = () => Buffer.from(JSON.stringify({ token: suite.g.t.apiToken }));
+
+  it('serves a request that asks to upgrade to something else than the device socket as plain HTTP', async () => {
+    // What `curl --http2` sends to an http:// address: the body comes right after the head.
+    const body = balanceBody();
+    const h2c = `POST /api/v2/check-balance HTTP/1.1\r\nhost: localhost\r\nconnection: Upgrade, HTTP2-Settings, close\r\nupgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n`;
+    const answer = await exchange(suite.port, h2c, body);
+    expect(answerOf(answer.text)).toEqual({ httpStatus: 200, body: { status: 100, message: 'Success', balance: expect.any(Number) } });
+    const wrongPath = await exchange(suite.port, 'GET /not-the-bridge HTTP/1.1\r\nhost: localhost\r\nconnection: Upgrade, close\r\nupgrade: websocket\r\nsec-websocket-version: 13\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+    expect(answerOf(wrongPath.text)).toEqual({ httpStatus: 404, body: { status: 410, message: 'Invalid Request', detail: 'no endpoint GET /not-the-bridge' } });
+    expect(uncaught.splice(0)).toEqual([]);
+  });
+
+  it('serves a request whose Expect it does not know', async () => {
+    const body = balanceBody();
+    const answer = await exchange(suite.port, post('/api/v2/check-balance', { 'content-type': 'application/json', expect: 'bogus' }, body), body);
+    expect(answerOf(answer.text)).toMatchObject({ httpStatus: 200, body: { status: 100 } });
+  });
+
+  it('refuses a path that is not valid percent-encoding, or has a segment too long for any route, with status 410', async () => {
+    const badEncoding = await exchange(suite.port, post('/api/v2/check-balance%ZZ', {}, Buffer.from('{}')), '{}');
+    expect(answerOf(badEncoding.text)).toEqual({ httpStatus: 400, body: { status: 410, message: 'Invalid Request', detail: 'the request path is not valid percent-encoding' } });
+    const longSegment = await exchange(suite.port, `GET /bridge/v1/media/${'1'.repeat(300)} HTTP/1.1\r\nhost: localhost\r\nconnection: close\r\n\r\n`);
+    expect(answerOf(longSegment.text)).toEqual({ httpStatus: 404, body: { status: 410, message: 'Invalid Request', detail: expect.stringContaining('longer than 100 characters') } });
+  });
+});
+
 describe('hostile WebSocket traffic', { timeout: 20_000 }, () => {
   const suite = gatewayForSuite();
 

@@ -3,6 +3,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { replayWithoutUpgrade } from './upgrade-replay.js';
 
 export interface DeviceSocket {
   readonly remoteAddress: string;
@@ -60,8 +61,11 @@ export class WebSocketEndpoint {
       // while the gateway answers (a wrong path, the handshake) would otherwise end the process.
       stream.on('error', () => stream.destroy());
       const path = (request.url ?? '').split('?')[0];
-      if (path !== settings.path) {
-        stream.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      const isWebSocket = (request.headers.upgrade ?? '').toLowerCase() === 'websocket';
+      if (path !== settings.path || !isWebSocket) {
+        // Not the device socket: served as the HTTP request it also is (a 404 in the Picky shape, an
+        // endpoint's answer for `curl --http2`).
+        replayWithoutUpgrade(httpServer, request, stream, head);
         return;
       }
       this.server.handleUpgrade(request, stream, head, (socket) => {

@@ -1,6 +1,6 @@
 // Builds the Fastify server: body handling shared by every route, the mapping of framework errors to
 // Picky answers (410 for bad bodies, never a stack trace), and the routes themselves.
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { PickyError, Status } from '../core/index.js';
 import { registerHealthRoutes, type ReadinessCheck } from './health-routes.js';
 import { clientErrorAnswer } from './client-error-answer.js';
@@ -89,7 +89,17 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     // Fastify's own 503 body is not a Picky answer (and 503 means "Invalid PushId" to Picky clients): a
     // request read during shutdown is answered as usual; new connections are refused (see HttpCloser).
     return503OnClosing: false,
+    // A path the router cannot decode (bad percent-encoding) or with a segment over its length limit is
+    // refused in the Picky shape, like every other refusal, instead of with Fastify's own body.
+    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.code(404).send(failure(new PickyError(Status.invalidRequest, 'no endpoint at this path: a path segment is longer than 100 characters')));
+      return reply.code(400).send(failure(new PickyError(Status.invalidRequest, 'the request path is not valid percent-encoding')));
+    },
   });
+
+  // Node answers an `Expect` other than `100-continue` with a bare 417 unless told otherwise; the
+  // gateway ignores an expectation it does not know (RFC 9110 allows it) and serves the request.
+  app.server.on('checkExpectation', (request, response) => app.server.emit('request', request, response));
 
   trackRoutes(app);
 
