@@ -111,12 +111,31 @@ class BucketedHistogram {
   }
 }
 
+/**
+ * Process metrics by prefix, collected once per process: prom-client's collection starts a garbage
+ * collection observer and an event-loop delay monitor that nothing stops, so a process that starts
+ * several gateways (the tests, an application restarting one it embeds) would add a pair for each.
+ * They describe the process, not a gateway, so every gateway of the process shows the same ones.
+ */
+const processRegistries = new Map<string, Registry>();
+
+function processRegistry(prefix: string): Registry {
+  let registry = processRegistries.get(prefix);
+  if (!registry) {
+    registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix });
+    processRegistries.set(prefix, registry);
+  }
+  return registry;
+}
+
 export class MetricRegistry {
   private readonly registry = new Registry();
+  private processMetrics: Registry | undefined;
 
   /** Process metrics (CPU, memory, event-loop lag, handles), named `<prefix>process_…` and `<prefix>nodejs_…`. */
   collectProcessMetrics(prefix: string): void {
-    collectDefaultMetrics({ register: this.registry, prefix });
+    this.processMetrics = processRegistry(prefix);
   }
 
   counter(name: string, help: string, labelNames: readonly string[]): CounterMetric {
@@ -169,7 +188,9 @@ export class MetricRegistry {
     return this.registry.contentType;
   }
 
-  render(): Promise<string> {
-    return this.registry.metrics();
+  async render(): Promise<string> {
+    const own = await this.registry.metrics();
+    // prom-client separates metrics with an empty line and ends the text with a newline.
+    return this.processMetrics ? `${own}\n${await this.processMetrics.metrics()}` : own;
   }
 }
