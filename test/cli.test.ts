@@ -41,7 +41,7 @@ describe('switchboard CLI', () => {
   it('migrates, and creates the account with a demo project on first use', async () => {
     const migrate = await run('migrate', '--json');
     expect(migrate.code).toBe(0);
-    expect(JSON.parse(migrate.out)).toMatchObject({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls', '0006_whatsapp_web', '0007_sealed_secrets', '0008_webhook_lanes', '0009_meta_channels', '0010_console_sessions', '0011_android_devices'] });
+    expect(JSON.parse(migrate.out)).toMatchObject({ applied: ['0001_foundation', '0002_push', '0003_bridge', '0004_webhooks', '0005_calls', '0006_whatsapp_web', '0007_sealed_secrets', '0008_webhook_lanes', '0009_meta_channels', '0010_console_sessions', '0011_android_devices', '0012_messages_by_project'] });
     const list = await run('project', 'list', '--json');
     expect(list.code).toBe(0);
     expect(list.err).toContain('Demo project API token');
