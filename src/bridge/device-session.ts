@@ -41,6 +41,14 @@ const MAX_HELD = 50_000;
  */
 const MAX_QUEUED_FRAMES = 2000;
 const FRAME_WEIGHT_BYTES = 4096;
+/**
+ * Report moves of one device queued for the database and not yet committed, at most: past that the
+ * session handles no more of its frames until some commit, so the frames wait (and count towards
+ * MAX_QUEUED_FRAMES) instead of the shared write queue growing. A device holds at most its window of
+ * messages (250 by default), each with a report or two outstanding, and resends at most 256 reports
+ * after a reconnect.
+ */
+const MAX_PENDING_REPORTS = 1000;
 /** Refused frames allowed per window before the device is disconnected as misbehaving. */
 const MAX_REFUSED_FRAMES = 100;
 const REFUSED_WINDOW_MS = 10_000;
@@ -62,6 +70,9 @@ export class DeviceSession extends WindowedDevice implements ConnectedDevice {
   private batch: TurnBatch | undefined;
   private refusedFrames = 0;
   private refusedWindowStart = 0;
+  /** Report moves queued and not yet committed (see MAX_PENDING_REPORTS). */
+  private pendingReports = 0;
+  private onReportRoom: (() => void) | undefined;
   /** The hello carried the project's license key (a pairing) rather than a device token (a reconnection). */
   isPairedByLicense = false;
   /** Resolves when the socket has closed (and onClosed has run). */
@@ -286,8 +297,10 @@ export class DeviceSession extends WindowedDevice implements ConnectedDevice {
         return;
       }
     }
+    if (this.pendingReports >= MAX_PENDING_REPORTS) await new Promise<void>((resolve) => (this.onReportRoom = resolve));
     this.release(messageId);
     if (moves.at(-1) !== 'submitted') this.held.delete(messageId);
+    this.pendingReports += 1;
     const applied = moves.map((to) =>
       this.deps.messages.request({ messageId, to, error, ...(to === 'delivered' ? { via: 'submitted' as const } : {}) }).then(
         () => true,
@@ -300,6 +313,10 @@ export class DeviceSession extends WindowedDevice implements ConnectedDevice {
     // The dispatcher looks again once the moves are committed: a message put back in the queue must be
     // visible to its query, which on PostgreSQL runs on another connection.
     void Promise.all(applied).then((outcomes) => {
+      this.pendingReports -= 1;
+      const wake = this.onReportRoom;
+      this.onReportRoom = undefined;
+      wake?.();
       if (outcomes.every(Boolean) && !this.isClosed) settled();
       this.deps.onReported(this, moves.includes('queued'));
     });

@@ -22,6 +22,14 @@ export interface SocketServerSettings {
   pingIntervalMs: number;
 }
 
+/**
+ * Bytes written to a device and not yet taken by it beyond which the gateway stops reading from it: a
+ * device that sends (reports, each answered) but never reads would otherwise grow the gateway's write
+ * queue without end. Reading resumes once the queue drains; a device that never reads again misses its
+ * pongs and is dropped by the keep-alive.
+ */
+const MAX_UNREAD_BYTES = 4 * 1024 * 1024;
+
 function wrap(socket: WebSocket, request: IncomingMessage): DeviceSocket {
   // Frames sent in one turn of the event loop (the acks of a batch of inbound messages, a burst of
   // sends) leave in one write to the network, not one system call each.
@@ -30,6 +38,9 @@ function wrap(socket: WebSocket, request: IncomingMessage): DeviceSocket {
   const uncork = () => {
     isCorked = false;
     stream.uncork();
+  };
+  const resume = () => {
+    if (socket.readyState === socket.OPEN) socket.resume();
   };
   return {
     remoteAddress: request.socket.remoteAddress ?? '',
@@ -41,6 +52,10 @@ function wrap(socket: WebSocket, request: IncomingMessage): DeviceSocket {
         process.nextTick(uncork);
       }
       socket.send(text);
+      if (stream.writableLength > MAX_UNREAD_BYTES && !socket.isPaused) {
+        socket.pause();
+        stream.once('drain', resume);
+      }
     },
     close: (code, reason) => socket.close(code, reason),
     terminate: () => socket.terminate(),
