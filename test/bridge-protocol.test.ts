@@ -177,6 +177,11 @@ describe('messages', () => {
     const ok = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${welcome.device_token}` } });
     expect(Buffer.from(await ok.arrayBuffer())).toEqual(png);
     expect((await fetch(`${url}${path}`)).status).toBe(401);
+    // Once the project is deleted its device token opens nothing, as it pairs no more.
+    expect((await t.post('pm/delete-project', { token: t.masterToken, project_id: t.projectId })).status).toBe(100);
+    const afterDeletion = await fetch(`${url}${path}`, { headers: { authorization: `Bearer ${welcome.device_token}` } });
+    expect(afterDeletion.status).toBe(401);
+    expect(await afterDeletion.json()).toMatchObject({ status: 401, detail: `project ${t.projectId} is not active` });
   });
 
   it('resends what a device held, with the same msg_id, when it reconnects', async () => {

@@ -112,6 +112,10 @@ export function registerDeviceRoutes(app: FastifyInstance, deps: DeviceRouteDeps
     const device = header.startsWith('Bearer ') ? await deps.devices.authenticate(header.slice(7)) : undefined;
     const mediaId = Number((request.params as { mediaId: string }).mediaId);
     if (!device) return reply.code(401).send({ status: 401, message: 'Authentication Failed' });
+    // A device token counts only while its project is Active, as for pairing: a deleted or expired
+    // project's phones get nothing more.
+    const project = await deps.storage.stores.projects.findById(device.projectId);
+    if (project?.status !== 'Active') return reply.code(401).send({ status: 401, message: 'Authentication Failed', detail: `project ${device.projectId} is not active` });
     const media = Number.isSafeInteger(mediaId) ? await deps.storage.stores.pushes.findMedia(mediaId, true) : undefined;
     const push = media ? await deps.storage.stores.pushes.findById(media.pushId) : undefined;
     if (!media || !push || push.projectId !== device.projectId) return reply.code(404).send({ status: 410, message: 'Invalid Request', detail: 'no such media' });
