@@ -71,6 +71,18 @@ describe('version 2 device', () => {
     expect(await stateOf(id)).toBe('sending');
   });
 
+  it('answers each refused report of a batch, and counts the batch as one refused frame', async () => {
+    // What a device sends back from a long time offline: reports on 256 messages since given to another device.
+    const phone = await paired(2);
+    phone.send({ type: 'reports', reports: Array.from({ length: 256 }, (_, index) => ({ type: 'delivered', msg_id: String(900_000 + index) })) });
+    const acks: { msg_id: string }[] = [];
+    while (acks.length < 256) acks.push(...(await phone.next('report_acks')).reports);
+    expect(phone.frames.filter((frame) => frame.type === 'error' && frame.reason === 'unknown_message')).toHaveLength(256);
+    // Still connected, and served.
+    const answer = await push(['15550001111']);
+    expect((await phone.next('sends')).messages[0].msg_id).toBe(answer.data[0].msg_id);
+  });
+
   it('resends what it held after a reconnect, in a sends frame', async () => {
     const phone = await paired(2);
     const answer = await push(['15550001111']);

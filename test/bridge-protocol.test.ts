@@ -218,4 +218,15 @@ describe('inbound messages', () => {
     expect(stored).toHaveLength(1);
     expect(stored[0]).toMatchObject({ sender: '15550001111', senderName: 'Ann', text: 'Answer!', type: 1, contextMessageId: Number(answer.data[0].msg_id), application: 1 });
   });
+
+  it('stores a lone surrogate (half an emoji) as one U+FFFD, and refuses a status count no phone has', async () => {
+    const phone = await paired();
+    // Written by hand: JSON.stringify would escape the lone surrogate the same way, but says so less plainly.
+    phone.sendRaw('{"type":"inbound","id":"dev-2","application":1,"number":"15550001111","name":"\\ud83d","msg_type":1,"text":"a\\ud800b \\ud83d\\ude00"}');
+    await phone.next('inbound_ack');
+    const [stored] = await t.gateway.services.inbound.list(t.projectId, 10);
+    expect(stored).toMatchObject({ text: 'a\ufffdb \u{1f600}', senderName: '\ufffd' });
+    phone.send({ type: 'status', free_disk_mb: 1e300 });
+    expect(await phone.next('error')).toMatchObject({ reason: 'invalid_frame', detail: expect.stringContaining('free_disk_mb') });
+  });
 });

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebSocketEndpoint, type DeviceSocket } from '../src/bridge/websocket-server.js';
 import type { MoveRequest } from '../src/core/index.js';
-import { waitUntil } from './support/agents.js';
+import { createTestAgent, waitUntil } from './support/agents.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { connectRawDevice, hello } from './support/raw-device.js';
 
@@ -70,6 +70,27 @@ describe('a device repeating reports faster than they commit', () => {
     other.send({ type: 'delivered', msg_id: send.msg_id });
     await other.next('report_ack');
     await other.close();
+  });
+});
+
+describe('the reference agent within the flood limits', () => {
+  let g: ListeningGateway;
+  beforeEach(async () => {
+    g = await startListeningGateway();
+  });
+  afterEach(() => g.close());
+
+  it('hands over 300 long received texts in one session, never weighing more than the gateway keeps waiting', async () => {
+    const phone = createTestAgent({ serverUrl: g.url, licenseKey: g.licenseKey, deviceId: 'long-texts', delayMs: 0 });
+    await phone.agent.start();
+    await phone.waitFor(() => phone.events.some((event) => event.event === 'ready'));
+    // 60 000 characters weigh 15 of the gateway's 2 000 frames each: 256 at once would be 3 840.
+    const text = 'y'.repeat(60_000);
+    for (let index = 0; index < 300; index += 1) phone.agent.injectInbound({ number: '15550001111', text, type: 1, application: 1 });
+    await phone.waitFor(() => phone.events.filter((event) => event.event === 'inbound_acked').length === 300, 30_000);
+    expect(phone.events.filter((event) => event.event === 'ready')).toHaveLength(1);
+    expect(await g.t.gateway.services.inbound.list(g.t.projectId, 500)).toHaveLength(300);
+    await phone.agent.stop();
   });
 });
 

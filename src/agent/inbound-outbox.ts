@@ -52,10 +52,16 @@ const OPTIONAL_FIELDS = ['text', 'name', 'media_url', 'quoted_msg_id', 'location
 
 /** Inbound messages sent and not yet acknowledged, at most, per session. */
 export const INBOUND_WINDOW = 256;
+/**
+ * Their size, at most: the gateway weighs waiting frames by size (one per 4 KB, 2 000 at most), so a
+ * window of long texts after a reconnect would otherwise have the device disconnected as a flood.
+ */
+export const INBOUND_WINDOW_BYTES = 2 * 1024 * 1024;
 
 export class InboundOutbox {
   private readonly pending = new Map<string, Acknowledged>();
-  private readonly window = new SendWindow(INBOUND_WINDOW);
+  private readonly bytes = new Map<string, number>();
+  private readonly window = new SendWindow(INBOUND_WINDOW, INBOUND_WINDOW_BYTES, (id) => this.bytes.get(id) ?? 0);
   private counter = 0;
   // A random part keeps ids unique across restarts of the same device (the counter starts over).
   private readonly runId = randomBytes(4).toString('hex');
@@ -107,6 +113,7 @@ export class InboundOutbox {
     if ('problem' in parsed) throw new AgentInputError(`invalid ${what}: ${parsed.problem.detail}`);
     const checked = parsed.frame as Acknowledged;
     this.pending.set(checked.id, checked);
+    this.bytes.set(checked.id, Buffer.byteLength(JSON.stringify(checked)));
     this.window.push(checked.id);
     return checked;
   }
@@ -114,6 +121,7 @@ export class InboundOutbox {
   /** The gateway stored it; true when it was still pending. */
   acknowledge(id: string): boolean {
     this.window.settle(id);
+    this.bytes.delete(id);
     return this.pending.delete(id);
   }
 

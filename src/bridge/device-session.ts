@@ -70,6 +70,8 @@ export class DeviceSession extends WindowedDevice implements ConnectedDevice {
   private batch: TurnBatch | undefined;
   private refusedFrames = 0;
   private refusedWindowStart = 0;
+  /** Items refused in the `reports` frame being handled (undefined outside one). */
+  private batchRefusals: number | undefined;
   /** Report moves queued and not yet committed (see MAX_PENDING_REPORTS). */
   private pendingReports = 0;
   private onReportRoom: (() => void) | undefined;
@@ -142,13 +144,19 @@ export class DeviceSession extends WindowedDevice implements ConnectedDevice {
    * checking each one costs the gateway work that other devices are waiting for.
    */
   private refuseFrame(reason: Extract<GatewayFrame, { type: 'error' }>['reason'], detail: string): void {
+    this.send({ type: 'error', reason, detail });
+    // The items of a `reports` frame are answered one by one but count as the one frame they came in.
+    if (this.batchRefusals !== undefined) this.batchRefusals += 1;
+    else this.countRefusal();
+  }
+
+  private countRefusal(): void {
     const now = this.deps.now();
     if (now - this.refusedWindowStart >= REFUSED_WINDOW_MS) {
       this.refusedWindowStart = now;
       this.refusedFrames = 0;
     }
     this.refusedFrames += 1;
-    this.send({ type: 'error', reason, detail });
     if (this.refusedFrames > MAX_REFUSED_FRAMES) {
       this.isClosed = true;
       this.socket.close(CLOSE_POLICY, 'too many refused frames');
@@ -245,7 +253,16 @@ export class DeviceSession extends WindowedDevice implements ConnectedDevice {
       case 'ack':
         return;
       case 'reports':
-        for (const report of frame.reports) await this.dispatch(report);
+        // After a long time offline a device resends up to 256 reports in one frame, all of them maybe on
+        // messages since given to another device: refused one by one, counted as one refused frame.
+        this.batchRefusals = 0;
+        try {
+          for (const report of frame.reports) await this.dispatch(report);
+        } finally {
+          const refusals = this.batchRefusals;
+          this.batchRefusals = undefined;
+          if (refusals > 0) this.countRefusal();
+        }
         return;
       case 'sent':
         await this.report(frame, ['submitted']);

@@ -6,6 +6,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { CALL_STATUS_NAMES } from '../core/calls/conference.js';
 import { DEVICE_COMMANDS, type DeviceCommand } from '../core/devices/device-commands.js';
 import { NUL_REFUSAL, containsNulCharacter } from '../core/nul-character.js';
+import { withWellFormedText } from '../core/well-formed-text.js';
 
 export { DEVICE_COMMANDS, type DeviceCommand };
 
@@ -39,6 +40,8 @@ export const HelloFrame = frame('hello', {
   /** Members the phone can join in one call (default 5; 0: its platform cannot place conferences). */
   max_call_members: Type.Optional(Type.Integer({ minimum: 0, maximum: 5 })),
 });
+/** The largest count a status reports (a 32-bit integer): `1e300` is no disk size a phone has. */
+const MAX_COUNT = 2_147_483_647;
 export const StatusFrame = frame('status', {
   battery: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   charging: Type.Optional(Type.Boolean()),
@@ -47,9 +50,9 @@ export const StatusFrame = frame('status', {
   /** Mobile signal, 0–100 (a GSM modem's +CSQ), and the network operator's name. */
   signal: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
   operator: Type.Optional(Short(64)),
-  free_disk_mb: Type.Optional(Type.Integer({ minimum: 0 })),
-  queue_messages: Type.Optional(Type.Integer({ minimum: 0 })),
-  queue_calls: Type.Optional(Type.Integer({ minimum: 0 })),
+  free_disk_mb: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_COUNT })),
+  queue_messages: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_COUNT })),
+  queue_calls: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_COUNT })),
   cloud_registered: Type.Optional(Type.Boolean()),
 });
 export const AckFrame = frame('ack', { msg_id: MsgId });
@@ -195,12 +198,15 @@ const gatewayChecks = new Map<string, ReturnType<typeof TypeCompiler.Compile>>(
 
 export type FrameProblem = { reason: (typeof ERROR_REASONS)[number]; detail: string };
 
+const ESCAPED_SURROGATE = /\\u[dD][89a-fA-F]/;
+
 /** Parses and checks one frame; the problem names what is wrong (never throws). */
 function parseWith<F>(checks: Map<string, ReturnType<typeof TypeCompiler.Compile>>, data: string | Buffer): { frame: F } | { problem: FrameProblem } {
   if (data.length > MAX_FRAME_BYTES) return { problem: { reason: 'too_large', detail: `frames are limited to ${MAX_FRAME_BYTES} bytes` } };
+  const text = typeof data === 'string' ? data : data.toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(typeof data === 'string' ? data : data.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
     return { problem: { reason: 'invalid_json', detail: (error as Error).message } };
   }
@@ -209,13 +215,16 @@ function parseWith<F>(checks: Map<string, ReturnType<typeof TypeCompiler.Compile
   const check = typeof type === 'string' ? checks.get(type) : undefined;
   if (!check) return { problem: { reason: 'unknown_type', detail: `unknown frame type ${JSON.stringify(type)}` } };
   // A NUL can only arrive escaped (raw control characters are not JSON): walk only frames that hold one.
-  if ((typeof data === 'string' ? data.includes('\\u0000') : data.indexOf('\\u0000') !== -1) && containsNulCharacter(value)) {
+  if (text.includes('\\u0000') && containsNulCharacter(value)) {
     return { problem: { reason: 'invalid_frame', detail: `${type}: ${NUL_REFUSAL}` } };
   }
   if (!check.Check(value)) {
     const error = check.Errors(value).First();
     return { problem: { reason: 'invalid_frame', detail: `${type}: ${error ? `${error.path || '/'} ${error.message}` : 'invalid'}` } };
   }
+  // A lone surrogate (half an emoji) can only arrive escaped too. Made well formed here, every field stores
+  // and leaves the gateway the same way: one U+FFFD, where SQLite would have kept three.
+  if (ESCAPED_SURROGATE.test(text)) value = withWellFormedText(value);
   return { frame: value as F };
 }
 

@@ -1,5 +1,6 @@
 // The NUL character (U+0000): PostgreSQL text cannot store it and no field has a use for it, so text
 // that carries one is refused where it enters (HTTP bodies, device frames) instead of failing a write.
+import { mapStrings } from './map-strings.js';
 
 export const NUL_REFUSAL = 'text must not contain the NUL character (\\u0000)';
 
@@ -25,10 +26,5 @@ export function containsNulCharacter(root: unknown): boolean {
  * (a message WhatsApp delivered): dropping the character keeps the message storable on PostgreSQL.
  */
 export function withoutNulCharacters<T>(value: T): T {
-  if (typeof value === 'string') return value.replaceAll('\u0000', '') as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => withoutNulCharacters(item)) as T;
-  if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [withoutNulCharacters(key), withoutNulCharacters(inner)])) as T;
-  }
-  return value;
+  return mapStrings(value, (text) => text.replaceAll('\u0000', ''));
 }

@@ -1,6 +1,7 @@
 // Text from phones and WhatsApp may hold a lone UTF-16 surrogate (half an emoji), and a cut at a fixed
 // length may split a pair: encodeURIComponent throws on either, which would lose the message whose
 // webhook call is being built. These helpers keep text well formed before it is encoded.
+import { mapStrings } from './map-strings.js';
 
 declare global {
   interface String {
@@ -12,6 +13,11 @@ declare global {
 /** The text with every lone surrogate replaced by U+FFFD. */
 export function wellFormed(text: string): string {
   return text.toWellFormed();
+}
+
+/** A copy of a parsed JSON value with every string and key well formed. */
+export function withWellFormedText<T>(value: T): T {
+  return mapStrings(value, wellFormed);
 }
 
 /** At most `max` UTF-16 units, never ending in half a surrogate pair. */
