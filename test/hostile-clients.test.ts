@@ -164,6 +164,26 @@ describe('requests Node or the router would answer outside the Picky shape', { t
     expect(uncaught.splice(0)).toEqual([]);
   });
 
+  it('keeps a connection served that way alive, and closes it when the gateway stops', async () => {
+    const own = await startListeningGateway();
+    const socket = connect(Number(new URL(own.url).port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk) => chunks.push(chunk));
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    const body = JSON.stringify({ token: own.t.apiToken });
+    const request = (extra: string) => `POST /api/v2/check-balance HTTP/1.1\r\nhost: localhost\r\n${extra}content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`;
+    socket.write(request('connection: Upgrade, HTTP2-Settings\r\nupgrade: h2c\r\nhttp2-settings: AAMAAABkAARAAAAAAAIAAAAA\r\n'));
+    await waitUntil(() => Buffer.concat(chunks).toString().includes('"status":100'));
+    // The same connection takes a second, plain request.
+    socket.write(request(''));
+    await waitUntil(() => Buffer.concat(chunks).toString().split('"status":100').length === 3);
+    await own.close();
+    await closed;
+    expect(uncaught.splice(0)).toEqual([]);
+  });
+
   it('serves a request whose Expect it does not know', async () => {
     const body = balanceBody();
     const answer = await exchange(suite.port, post('/api/v2/check-balance', { 'content-type': 'application/json', expect: 'bogus' }, body), body);
