@@ -15,7 +15,7 @@
 import Database from 'better-sqlite3';
 import { hasWrk } from './wrk-run.mjs';
 import { firstLine, stop } from './child-processes.mjs';
-import pg from 'pg';
+import { freshSchema } from './postgres-schema.mjs';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,19 +95,11 @@ async function freshDatabase() {
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
-  const schema = `bench_load_${process.pid}_${Date.now().toString(36)}`;
-  const client = new pg.Client({ connectionString: DATABASE_URL });
-  await client.connect();
-  await client.query(`create schema "${schema}"`);
-  const url = new URL(DATABASE_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
+  const { schema, client, databaseUrl, drop } = await freshSchema(DATABASE_URL, 'bench_load');
   return {
-    env: { DATABASE_URL: url.toString(), BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-load-')) },
+    env: { DATABASE_URL: databaseUrl, BENCH_DATA_DIR: mkdtempSync(join(tmpdir(), 'sb-bench-load-')) },
     states: async () => Object.fromEntries((await client.query(`select state, count(*)::int as n from "${schema}".messages group by state`)).rows.map((row) => [row.state, row.n])),
-    drop: async () => {
-      await client.query(`drop schema "${schema}" cascade`);
-      await client.end();
-    },
+    drop,
   };
 }
 

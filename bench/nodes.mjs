@@ -5,9 +5,9 @@
 // Reports p50/p99/max of both, in the same run. Knobs: BENCH_PUSHES (200 in all), BENCH_GAP_MS (between
 // pushes, 20), SWITCHBOARD_DISPATCH_POLL_MS (the nodes' queue poll, their default when unset).
 import { spawn } from 'node:child_process';
-import pg from 'pg';
 import { BridgeAgent } from '../dist/agent/index.js';
 import { firstLine, stop } from './child-processes.mjs';
+import { freshSchema } from './postgres-schema.mjs';
 import { pushSender } from './push-request.mjs';
 
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -32,13 +32,8 @@ const sendPush = pushSender('Hello across nodes', 4);
 /** One push of one message to the node at `url`; answers its msg_id. */
 const push = async (url, token, number) => (await sendPush(new URL(url).port, token, [{ number }])).data[0].msg_id;
 
-const schema = `bench_nodes_${process.pid}_${Date.now().toString(36)}`;
-const admin = new pg.Client({ connectionString: DATABASE_URL });
-await admin.connect();
-await admin.query(`create schema "${schema}"`);
-const url = new URL(DATABASE_URL);
-url.searchParams.set('options', `-c search_path=${schema}`);
-const env = { DATABASE_URL: url.toString() };
+const database = await freshSchema(DATABASE_URL, 'bench_nodes');
+const env = { DATABASE_URL: database.databaseUrl };
 const nodes = [];
 let phone;
 try {
@@ -81,6 +76,5 @@ try {
 } finally {
   await phone?.stop();
   for (const child of nodes) await stop(child);
-  await admin.query(`drop schema "${schema}" cascade`);
-  await admin.end();
+  await database.drop();
 }

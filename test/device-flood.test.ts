@@ -11,7 +11,7 @@ import { createTestAgent, waitUntil } from './support/agents.js';
 import { startListeningGateway, type ListeningGateway } from './support/listening-gateway.js';
 import { connectRawDevice, hello } from './support/raw-device.js';
 
-describe('a device repeating reports faster than they commit', () => {
+describe('a device sending faster than the gateway works', () => {
   let g: ListeningGateway;
   beforeEach(async () => {
     g = await startListeningGateway();
@@ -71,16 +71,8 @@ describe('a device repeating reports faster than they commit', () => {
     await other.next('report_ack');
     await other.close();
   });
-});
 
-describe('the reference agent within the flood limits', () => {
-  let g: ListeningGateway;
-  beforeEach(async () => {
-    g = await startListeningGateway();
-  });
-  afterEach(() => g.close());
-
-  it('hands over 300 long received texts in one session, never weighing more than the gateway keeps waiting', async () => {
+  it('does not cut off the reference agent handing over 300 long received texts: it never sends more than the gateway keeps waiting', async () => {
     const phone = createTestAgent({ serverUrl: g.url, licenseKey: g.licenseKey, deviceId: 'long-texts', delayMs: 0 });
     await phone.agent.start();
     await phone.waitFor(() => phone.events.some((event) => event.event === 'ready'));

@@ -93,7 +93,8 @@ export function buildHttpServer(deps: HttpServerDeps): FastifyInstance {
     // refused in the Picky shape, like every other refusal, instead of with Fastify's own body.
     frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
       if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.code(404).send(failure(new PickyError(Status.invalidRequest, 'no endpoint at this path: a path segment is longer than 100 characters')));
-      return reply.code(400).send(failure(new PickyError(Status.invalidRequest, 'the request path is not valid percent-encoding')));
+      const detail = error.code === 'FST_ERR_BAD_URL' ? 'the request path is not valid percent-encoding' : 'the request cannot be routed';
+      return reply.code(400).send(failure(new PickyError(Status.invalidRequest, detail)));
     },
   });
 
